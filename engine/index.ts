@@ -3,3 +3,11 @@
 export { EventLog, type EngineEvent, type MetadataKind } from './EventLog';
 export { Fault, type AccessCounters, type MemoryBus } from './hw/MemoryBus';
 export { PhysicalMemory, FrameSize, type PhysicalMemoryOptions } from './hw/PhysicalMemory';
+export { Memory } from './kernel/Memory';
+export { AssertionError, type BuildMode } from './kernel/AssertionError';
+export { aligned, hex } from './kernel/Unsigned';
+export { BitArray, type BitArrayOptions } from './kernel/BitArray';
+export type { BitBuffer, MemoryBuffer } from './kernel/BitStore';
+export { Allocator, type AllocatorOptions } from './kernel/Allocator';
+export { BitAllocator, type BitAllocatorOptions } from './kernel/BitAllocator';
+export { BubbleAllocator } from './kernel/BubbleAllocator';
