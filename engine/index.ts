@@ -11,3 +11,11 @@ export type { BitBuffer, MemoryBuffer } from './kernel/BitStore';
 export { Allocator, type AllocatorOptions } from './kernel/Allocator';
 export { BitAllocator, type BitAllocatorOptions } from './kernel/BitAllocator';
 export { BubbleAllocator } from './kernel/BubbleAllocator';
+export { Pool, PoolHeaderSize } from './kernel/Pool';
+export {
+  PoolAllocator, ObjectSignature, PrefixSize, PostfixSize, SmallestIndex, LargestIndex, PoolTargetBytes,
+  type PoolAllocatorOptions,
+} from './kernel/PoolAllocator';
+export { SplitAllocator, type SplitAllocatorOptions } from './kernel/SplitAllocator';
+export { PageAllocator, MinimumAllocationSize, type PageAllocatorOptions, type VMCtlCall } from './kernel/PageAllocator';
+export { API, MemoryOperation, SELF, ANY, KERNEL_PID } from './kernel/API';
