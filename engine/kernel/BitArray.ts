@@ -147,6 +147,7 @@ export class BitArray {
       this.fill(0, i, true);
       return { result: BitArray.Result.Success, bit: 0 };
     }
+    if (!(start < this.bits)) return fail;
     let p = aligned(start, boundary);
     while (p + count <= this.bits) {
       const used = this.firstSet(p, p + count);
