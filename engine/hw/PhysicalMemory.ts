@@ -1,10 +1,10 @@
 // PhysicalMemory: a 32-bit physical address space of `size` bytes, stored sparsely.
 // Host memory is spent per 4 KiB frame, and only once a frame is written with something other
-// than zero: untouched frames read as zero. Frames are found through a two-level table, the
-// same shape as Intel's page directory:
+// than zero: untouched frames read as zero. Frames are kept in one map by frame number
+// (address >>> 12), with the last frame used cached, since most accesses are sequential:
 //
-//   address:  [31 ......... 22][21 ........ 12][11 ......... 0]
-//              table (1024)      frame (1024)    byte in frame
+//   address:  [31 ..................... 12][11 ......... 0]
+//              frame number                 byte in frame
 //
 // Every access is counted (reads, writes, bytes); an access outside [0, size) does nothing,
 // is counted as a fault, and returns Fault.
@@ -13,11 +13,8 @@ import { Fault, type AccessCounters, type MemoryBus } from './MemoryBus';
 
 export const FrameSize = 4096;
 
-/** One materialized 4 KiB frame: its bytes and a little-endian view of them. */
-interface Frame {
-  bytes: Uint8Array;
-  view: DataView;
-}
+/** One materialized 4 KiB frame, read and written little-endian. */
+type Frame = DataView;
 
 export interface PhysicalMemoryOptions {
   log?: EventLog | null;
@@ -29,8 +26,10 @@ export class PhysicalMemory implements MemoryBus {
   readonly counters: AccessCounters = { reads: 0, writes: 0, bytesRead: 0, bytesWritten: 0, faults: 0 };
   /** The most recent fault, for error messages; null until one happens. */
   lastFault: { operation: string; address: number; size: number } | null = null;
-  private readonly tables: (Frame | undefined)[][] = [];
-  private frameCount = 0;
+  private readonly frames = new Map<number, Frame>();
+  /** The frame number and frame of the last lookup (-1: none yet). */
+  private cachedNumber = -1;
+  private cachedFrame: Frame | undefined = undefined;
 
   /** `size` must be a positive multiple of 4096, at most 2^32. */
   constructor(size: number = 2 ** 32, options: PhysicalMemoryOptions = {}) {
@@ -43,19 +42,17 @@ export class PhysicalMemory implements MemoryBus {
 
   /** Number of frames that hold host memory. */
   get touchedFrames(): number {
-    return this.frameCount;
+    return this.frames.size;
   }
 
-  /** Host bytes held by frames (frame data only; the tables add a few KiB). */
+  /** Host bytes held by frames (frame data only; each frame also costs about 150 bytes of bookkeeping). */
   get hostBytes(): number {
-    return this.frameCount * FrameSize;
+    return this.frames.size * FrameSize;
   }
 
   /** Frame numbers (address >>> 12) that hold host memory, ascending. */
   touched(): number[] {
-    const out: number[] = [];
-    this.tables.forEach((table, t) => table.forEach((frame, f) => frame && out.push(t * 1024 + f)));
-    return out;
+    return [...this.frames.keys()].sort((a, b) => a - b);
   }
 
   read8(address: number): number {
@@ -63,7 +60,7 @@ export class PhysicalMemory implements MemoryBus {
     if (!this.inside(address, 1)) return this.fault('read8', address, 1);
     this.counters.bytesRead++;
     const frame = this.frame(address);
-    return frame ? frame.bytes[address & 4095]! : 0;
+    return frame ? frame.getUint8(address & 4095) : 0;
   }
 
   read16(address: number): number {
@@ -73,7 +70,7 @@ export class PhysicalMemory implements MemoryBus {
     const offset = address & 4095;
     if (offset > 4094) return this.byteAt(address) | (this.byteAt(address + 1) << 8);
     const frame = this.frame(address);
-    return frame ? frame.view.getUint16(offset, true) : 0;
+    return frame ? frame.getUint16(offset, true) : 0;
   }
 
   read32(address: number): number {
@@ -87,7 +84,7 @@ export class PhysicalMemory implements MemoryBus {
       return value >>> 0;
     }
     const frame = this.frame(address);
-    return frame ? frame.view.getUint32(offset, true) : 0;
+    return frame ? frame.getUint32(offset, true) : 0;
   }
 
   write8(address: number, value: number): number {
@@ -109,7 +106,7 @@ export class PhysicalMemory implements MemoryBus {
       return 0;
     }
     const frame = this.frame(address) ?? ((value & 0xffff) === 0 ? undefined : this.materialize(address));
-    frame?.view.setUint16(offset, value, true);
+    frame?.setUint16(offset, value, true);
     return 0;
   }
 
@@ -123,7 +120,7 @@ export class PhysicalMemory implements MemoryBus {
       return 0;
     }
     const frame = this.frame(address) ?? ((value >>> 0) === 0 ? undefined : this.materialize(address));
-    frame?.view.setUint32(offset, value, true);
+    frame?.setUint32(offset, value, true);
     return 0;
   }
 
@@ -133,7 +130,7 @@ export class PhysicalMemory implements MemoryBus {
     this.counters.bytesRead += size;
     const out = new Uint8Array(size);
     this.eachSpan(address, size, (frame, offset, length, done) => {
-      if (frame) out.set(frame.bytes.subarray(offset, offset + length), done);
+      if (frame) out.set(bytesOf(frame).subarray(offset, offset + length), done);
     });
     return out;
   }
@@ -145,7 +142,7 @@ export class PhysicalMemory implements MemoryBus {
     this.eachSpan(address, bytes.length, (frame, offset, length, done) => {
       const part = bytes.subarray(done, done + length);
       const target = frame ?? (part.some((b) => b !== 0) ? this.materialize(address + done) : undefined);
-      target?.bytes.set(part, offset);
+      if (target) bytesOf(target).set(part, offset);
     });
     return bytes.length;
   }
@@ -157,7 +154,7 @@ export class PhysicalMemory implements MemoryBus {
     const byte = value & 0xff;
     this.eachSpan(address, size, (frame, offset, length, done) => {
       const target = frame ?? (byte !== 0 ? this.materialize(address + done) : undefined);
-      target?.bytes.fill(byte, offset, offset + length);
+      if (target) bytesOf(target).fill(byte, offset, offset + length);
     });
     return size;
   }
@@ -190,29 +187,32 @@ export class PhysicalMemory implements MemoryBus {
   }
 
   private frame(address: number): Frame | undefined {
-    const table = this.tables[address >>> 22];
-    return table === undefined ? undefined : table[(address >>> 12) & 1023];
+    const number = address >>> 12;
+    if (number !== this.cachedNumber) {
+      this.cachedNumber = number;
+      this.cachedFrame = this.frames.get(number);
+    }
+    return this.cachedFrame;
   }
 
   private materialize(address: number): Frame {
-    const table = (this.tables[address >>> 22] ??= []);
-    const bytes = new Uint8Array(FrameSize);
-    const frame = { bytes, view: new DataView(bytes.buffer) };
-    table[(address >>> 12) & 1023] = frame;
-    this.frameCount++;
+    const frame = new DataView(new ArrayBuffer(FrameSize));
+    this.frames.set(address >>> 12, frame);
+    this.cachedNumber = address >>> 12;
+    this.cachedFrame = frame;
     return frame;
   }
 
   /** Uncounted byte read, for accesses that straddle two frames. */
   private byteAt(address: number): number {
     const frame = this.frame(address);
-    return frame ? frame.bytes[address & 4095]! : 0;
+    return frame ? frame.getUint8(address & 4095) : 0;
   }
 
   /** Uncounted byte write; a zero into an untouched frame costs nothing. */
   private setByte(address: number, value: number): void {
     const frame = this.frame(address) ?? ((value & 0xff) === 0 ? undefined : this.materialize(address));
-    if (frame) frame.bytes[address & 4095] = value;
+    frame?.setUint8(address & 4095, value);
   }
 
   /** Calls fn for each frame-sized piece of [address, address + size), in order. */
@@ -227,4 +227,9 @@ export class PhysicalMemory implements MemoryBus {
       done += length;
     }
   }
+}
+
+/** The bytes of a frame, for range operations. */
+function bytesOf(frame: Frame): Uint8Array {
+  return new Uint8Array(frame.buffer);
 }
