@@ -42,9 +42,9 @@ export class PoolAllocator extends Allocator {
     this.setParent(parent);
   }
 
-  /** 2^index bytes. */
+  /** 2^index bytes (index <= 27, so the shift cannot overflow). */
   objectSize(index: number): number {
-    return 2 ** index;
+    return 1 << index;
   }
 
   /** Base objects per pool: 1 if objectSize >= 16 KiB, else 16384 / objectSize. */
