@@ -1,9 +1,10 @@
 // BubbleAllocator (FreeNOS liballoc): a bump allocator that never frees, used under the
 // kernel heap. Sizes are rounded up to the allocator's own alignment; addresses are never
-// aligned and the request's alignment is ignored. Arithmetic wraps at 32 bits as on the target.
+// aligned and the request's alignment is ignored. release() is the base class's: always
+// InvalidAddress. Arithmetic wraps at 32 bits as on the target.
 import { Allocator, type AllocatorOptions } from './Allocator';
 
-const { Success, InvalidAddress, OutOfMemory } = Allocator.Result;
+const { Success, OutOfMemory } = Allocator.Result;
 
 export class BubbleAllocator extends Allocator {
   private allocated = 0;
@@ -33,12 +34,6 @@ export class BubbleAllocator extends Allocator {
     this.record({ type: 'allocate', allocator: this.name, size: args.size, alignment: args.alignment, result,
       address: result === Success ? args.address : 0 });
     return result;
-  }
-
-  /** Memory is never given back: always InvalidAddress, nothing changes. */
-  override release(address: number): Allocator.Result {
-    this.record({ type: 'release', allocator: this.name, address, result: InvalidAddress });
-    return InvalidAddress;
   }
 
   /** size() minus the bytes handed out. */

@@ -1,7 +1,7 @@
 // PageAllocator (FreeNOS libruntime): grows a user program's heap inside UserHeap by asking the
 // kernel for freshly mapped pages (VMCtl MapSparse). It hands out strictly increasing addresses
 // from base + 4096 (the first page holds the allocator objects), in multiples of 128 KiB, reports
-// the granted size back in args.size, and never frees.
+// the granted size back in args.size, and never frees (release() is the base class's: InvalidAddress).
 import { Allocator, type AllocatorOptions } from './Allocator';
 import { API, MemoryOperation, SELF } from './API';
 import { Memory } from './Memory';
@@ -17,7 +17,7 @@ export interface PageAllocatorOptions extends AllocatorOptions {
 /** Smallest growth step: 32 pages. */
 export const MinimumAllocationSize = 128 * 1024;
 
-const { Success, InvalidAddress, OutOfMemory } = Allocator.Result;
+const { Success, OutOfMemory } = Allocator.Result;
 
 export class PageAllocator extends Allocator {
   private allocated = 4096;
@@ -56,12 +56,6 @@ export class PageAllocator extends Allocator {
     this.record({ type: 'allocate', allocator: this.name, size: requested, alignment: args.alignment, result,
       address: result === Success ? args.address : 0, ...(result === Success ? { granted: bytes } : {}) });
     return result;
-  }
-
-  /** Heap memory is never returned: always InvalidAddress. */
-  override release(address: number): Allocator.Result {
-    this.record({ type: 'release', allocator: this.name, address, result: InvalidAddress });
-    return InvalidAddress;
   }
 
   /**

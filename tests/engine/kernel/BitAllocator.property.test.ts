@@ -13,6 +13,7 @@ import fc from 'fast-check';
 import {
   Allocator, AssertionError, BitAllocator, Fault, PhysicalMemory, type BitBuffer, type BuildMode,
 } from '../../../engine/index';
+import { WatchedMemory } from '../WatchedMemory';
 
 const SEED = 20261124;
 const U32 = 2 ** 32;
@@ -123,46 +124,6 @@ class BitAllocatorModel {
 // ---------------------------------------------------------------------------------------------
 // Where the bitmap lives.
 
-/** PhysicalMemory that records every write touching a byte outside [from, to). */
-class WatchedMemory extends PhysicalMemory {
-  private window: { from: number; to: number } | null = null;
-  readonly stray: string[] = [];
-
-  watch(from: number, to: number): void {
-    this.window = { from, to };
-  }
-
-  private note(operation: string, address: number, length: number): void {
-    if (this.window && length > 0 && (address < this.window.from || address + length > this.window.to)) {
-      this.stray.push(`${operation}(0x${address.toString(16)}, ${length} bytes)`);
-    }
-  }
-
-  override write8(address: number, value: number): number {
-    this.note('write8', address, 1);
-    return super.write8(address, value);
-  }
-
-  override write16(address: number, value: number): number {
-    this.note('write16', address, 2);
-    return super.write16(address, value);
-  }
-
-  override write32(address: number, value: number): number {
-    this.note('write32', address, 4);
-    return super.write32(address, value);
-  }
-
-  override write(address: number, bytes: Uint8Array): number {
-    this.note('write', address, bytes.length);
-    return super.write(address, bytes);
-  }
-
-  override fill(address: number, value: number, size: number): number {
-    this.note('fill', address, size);
-    return super.fill(address, value, size);
-  }
-}
 
 type Kind = 'host' | 'host-buffer' | 'memory';
 const KINDS: Kind[] = ['host', 'host-buffer', 'memory'];

@@ -8,6 +8,7 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { AssertionError, BitArray, Fault, PhysicalMemory, type BitBuffer } from '../../../engine/index';
+import { WatchedMemory } from '../WatchedMemory';
 
 const SEED = 20261124;
 const U32_MAX = 2 ** 32 - 1;
@@ -83,46 +84,6 @@ class BitArrayModel {
 // ---------------------------------------------------------------------------------------------
 // Storage: where the bits live, and checks that nothing around them is written.
 
-/** PhysicalMemory that records every write touching a byte outside [from, to). */
-class WatchedMemory extends PhysicalMemory {
-  private window: { from: number; to: number } | null = null;
-  readonly stray: string[] = [];
-
-  watch(from: number, to: number): void {
-    this.window = { from, to };
-  }
-
-  private note(operation: string, address: number, length: number): void {
-    if (this.window && length > 0 && (address < this.window.from || address + length > this.window.to)) {
-      this.stray.push(`${operation}(0x${address.toString(16)}, ${length} bytes)`);
-    }
-  }
-
-  override write8(address: number, value: number): number {
-    this.note('write8', address, 1);
-    return super.write8(address, value);
-  }
-
-  override write16(address: number, value: number): number {
-    this.note('write16', address, 2);
-    return super.write16(address, value);
-  }
-
-  override write32(address: number, value: number): number {
-    this.note('write32', address, 4);
-    return super.write32(address, value);
-  }
-
-  override write(address: number, bytes: Uint8Array): number {
-    this.note('write', address, bytes.length);
-    return super.write(address, bytes);
-  }
-
-  override fill(address: number, value: number, size: number): number {
-    this.note('fill', address, size);
-    return super.fill(address, value, size);
-  }
-}
 
 type Kind = 'host' | 'host-buffer' | 'memory';
 const KINDS: Kind[] = ['host', 'host-buffer', 'memory'];
