@@ -17,8 +17,6 @@ const { Success, InvalidAlignment, OutOfMemory } = Allocator.Result;
 export class BitAllocator extends Allocator {
   private readonly bits: BitArray;
   private readonly chunk: number;
-  /** log2(chunk) when the chunk size is a power of two (then indexes are shifts), else -1. */
-  private readonly shift: number;
   /** First chunk of the previous successful allocate(): where the next search starts. */
   protected lastBit = 0;
 
@@ -27,7 +25,6 @@ export class BitAllocator extends Allocator {
     super(range, { ...options, name: options.name ?? 'BitAllocator' });
     if (u32(chunkSize, this.name, 'constructor', 'chunkSize') === 0) throw new TypeError(`${this.name}: chunkSize must be above 0`);
     this.chunk = chunkSize;
-    this.shift = (chunkSize & (chunkSize - 1)) === 0 ? 31 - Math.clz32(chunkSize) : -1;
     this.bits = new BitArray(Math.floor(this.size() / chunkSize), options.bitmap,
       { name: this.name, log: this.log, mode: this.mode });
   }
@@ -122,7 +119,7 @@ export class BitAllocator extends Allocator {
 
   /** Chunk number of a byte offset from base. */
   private chunkOf(offset: number): number {
-    return this.shift >= 0 ? offset >>> this.shift : Math.floor(offset / this.chunk);
+    return Math.floor(offset / this.chunk);
   }
 
   /** Debug assertion of isAllocated(): base <= address < base + size, on a chunk boundary. */
@@ -130,7 +127,7 @@ export class BitAllocator extends Allocator {
     if (offset >= this.size()) {
       this.fail(operation, address, `address is outside the range ${hex(this.base())}..${hex(this.base() + this.size())}`);
     }
-    if (offset - this.chunkOf(offset) * this.chunk !== 0) this.fail(operation, address, `address is not on a ${this.chunk}-byte chunk boundary`);
+    if (offset % this.chunk !== 0) this.fail(operation, address, `address is not on a ${this.chunk}-byte chunk boundary`);
   }
 
   private recordAllocate(args: Allocator.Range, result: Allocator.Result): void {
