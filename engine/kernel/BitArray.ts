@@ -56,31 +56,16 @@ export class BitArray {
 
   /** Sets (or clears) one bit; a bit at or past size() is silently ignored. */
   set(bit: number, value: boolean = true): void {
-    if (!(bit < this.bits) || bit < 0) return;
-    const byte = bit >>> 3;
-    const mask = 1 << (bit & 7);
-    const old = this.store.read8(byte);
-    if (((old & mask) !== 0) === value) return;
-    this.store.write8(byte, value ? old | mask : old & ~mask);
-    this.setCount += value ? 1 : -1;
-    this.log?.push({ type: 'bits', bitmap: this.name, from: bit, to: bit, value, changed: 1 });
+    this.change(bit, value);
   }
 
   unset(bit: number): void {
-    this.set(bit, false);
+    this.change(bit, false);
   }
 
   /** Clears one bit and says whether it was set; a bit at or past size() is ignored (false). */
   clearBit(bit: number): boolean {
-    if (!(bit < this.bits) || bit < 0) return false;
-    const byte = bit >>> 3;
-    const mask = 1 << (bit & 7);
-    const old = this.store.read8(byte);
-    if ((old & mask) === 0) return false;
-    this.store.write8(byte, old & ~mask);
-    this.setCount--;
-    this.log?.push({ type: 'bits', bitmap: this.name, from: bit, to: bit, value: false, changed: 1 });
-    return true;
+    return this.change(bit, false);
   }
 
   /** Value of one bit. Debug builds assert bit < size(); release builds read past the end as clear. */
@@ -160,6 +145,19 @@ export class BitArray {
       p = aligned(free, boundary);
     }
     return fail;
+  }
+
+  /** Gives one bit `value`; true when it flipped. Bits outside [0, size()) are ignored. */
+  private change(bit: number, value: boolean): boolean {
+    if (!(bit < this.bits) || bit < 0) return false;
+    const byte = bit >>> 3;
+    const mask = 1 << (bit & 7);
+    const old = this.store.read8(byte);
+    if (((old & mask) !== 0) === value) return false;
+    this.store.write8(byte, value ? old | mask : old & ~mask);
+    this.setCount += value ? 1 : -1;
+    this.log?.push({ type: 'bits', bitmap: this.name, from: bit, to: bit, value, changed: 1 });
+    return true;
   }
 
   private get byteLength(): number {
