@@ -23,6 +23,12 @@ export type EngineEvent =
   | { type: 'undefined'; allocator: string; operation: string; address: number; reason: string }
   /** A system call made on an allocator's behalf (PageAllocator's VMCtl MapSparse). */
   | { type: 'syscall'; caller: string; call: string; operation: number; virt: number; size: number; result: number }
+  /** A page-directory or page-table entry at physical `address` now holds `value` (for virtual `virt`). */
+  | { type: 'entry'; context: string; level: 'directory' | 'table'; address: number; value: number; virt: number }
+  /** The process table changed: a process was created, removed (memory freed), or reaped. */
+  | { type: 'process'; op: 'create' | 'remove' | 'exit' | 'reap'; pid: number; parent: number; status?: number }
+  /** A translation through the MMU failed (PageFault value, or Fault for a table outside RAM). */
+  | { type: 'pagefault'; root: number; virt: number; access: 'read' | 'write' | 'execute'; fault: number }
   /** An access outside physical memory: the access did nothing and returned the fault value. */
   | { type: 'fault'; operation: string; address: number; size: number };
 

@@ -3,6 +3,11 @@
 export { EventLog, type EngineEvent, type MetadataKind } from './EventLog';
 export { Fault, type AccessCounters, type MemoryBus } from './hw/MemoryBus';
 export { PhysicalMemory, FrameSize, type PhysicalMemoryOptions } from './hw/PhysicalMemory';
+export * as IntelLayout from './hw/IntelLayout';
+export { IntelEntry } from './hw/IntelLayout';
+export { TLB, type TLBEntry, type TLBCounters } from './hw/TLB';
+export { IntelMMU, PageFault, type MMU, type AccessKind, type Walk, type WalkStep } from './hw/MMU';
+export { VirtualMemory, type FaultHandler, type VirtualMemoryOptions } from './hw/VirtualMemory';
 export { Memory } from './kernel/Memory';
 export { AssertionError, type BuildMode } from './kernel/AssertionError';
 export { aligned, hex } from './kernel/Unsigned';
@@ -19,3 +24,11 @@ export {
 export { SplitAllocator, type SplitAllocatorOptions } from './kernel/SplitAllocator';
 export { PageAllocator, MinimumAllocationSize, type PageAllocatorOptions, type VMCtlCall } from './kernel/PageAllocator';
 export { API, MemoryOperation, SELF, ANY, KERNEL_PID } from './kernel/API';
+export { MemoryMap, IntelMap, ARMMap, Region } from './kernel/MemoryMap';
+export { MemoryContext, PAGESIZE, type MemoryContextOptions } from './kernel/MemoryContext';
+export { IntelPaging, type IntelPagingOptions } from './kernel/IntelPaging';
+export { Kernel, KernelHeapSize, KernelHeapObjects, type KernelOptions, type Area } from './kernel/Kernel';
+export { Process, ProcessState, type Share } from './kernel/Process';
+export { ProcessManager, MaximumProcesses, ChannelObjectSize } from './kernel/ProcessManager';
+export { VMCtl } from './kernel/VMCtl';
+export { UserRuntime } from './kernel/UserRuntime';
