@@ -29,6 +29,12 @@ export type EngineEvent =
   | { type: 'process'; op: 'create' | 'remove' | 'exit' | 'reap'; pid: number; parent: number; status?: number }
   /** A translation through the MMU failed (PageFault value, or Fault for a table outside RAM). */
   | { type: 'pagefault'; root: number; virt: number; access: 'read' | 'write' | 'execute'; fault: number }
+  /** A copy-on-write fault gave process `pid` its own page at `virt` (frame `from` -> `to`; equal when it was the last user). */
+  | { type: 'cow'; pid: number; virt: number; from: number; to: number }
+  /** The machine ran one script step of process `pid`; `outcome` says what it did. */
+  | { type: 'step'; pid: number; op: string; outcome: string }
+  /** A process printed a line. */
+  | { type: 'console'; pid: number; text: string }
   /** An access outside physical memory: the access did nothing and returned the fault value. */
   | { type: 'fault'; operation: string; address: number; size: number };
 

@@ -25,6 +25,8 @@ export enum IntelEntry {
   Writable = 0x002,
   User = 0x004,
   Large = 0x080,
+  /** Bit 9, left to software by the hardware: the lab's copy-on-write marker (FreeNOS has no fork). */
+  CopyOnWrite = 0x200,
 }
 
 /** Directory index of a virtual address (va >> 22). */

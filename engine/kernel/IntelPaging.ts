@@ -116,7 +116,7 @@ export class IntelPaging extends MemoryContext {
       const pte = this.memory.read32(pteAddress);
       if (!(pte & IntelEntry.Present)) return InvalidAddress;
       const phys = (pte & PageMask) >>> 0;
-      if (this.ownsUsed(phys)) this.allocator.release(phys);
+      this.freePage(phys);
       this.writeEntry('table', pteAddress, 0, virt);
       if (this.isActive()) this.mmu.invalidate(virt);
     }
@@ -139,13 +139,43 @@ export class IntelPaging extends MemoryContext {
         for (let i = 0; i < TableEntries; i++) {
           const pte = this.memory.read32(table + i * 4);
           const phys = (pte & PageMask) >>> 0;
-          if (pte & IntelEntry.Present && this.ownsUsed(phys)) this.allocator.release(phys);
+          if (pte & IntelEntry.Present) this.freePage(phys);
         }
       }
       this.allocator.release(table);
       this.writeEntry('directory', pdeAddress, 0, section >>> 0);
     }
     if (this.isActive()) this.mmu.load(this.directory);
+    return Success;
+  }
+
+  /** Every present 4 KiB mapping in [range.virt, range.virt + range.size): its page, frame and raw entry. */
+  mappings(range: { virt: number; size: number }): { virt: number; phys: number; entry: number }[] {
+    const out: { virt: number; phys: number; entry: number }[] = [];
+    const end = range.virt + range.size;
+    for (let section = range.virt - (range.virt % SectionSize); section < end; section += SectionSize) {
+      const pde = this.memory.read32(this.directory + directoryIndex(section) * 4);
+      if (!(pde & IntelEntry.Present) || pde & IntelEntry.Large) continue;
+      const table = (pde & PageMask) >>> 0;
+      for (let i = 0; i < TableEntries; i++) {
+        const virt = section + i * PAGESIZE;
+        if (virt < range.virt || virt >= end) continue;
+        const entry = this.memory.read32(table + i * 4);
+        if (entry & IntelEntry.Present) out.push({ virt, phys: (entry & PageMask) >>> 0, entry });
+      }
+    }
+    return out;
+  }
+
+  /** Rewrites the present table entry of `virt` as update(old); InvalidAddress if there is none. */
+  updateEntry(virt: number, update: (entry: number) => number): MemoryContext.Result {
+    const pde = this.memory.read32(this.directory + directoryIndex(virt) * 4);
+    if (!(pde & IntelEntry.Present)) return InvalidAddress;
+    const address = tableEntryAddress(pde, virt);
+    const entry = this.memory.read32(address);
+    if (!(entry & IntelEntry.Present)) return InvalidAddress;
+    this.writeEntry('table', address, update(entry) >>> 0, virt);
+    if (this.isActive()) this.mmu.invalidate(virt);
     return Success;
   }
 

@@ -17,6 +17,7 @@ import { PhysicalMemory } from '../hw/PhysicalMemory';
 import { Allocator } from './Allocator';
 import type { BuildMode } from './AssertionError';
 import { BubbleAllocator } from './BubbleAllocator';
+import { FrameReferences } from './FrameReferences';
 import { IntelPaging } from './IntelPaging';
 import { PAGESIZE } from './MemoryContext';
 import { IntelMap, Region, type MemoryMap } from './MemoryMap';
@@ -61,6 +62,8 @@ export class Kernel {
   readonly layout: { firstMiB: Area; kernelImage: Area; bootImage: Area; heap: Area; directory: number; bitmap: Area };
   readonly log: EventLog | null;
   readonly mode: BuildMode;
+  /** Frames shared between address spaces (copy-on-write fork), with their user counts. */
+  readonly references = new FrameReferences();
 
   constructor(options: KernelOptions = {}) {
     const ramSize = options.ramSize ?? 128 * MiB;

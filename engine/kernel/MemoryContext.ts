@@ -8,6 +8,7 @@ import type { MMU } from '../hw/MMU';
 import type { PhysicalMemory } from '../hw/PhysicalMemory';
 import { Allocator } from './Allocator';
 import { assertionFailed, type BuildMode } from './AssertionError';
+import type { FrameReferences } from './FrameReferences';
 import type { Memory } from './Memory';
 import type { MemoryMap, Region } from './MemoryMap';
 import type { SplitAllocator } from './SplitAllocator';
@@ -21,6 +22,8 @@ export interface MemoryContextOptions {
   mode?: BuildMode;
   /** Name in events and assertion messages. */
   name?: string;
+  /** Shared frames (copy-on-write fork): such a frame is freed only by its last user. */
+  references?: FrameReferences | null;
 }
 
 export const PAGESIZE = 4096;
@@ -32,6 +35,7 @@ export abstract class MemoryContext {
   readonly log: EventLog | null;
   readonly mode: BuildMode;
   readonly name: string;
+  readonly references: FrameReferences | null;
 
   /** `map` says where the regions are; `allocator` gives table pages and allocate-and-map pages. */
   constructor(readonly memoryMap: MemoryMap, readonly allocator: SplitAllocator, options: MemoryContextOptions) {
@@ -40,6 +44,7 @@ export abstract class MemoryContext {
     this.log = options.log ?? null;
     this.mode = options.mode ?? 'debug';
     this.name = options.name ?? 'MemoryContext';
+    this.references = options.references ?? null;
   }
 
   /** The context most recently activated (FreeNOS keeps one static pointer). */
@@ -124,7 +129,7 @@ export abstract class MemoryContext {
   /** Frees the one physical page behind `virt` but leaves it mapped. Returns lookup()'s result. */
   release(virt: number): MemoryContext.Result {
     const { result, phys } = this.lookup(virt);
-    if (result === MemoryContext.Result.Success) this.allocator.release(phys);
+    if (result === MemoryContext.Result.Success && (this.references?.release(phys) ?? true)) this.allocator.release(phys);
     return result;
   }
 
@@ -149,10 +154,14 @@ export abstract class MemoryContext {
     return { result: MemoryContext.Result.OutOfMemory, virt: 0 };
   }
 
-  /** Whether the allocator owns `phys` and has it marked used: only such pages are freed. */
-  protected ownsUsed(phys: number): boolean {
+  /**
+   * Frees a mapped page as Release and ReleaseSections do: only when the allocator owns `phys` and
+   * has it marked used (so a page mapped twice is freed once), and only by a shared frame's last user.
+   */
+  protected freePage(phys: number): void {
     const offset = phys - this.allocator.base();
-    return offset >= 0 && offset < this.allocator.size() && this.allocator.isAllocated(phys);
+    if (offset < 0 || offset >= this.allocator.size() || !this.allocator.isAllocated(phys)) return;
+    if (this.references?.release(phys) ?? true) this.allocator.release(phys);
   }
 }
 

@@ -58,6 +58,14 @@ export class PageAllocator extends Allocator {
     return result;
   }
 
+  /** This allocator as it is in a forked copy of its address space, calling VMCtl through `vmctl`. */
+  forkWith(vmctl: VMCtlCall, name = this.name): PageAllocator {
+    const copy = new PageAllocator({ address: this.base(), size: this.size(), alignment: this.alignment() },
+      { vmctl, name, log: this.log, mode: this.mode });
+    copy.allocated = this.allocated;
+    return copy;
+  }
+
   /**
    * size() minus the bytes mapped so far (including the first page), as a 32-bit Size: the
    * rounding happens after the overflow check, so the heap can end past UserHeap and this wraps.

@@ -23,17 +23,25 @@ export interface PoolOptions {
   name: string;
   log: EventLog | null;
   mode: BuildMode;
+  /** The same pool in a forked address space: its header and bitmap are already in memory. */
+  copyOf?: Pool;
 }
 
 export class Pool extends BitAllocator {
   prev: Pool | null = null;
   next: Pool | null = null;
 
-  /** A pool of `objects` objects of 2^index bytes in the block at `block`; writes its header. */
+  /** A pool of `objects` objects of 2^index bytes in the block at `block`; writes its header (unless a copy). */
   constructor(readonly memory: MemoryBus, readonly block: number, readonly index: number,
     readonly objects: number, readonly bitmapSize: number, options: PoolOptions) {
+    const bitmap = { memory, address: block + PoolHeaderSize };
     super({ address: block + PoolHeaderSize + bitmapSize, size: objects * 2 ** index, alignment: 4 }, 2 ** index,
-      { ...options, bitmap: { memory, address: block + PoolHeaderSize } });
+      { ...options, bitmap: options.copyOf ? undefined : bitmap });
+    if (options.copyOf) {
+      this.bitmap().setArray(bitmap, objects);
+      this.lastBit = options.copyOf.lastBit;
+      return;
+    }
     const words = [0, 0, this.base(), this.size(), 4, 0, objects, 0, block + PoolHeaderSize, 0,
       this.chunkSize(), 0, 0, 0, index, bitmapSize];
     words.forEach((value, i) => memory.write32(block + 4 * i, value));

@@ -74,6 +74,27 @@ export class PoolAllocator extends Allocator {
   }
 
   /**
+   * This allocator as it is in a copy of its address space (fork): same pools, bitmaps read from
+   * `memory` where the copy put them, same list order and next-fit positions.
+   */
+  forkInto(memory: MemoryBus, parent: Allocator, name = this.name): PoolAllocator {
+    const copy = new PoolAllocator(parent, { memory, name, log: this.log, mode: this.mode });
+    this.heads.forEach((head, index) => {
+      let previous: Pool | null = null;
+      for (let p = head; p; p = p.next) {
+        const pool: Pool = new Pool(memory, p.block, index, p.objects, p.bitmapSize,
+          { name: `${name}.pool[${index}]@${hex(p.block)}`, log: this.log, mode: this.mode, copyOf: p });
+        pool.prev = previous;
+        if (previous) previous.next = pool;
+        else copy.heads[index] = pool;
+        copy.byBlock.set(pool.block, pool);
+        previous = pool;
+      }
+    });
+    return copy;
+  }
+
+  /**
    * Alignment must be 0 (else InvalidAlignment), size non-zero (else InvalidSize). The object
    * goes to the smallest pool with 2^index >= aligned(size, 4) + 12; none (over 128 MiB) or a
    * failing parent gives OutOfMemory with args.address = 0.

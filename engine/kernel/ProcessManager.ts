@@ -44,7 +44,7 @@ export class ProcessManager {
     if (pid < 0) return null;
     const { kernel } = this;
     const context = new IntelPaging(map, kernel.allocator,
-      { memory: kernel.memory, mmu: kernel.mmu, log: kernel.log, mode: kernel.mode, name: `pid ${pid}` });
+      { memory: kernel.memory, mmu: kernel.mmu, log: kernel.log, mode: kernel.mode, name: `pid ${pid}`, references: kernel.references });
     const process = new Process(pid, new MemoryMap(map), context, privileged);
     this.table[pid] = process;
     if (!this.initialize(process, entry)) {
@@ -59,18 +59,44 @@ export class ProcessManager {
   }
 
   /**
-   * Removes a process: waiters would be woken with `status`, the PID slot freed, its memory
-   * freed by destroy(). Returns false for an unknown pid.
+   * FreeNOS's KillPID: frees the process's memory (destroy()) and its PID slot at once.
+   * Returns false for an unknown pid. A zombie's slot is simply freed.
    */
   remove(pid: number, status: number): boolean {
     const process = this.get(pid);
     if (!process) return false;
-    process.exitStatus = status;
     this.table[pid] = null;
+    if (process.state !== ProcessState.Zombie) {
+      process.exitStatus = status;
+      if (this.current === process) this.current = null;
+      this.destroy(process);
+    }
+    this.kernel.log?.push({ type: 'process', op: 'remove', pid, parent: process.parent, status: process.exitStatus });
+    return true;
+  }
+
+  /**
+   * POSIX exit (the lab's addition): frees the memory as remove() does but keeps the slot as a
+   * Zombie holding `status` until reap(). False for an unknown pid or one already exited.
+   */
+  exit(pid: number, status: number): boolean {
+    const process = this.get(pid);
+    if (!process || process.state === ProcessState.Zombie) return false;
+    process.exitStatus = status;
     if (this.current === process) this.current = null;
     this.destroy(process);
-    this.kernel.log?.push({ type: 'process', op: 'remove', pid, parent: process.parent, status });
+    process.state = ProcessState.Zombie;
+    this.kernel.log?.push({ type: 'process', op: 'exit', pid, parent: process.parent, status });
     return true;
+  }
+
+  /** Frees a zombie's slot and returns its exit status; null when `pid` is not a zombie. */
+  reap(pid: number): number | null {
+    const process = this.get(pid);
+    if (!process || process.state !== ProcessState.Zombie) return null;
+    this.table[pid] = null;
+    this.kernel.log?.push({ type: 'process', op: 'reap', pid, parent: process.parent, status: process.exitStatus });
+    return process.exitStatus;
   }
 
   /** Section 9.1's Intel initialize(): context, user stack, kernel stack, registers, channel. */
