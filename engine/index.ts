@@ -40,5 +40,8 @@ export { ProgramError, RegionNames, type ProgramImage, type Segment, type Step, 
 export { parseProgram } from './machine/parseProgram';
 export { builtinPrograms } from './machine/builtins';
 export { forkAddressSpace, copyOnWriteFault, ForkedRegions } from './machine/Fork';
-export { SegfaultStatus, type Task, type Frame } from './machine/Interpreter';
+export { SegfaultStatus, AbortStatus, type Task, type Frame } from './machine/Interpreter';
 export { loadSegments, loadBootProgram, writeArguments, argumentPages, MaxArguments, ArgumentSize } from './machine/Loader';
+export {
+  FrameOwner, frameMap, ownTables, pageTable, regionUsage, changedFrames, ownerCounts, type FrameMap, type TableEntry,
+} from './machine/Snapshot';

@@ -1,8 +1,10 @@
 // Interpreter: runs one step of a process's script (see Program.ts for the steps). Loads and
 // stores go through the process's page tables; a fault the kernel cannot fix ends the process
-// with status 139 (128 + SIGSEGV), as a segmentation fault would. Each step returns an outcome.
+// with status 139 (128 + SIGSEGV), as a segmentation fault would; a debug assertion in its heap
+// (double free, overrun postfix) ends it with 134 (128 + SIGABRT). Each step returns an outcome.
 import { Fault } from '../hw/MemoryBus';
 import { ProcessState, type Process } from '../kernel/Process';
+import { AssertionError } from '../kernel/AssertionError';
 import { Region } from '../kernel/MemoryMap';
 import { hex } from '../kernel/Unsigned';
 import { ApplicationLauncher } from './ApplicationLauncher';
@@ -28,6 +30,8 @@ export interface Task {
 }
 
 export const SegfaultStatus = 139;
+/** A failed assertion in the program's own heap (double free, overrun) aborts it: 128 + SIGABRT. */
+export const AbortStatus = 134;
 
 /** The frame whose step runs next (finished repeats restart, finished frames pop), or null at the end. */
 function current(task: Task): Frame | null {
@@ -79,15 +83,21 @@ export function execute(machine: Machine, process: Process, task: Task): { pid: 
       }
       return report(step.op, `${step.size} bytes at ${hex(address)}`);
     }
-    case 'malloc': {
-      const address = runtime.malloc(step.size);
-      task.vars.set(step.as ?? 'ptr', address);
-      return report('malloc', address ? `malloc(${step.size}) = ${hex(address)}` : `malloc(${step.size}) = NULL`);
-    }
-    case 'free': {
-      runtime.free(task.vars.get(step.name) ?? 0);
-      return report('free', `free(${hex(task.vars.get(step.name) ?? 0)})`);
-    }
+    case 'malloc': case 'free':
+      try {
+        if (step.op === 'free') {
+          runtime.free(task.vars.get(step.name) ?? 0);
+          return report('free', `free(${hex(task.vars.get(step.name) ?? 0)})`);
+        }
+        const address = runtime.malloc(step.size);
+        task.vars.set(step.as ?? 'ptr', address);
+        return report('malloc', address ? `malloc(${step.size}) = ${hex(address)}` : `malloc(${step.size}) = NULL`);
+      } catch (error) {
+        if (!(error instanceof AssertionError)) throw error;
+        machine.print(pid, `${task.program}: assertion failed: ${error.message}`);
+        machine.exit(process, AbortStatus);
+        return report(step.op, `assertion failed, status ${AbortStatus}`);
+      }
     case 'fork': {
       const result = machine.fork(process, step.child);
       task.vars.set(step.as ?? 'child', result.ok ? result.pid : -1);

@@ -175,6 +175,10 @@ export class Machine {
     }
     const stack = caller.memoryMap.range(Region.UserStack);
     caller.registers = { eip: image.entry, esp: stack.virt + stack.size - 4 };
+    // The arguments are written through the kernel's direct map, which bypasses copy-on-write:
+    // pages still shared with a fork parent get their private copy first.
+    const args = caller.memoryMap.range(Region.UserArgs);
+    for (let page = 0; page < 2; page++) copyOnWriteFault(this.kernel, caller, args.virt + page * 4096);
     if (!loadSegments(this.kernel, caller, image, true) || !writeArguments(this.kernel, caller, argv ?? image.argv)) {
       this.exit(caller, 127);
       return failed('ENOMEM', `out of memory while loading '${path}'`);
