@@ -1,8 +1,9 @@
 // `freenos-lab demo`: a short walk through the engine in the terminal: next fit in a
-// BitAllocator, then the user heap of FreeNOS's worked example (PoolAllocator over PageAllocator)
-// with its metadata read back from emulated memory. Returns the text; the caller prints it.
+// BitAllocator, the user heap of FreeNOS's worked example (PoolAllocator over PageAllocator)
+// with its metadata read back from emulated memory, and the machine running the built-in shell.
+// Returns the text; the caller prints it.
 import {
-  Allocator, BitAllocator, hex, ObjectSignature, PageAllocator, PhysicalMemory, PoolAllocator,
+  Allocator, BitAllocator, frameMap, hex, Machine, ObjectSignature, ownerCounts, PageAllocator, PhysicalMemory, PoolAllocator,
 } from '../../engine/index';
 
 const { Result } = Allocator;
@@ -62,8 +63,31 @@ function userHeapSteps(): string[] {
   return out;
 }
 
+function machineSteps(): string[] {
+  const machine = new Machine();
+  const pages = () => machine.kernel.allocator.available() / 4096;
+  const free = pages();
+  const out = [`3. The machine: 128 MiB of RAM, ${free} of ${machine.kernel.allocator.size() / 4096} pages free after boot;`,
+    '   the built-in shell launches hog, server, a missing program and broken (fork + execve each)', ''];
+  machine.boot('sh');
+  let peak = 0;
+  let busiest = '';
+  while (machine.step()) {
+    if (free - pages() > peak) {
+      peak = free - pages();
+      busiest = Object.entries(ownerCounts(frameMap(machine.kernel, machine.processes)))
+        .filter(([owner]) => ['Process', 'PageTable', 'Directory', 'KernelStack', 'Share', 'Shared'].includes(owner))
+        .map(([owner, n]) => `${owner} ${n}`).join(', ');
+    }
+  }
+  for (const line of machine.console) out.push(`   [pid ${line.pid}] ${line.text}`);
+  out.push('', `   ${machine.clock} steps; at the peak ${peak} pages were in use (${busiest});`,
+    `   after every process exited ${free - pages()} pages are still in use.`);
+  return out;
+}
+
 export function demo(): string {
   return ['FreeNOS Memory Lab: engine demo', '',
-    ...bitAllocatorSteps(), '', ...userHeapSteps(), '',
+    ...bitAllocatorSteps(), '', ...userHeapSteps(), '', ...machineSteps(), '',
     'Run the tests with `npm test`; the benchmark with `npm run bench`.'].join('\n');
 }

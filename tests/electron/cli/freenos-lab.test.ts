@@ -18,6 +18,15 @@ describe('freenos-lab', () => {
     expect(text).toContain('0xB0002E60  0xB0001000  owning pool');
   });
 
+  it('demo runs the built-in shell on the machine and reports every page back', () => {
+    const text = demo();
+    expect(text).toContain('[pid 0] sh: hog exited with 0');
+    expect(text).toContain("[pid 1] sh: cannot execute 'nosuchprogram'");
+    expect(text).toContain('[pid 0] sh: broken exited with 2');
+    expect(text).toMatch(/at the peak \d+ pages were in use/);
+    expect(text).toContain('after every process exited 0 pages are still in use.');
+  });
+
   it('runs as a command and rejects unknown commands with exit code 2', () => {
     expect(execFileSync(tsx, [cli, 'demo'], { encoding: 'utf8' })).toContain('0xB0021FCC');
     const bad = spawnSync(tsx, [cli, 'frobnicate'], { encoding: 'utf8' });
