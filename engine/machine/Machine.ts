@@ -5,7 +5,6 @@
 import { Memory } from '../kernel/Memory';
 import { KERNEL_PID, MemoryOperation, SELF } from '../kernel/API';
 import { Kernel, type KernelOptions } from '../kernel/Kernel';
-import { MemoryContext } from '../kernel/MemoryContext';
 import { Region } from '../kernel/MemoryMap';
 import { type Process, ProcessState } from '../kernel/Process';
 import { ProcessManager } from '../kernel/ProcessManager';
@@ -292,10 +291,5 @@ export class Machine {
       return this.nextReady();
     }
     return ready.find((p) => p.id > this.lastPid) ?? ready[0]!;
-  }
-
-  /** Result of a MemoryContext call as text, for outcomes. */
-  static describe(result: MemoryContext.Result): string {
-    return MemoryContext.Result[result] ?? String(result);
   }
 }
