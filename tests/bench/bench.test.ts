@@ -1,9 +1,15 @@
-// Smoke test of the bench pieces with small operation counts: checksums agree and repeat, the memory probe counts frames.
+// Smoke test of the bench pieces with small operation counts: checksums agree and repeat, the memory probe counts
+// frames, the TLB probe hits and translates like the walk, the fork probe's copy-on-write takes few frames.
 import { describe, expect, it } from 'vitest';
 import { recordAnswers, runHarness, runOps as bareJsMix } from './barejs-mix';
+import { forkOnce } from './fork-probe';
 import { pickFrames, probeMemory } from './memory-probe';
 import { bitAllocatorMix, poolAllocatorMix, splitAllocatorMix } from './mixes';
-import { formatTable, median } from './report';
+import { formatTable, median, nsPerOp, percent } from './report';
+import {
+  LOCAL_PERCENT, WORKING_SET, localitySequence, loopAlone, onePageSequence, probeCost, probeMix, recordAnswers as recordTranslations,
+  translateAll, translationSpace,
+} from './tlb-probe';
 
 const OPS = 20_000;
 
@@ -56,10 +62,80 @@ describe('memory probe', () => {
   });
 });
 
+describe('TLB probe', () => {
+  const COUNT = 20_000;
+
+  it('a repeated page hits the TLB more than 99 % of the time; the checksum equals the no-TLB one', () => {
+    const withTlb = translationSpace(64), without = translationSpace(0);
+    const vas = onePageSequence(COUNT, withTlb.base, withTlb.pages);
+    expect(new Set(Array.from(vas, (va) => va >>> 12)).size).toBe(1);
+    const hit = translateAll(withTlb, vas), walk = translateAll(without, vas);
+    expect(hit.faults).toBe(0);
+    expect(hit.hits + hit.misses).toBe(COUNT);
+    expect(hit.hits / COUNT).toBeGreaterThan(0.99);
+    expect(walk.hits).toBe(0);
+    expect(walk.checksum).toBe(hit.checksum);
+    expect(loopAlone(recordTranslations(without, vas))).toBe(hit.checksum);
+  });
+
+  it('the locality mix stays in its working set 90 % of the time, translates the same with and without the TLB', () => {
+    const withTlb = translationSpace(64), without = translationSpace(0);
+    const vas = localitySequence(COUNT, withTlb.base, withTlb.pages);
+    const pages = Array.from(vas, (va) => (va - withTlb.base) >>> 12);
+    expect(Math.max(...pages)).toBeLessThan(withTlb.pages);
+    const counts = new Map<number, number>();
+    for (const p of pages) counts.set(p, (counts.get(p) ?? 0) + 1);
+    const hot = [...counts.values()].sort((a, b) => b - a).slice(0, WORKING_SET).reduce((a, b) => a + b, 0);
+    expect(hot / COUNT).toBeGreaterThan(LOCAL_PERCENT / 100 - 0.02);
+    const a = translateAll(withTlb, vas), b = translateAll(without, vas);
+    expect(a.faults + b.faults).toBe(0);
+    expect(a.checksum).toBe(b.checksum);
+    expect(a.hits / COUNT).toBeGreaterThan(0.8);
+    expect(a.hits / COUNT).toBeLessThan(0.95);
+    // Each run starts from an empty TLB: the same counts twice.
+    expect(translateAll(withTlb, vas)).toEqual(a);
+  });
+
+  it('translations land in the mapped frames, and an unmapped page faults', () => {
+    const space = translationSpace(64);
+    const [first] = space.context.mappings({ virt: space.base, size: 4096 });
+    expect(space.kernel.mmu.translate(space.base + 0x123, 'read', true)).toBe(first!.phys + 0x123);
+    expect(translateAll(space, Uint32Array.of(space.base + space.pages * 4096)).faults).toBe(1);
+  });
+
+  it('the probes report consistent runs', () => {
+    const mix = probeMix(64, COUNT, 2);
+    expect(mix.times).toHaveLength(2);
+    expect(mix.hits + mix.misses).toBe(COUNT);
+    const cost = probeCost(COUNT, 2);
+    expect(cost.hitChecksum).toBe(cost.walkChecksum);
+    expect(cost.misses).toBe(1);
+    expect(cost.walkTimes).toHaveLength(2);
+  });
+});
+
+describe('fork probe', () => {
+  it('copy-on-write takes far fewer frames than eager; neither leaves frames behind after run()', () => {
+    const eager = forkOnce(false, 4, 32 * 2 ** 20), cow = forkOnce(true, 4, 32 * 2 ** 20);
+    expect(eager.parentFrames).toBe(1024);
+    expect(eager.frames).toBeGreaterThan(1024);
+    expect(cow.frames).toBeLessThan(eager.frames / 20);
+    expect(cow.shared).toBeGreaterThanOrEqual(1024);
+    expect(eager.shared).toBe(0);
+    for (const run of [eager, cow]) {
+      expect(run.childPagesOk).toBe(run.sampled);
+      expect(run.leftFrames).toBe(0);
+      expect(run.exited).toEqual([0]);
+    }
+  });
+});
+
 describe('report helpers', () => {
   it('takes medians and aligns columns', () => {
     expect(median([3, 1, 2])).toBe(2);
     expect(median([4, 1, 3, 2])).toBe(2.5);
     expect(formatTable(['a', 'bb'], [['xxx', 'y']]).split('\n')).toEqual(['a    bb', '---  --', 'xxx  y']);
+    expect(nsPerOp(7, 1_000_000)).toBe('7.00 ns');
+    expect(percent(0.876554)).toBe('87.7 %');
   });
 });

@@ -40,8 +40,18 @@ export function mib(bytes: number): string {
   return `${(bytes / 2 ** 20).toFixed(2)} MiB`;
 }
 
-export function opsPerSecond(ops: number, milliseconds: number): string {
-  return `${(ops / milliseconds / 1000).toFixed(2)} M ops/s`;
+export function opsPerSecond(ops: number, milliseconds: number, unit = 'ops'): string {
+  return `${(ops / milliseconds / 1000).toFixed(2)} M ${unit}/s`;
+}
+
+/** Nanoseconds per operation when `ops` took `milliseconds`: "7.04 ns". */
+export function nsPerOp(milliseconds: number, ops: number): string {
+  return `${(milliseconds * 1e6 / ops).toFixed(2)} ns`;
+}
+
+/** "12.5 %" with enough digits to tell 99.99 % from 100 %. */
+export function percent(fraction: number, digits = 1): string {
+  return `${(fraction * 100).toFixed(digits)} %`;
 }
 
 /** Plain-text table: columns padded to their widest cell, a dashed rule under the header. */

@@ -1,4 +1,5 @@
-// `npm run bench`: engine allocator throughput, BitAllocator vs plain C and bare JS, PhysicalMemory host memory; prints one table.
+// `npm run bench`: engine allocator throughput, BitAllocator vs plain C and bare JS, PhysicalMemory host memory,
+// MMU translations with and without the TLB, eager vs copy-on-write fork; prints one table.
 import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
@@ -6,7 +7,9 @@ import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { MixTiming } from './mix-worker';
 import type { MemoryProbe } from './memory-probe';
-import { formatTable, machineDescription, median, mib, ms, opsPerSecond, spread } from './report';
+import { FORK_RAM, type ForkProbe } from './fork-probe';
+import { formatTable, machineDescription, median, mib, ms, nsPerOp, opsPerSecond, percent, spread } from './report';
+import { LOCAL_PERCENT, MAPPED_BYTES, WORKING_SET, type CostProbe, type MixProbe } from './tlb-probe';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 /** The C and bitalloc-mix.mts baselines; BENCH_SHARED_DIR overrides it (e.g. to see the skip rows). */
@@ -14,6 +17,12 @@ const shared = path.resolve(root, process.env.BENCH_SHARED_DIR ?? '../shared/ben
 const MIX_OPS = 1_000_000, MIX_RUNS = 5;
 const BASELINE_OPS = 2_000_000, BASELINE_RUNS = 5;
 const BIT_TARGET = 2, HOST_TARGET_1G = 64 * 2 ** 20, HOST_TARGET_4G = 1.5 * 2 ** 20;
+const TRANSLATIONS = 1_000_000, TRANSLATION_RUNS = 5, TLB_ENTRIES = 64;
+/** A TLB hit must cost at most 1/HIT_TARGET of a full walk. */
+const HIT_TARGET = 5;
+const FORK_MIB = 64, FORK_RUNS = 5;
+/** Copy-on-write fork may take at most this share of the eager fork's frames. */
+const COW_TARGET = 0.05;
 
 type Row = [group: string, benchmark: string, result: string, runs: string, checksum: string, target: string, status: string, notes: string];
 const rows: Row[] = [];
@@ -193,11 +202,100 @@ function hostMemory(): void {
   }
 }
 
+// 4a. MMU translations: the locality mix with and without the TLB, then TLB hit vs full walk, each in its own process.
+function translations(): void {
+  const mixChecksums = new Map<string, number>();
+  const mixTimes = new Map<number, number>();
+  const mapped = `${MAPPED_BYTES / 2 ** 20} MiB mapped`;
+  for (const entries of [TLB_ENTRIES, 0]) {
+    const name = entries ? `MMU translate, TLB ${entries} entries` : 'MMU translate, no TLB (tlbEntries 0)';
+    progress(`${name}: 2 warm-up + ${TRANSLATION_RUNS} × ${TRANSLATIONS} translations`);
+    try {
+      const p = JSON.parse(runTs('tlb-probe.ts', ['mix', String(entries), String(TRANSLATIONS), String(TRANSLATION_RUNS)])) as MixProbe;
+      const mid = median(p.times);
+      mixChecksums.set(name, p.checksum);
+      mixTimes.set(entries, mid);
+      if (p.faults) errors.push(`${name}: ${p.faults} translations faulted`);
+      const withTlb = mixTimes.get(TLB_ENTRIES);
+      const notes = `${p.translations / 1e6}M user reads, ${LOCAL_PERCENT} % in ${WORKING_SET} pages, the rest anywhere in ${mapped}; ` +
+        (entries ? `TLB hit rate ${percent(p.hits / p.translations)} (${p.misses} misses)` :
+          `${nsPerOp(mid, p.translations)} per translation` +
+          (withTlb !== undefined ? `, ${(mid / withTlb).toFixed(2)} × the time with the TLB` : ''));
+      rows.push(['4', name, opsPerSecond(p.translations, mid, 'translations'), `${ms(mid)}, median of ${p.times.length} (${spread(p.times)})`,
+        String(p.checksum), '', p.faults ? 'ERROR' : '', notes]);
+    } catch (error) {
+      crashed('4', name, error);
+    }
+  }
+  if (new Set(mixChecksums.values()).size > 1) {
+    errors.push('MMU translate: the TLB changed the physical addresses (checksums differ)');
+    rows.push(['4', 'MMU translate', 'CHECKSUM MISMATCH', '', [...mixChecksums.values()].join(' vs '), '', 'ERROR', 'with and without the TLB differ']);
+  }
+
+  const name = 'TLB hit vs full walk, one page repeated';
+  const target = `hit ≥ ${HIT_TARGET} × cheaper`;
+  progress(`${name}: ${TRANSLATION_RUNS} interleaved rounds of ${TRANSLATIONS} translations`);
+  try {
+    const p = JSON.parse(runTs('tlb-probe.ts', ['cost', String(TRANSLATIONS), String(TRANSLATION_RUNS)])) as CostProbe;
+    const hit = median(p.hitTimes), walk = median(p.walkTimes), loop = median(p.loopTimes);
+    const ratio = walk / hit;
+    const agree = p.hitChecksum === p.walkChecksum;
+    if (!agree) errors.push(`${name}: checksums differ (TLB ${p.hitChecksum}, no TLB ${p.walkChecksum})`);
+    const status = !agree ? 'ERROR' : ratio >= HIT_TARGET ? 'PASS' : 'MISS';
+    rows.push(['4', name, `${nsPerOp(hit, p.translations)} vs ${nsPerOp(walk, p.translations)} = ${ratio.toFixed(2)} ×`,
+      `medians of ${p.hitTimes.length}, interleaved (hit ${spread(p.hitTimes)}, walk ${spread(p.walkTimes)})`,
+      agree ? `${p.hitChecksum} (equal)` : `${p.hitChecksum} vs ${p.walkChecksum} MISMATCH`, target, status,
+      `TLB ${TLB_ENTRIES} entries vs tlbEntries 0; hit rate ${percent(p.hits / p.translations, 4)}; ` +
+      `the loop alone (recorded answers) ${nsPerOp(loop, p.translations)}; after a warm-up on the mix`]);
+  } catch (error) {
+    crashed('4', name, error);
+  }
+}
+
+// 4b. fork of a process with a 64 MiB data segment, eager vs copy-on-write, each mode in its own process.
+function forks(): void {
+  const results = new Map<'eager' | 'cow', { time: number; frames: number }>();
+  for (const mode of ['eager', 'cow'] as const) {
+    const name = `fork, ${FORK_MIB} MiB mapped, ${mode === 'eager' ? 'eager copy' : 'copy-on-write'}`;
+    progress(`${name}: 1 warm-up + ${FORK_RUNS} fresh machines`);
+    try {
+      const p = JSON.parse(runTs('fork-probe.ts', [mode, String(FORK_MIB), String(FORK_RUNS)])) as ForkProbe;
+      const time = median(p.times), frames = median(p.frames);
+      results.set(mode, { time, frames });
+      const problems: string[] = [];
+      if (new Set(p.frames).size > 1) problems.push(`frames vary between runs (${p.frames.join(', ')})`);
+      if (p.maxLeftFrames !== 0) problems.push(`${p.maxLeftFrames} frames still taken after run()`);
+      if (p.minChildPagesOk !== p.last.sampled) problems.push(`child data wrong on ${p.last.sampled - p.minChildPagesOk} sampled pages`);
+      if (p.last.exited.join() !== '0') problems.push(`exit statuses ${p.last.exited.join(', ')}`);
+      for (const problem of problems) errors.push(`${name}: ${problem}`);
+      const eager = results.get('eager');
+      let target = '', status = problems.length ? 'ERROR' : '', result = `${ms(time)}, ${frames} frames`;
+      let notes = `parent data ${p.last.parentFrames} pages`;
+      if (mode === 'cow') {
+        target = `< ${percent(COW_TARGET, 0)} of eager frames`;
+        notes += `; ${p.last.shared} frames shared`;
+        if (eager) {
+          const share = frames / eager.frames;
+          result += ` = ${percent(share, 2)} of eager`;
+          notes += `; time ${(time / eager.time).toFixed(3)} × eager`;
+          if (!problems.length) status = share < COW_TARGET ? 'PASS' : 'MISS';
+        } else if (!problems.length) status = 'n/a (no eager)';
+      }
+      rows.push(['4', name, result, `median of ${p.times.length} (${spread(p.times)}), fresh machine each`,
+        `${frames} frames, ${p.maxLeftFrames} left`, target, status, notes]);
+    } catch (error) {
+      crashed('4', name, error);
+    }
+  }
+}
+
 const started = performance.now();
 const machine = machineDescription();
 engineMixes();
 baselines();
 hostMemory();
+translations();
+forks();
 
 console.log('FreeNOS Memory Lab benchmark');
 console.log(`Machine: ${machine}`);
@@ -207,6 +305,9 @@ console.log('');
 console.log('1: each engine mix and mode runs in its own process; ops/s from the median timed run.');
 console.log('2: ratios compare runs of this invocation only (interleaved C, engine, bare JS, loop alone; each JS run a fresh `npx tsx` process).');
 console.log('3: growth of heapUsed + arrayBuffers after gc() in a fresh process; RSS for information.');
+console.log(`4: kernel.mmu.translate(va, 'read', true) on a booted Kernel (128 MiB) with ${MAPPED_BYTES / 2 ** 20} MiB mapped at UserData; ` +
+  'each run from an empty TLB; ns per translation include the loop.');
+console.log(`   fork: a fresh ${FORK_RAM / 2 ** 20} MiB Machine per run, the step() that forks timed alone; frames = drop of allocator.available() / 4096.`);
 console.log(`Total ${((performance.now() - started) / 1000).toFixed(1)} s.`);
 if (errors.length) {
   console.log('');
