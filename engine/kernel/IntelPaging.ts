@@ -157,9 +157,10 @@ export class IntelPaging extends MemoryContext {
       const pde = this.memory.read32(this.directory + directoryIndex(section) * 4);
       if (!(pde & IntelEntry.Present) || pde & IntelEntry.Large) continue;
       const table = (pde & PageMask) >>> 0;
-      for (let i = 0; i < TableEntries; i++) {
+      const first = Math.max(0, Math.floor((range.virt - section) / PAGESIZE));
+      const last = Math.min(TableEntries, Math.ceil((end - section) / PAGESIZE));
+      for (let i = first; i < last; i++) {
         const virt = section + i * PAGESIZE;
-        if (virt < range.virt || virt >= end) continue;
         const entry = this.memory.read32(table + i * 4);
         if (entry & IntelEntry.Present) out.push({ virt, phys: (entry & PageMask) >>> 0, entry });
       }
