@@ -3,7 +3,7 @@
 // with status 1. wait() collects the exit code, terminate() kills. Result codes of section 9.5.
 // Quirk kept from the host build: a failed fork is only logged; exec() still returns Success
 // and the pid is -1, so a later wait() says NotFound.
-import type { Process } from '../kernel/Process';
+import { ProcessState, type Process } from '../kernel/Process';
 import type { Machine } from './Machine';
 
 export class ApplicationLauncher {
@@ -42,7 +42,10 @@ export class ApplicationLauncher {
    */
   wait(maxSteps = 1_000_000): ApplicationLauncher.Result {
     if (this.pid === 0) return ApplicationLauncher.Result.InvalidArgument;
-    this.machine.runUntil(() => this.machine.waitpid(this.pid).state !== 'running' || false, maxSteps);
+    this.machine.runUntil(() => {
+      const child = this.machine.processes.get(this.pid);
+      return child === null || child.state === ProcessState.Zombie;
+    }, maxSteps);
     return this.collect();
   }
 

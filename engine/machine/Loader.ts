@@ -48,14 +48,15 @@ export function writeArguments(kernel: Kernel, process: Process, argv: string[])
   return true;
 }
 
-/** Section 9.2: segments (R|W|X), then 128 KiB of UserArgs mapped User|R|W, zeroed, with the arguments. */
-export function loadBootProgram(kernel: Kernel, process: Process, image: ProgramImage, argv: string[]): boolean {
+/** Section 9.2: segments (R|W|X), then 128 KiB of UserArgs mapped User|R|W, zeroed, holding the program name (32 bytes at most). */
+export function loadBootProgram(kernel: Kernel, process: Process, image: ProgramImage): boolean {
   if (!loadSegments(kernel, process, image, false)) return false;
   const args = process.memoryMap.range(Region.UserArgs);
   const range: Memory.Range = { virt: args.virt, phys: 0, size: args.size, access: Memory.User | Memory.Readable | Memory.Writable };
   if (process.context.mapRangeContiguous(range) !== MemoryContext.Result.Success) return false;
   kernel.memory.fill(range.phys, 0, args.size);
-  return writeArguments(kernel, process, argv);
+  kernel.memory.write(range.phys, ascii(image.name, 32));
+  return true;
 }
 
 /** The first `max` characters of `text` as bytes (characters above 0x7F become '?'). */

@@ -83,13 +83,16 @@ export class Machine {
     this.kernel.log?.push({ type: 'console', pid, text });
   }
 
-  /** Section 9.2: the kernel creates a ready process and loads the program itself. Failure is fatal. */
-  boot(path: string, argv?: string[]): CallResult {
+  /**
+   * Section 9.2: the kernel creates a ready process and loads the program itself (its UserArgs
+   * hold only the program name). Failure is fatal.
+   */
+  boot(path: string): CallResult {
     const image = this.programs.get(path);
     if (!image) return failed('ENOENT', `no program named '${path}'`);
     this.processes.current = null;
     const process = this.processes.create(image.entry, this.kernel.memoryMap, true);
-    if (!process || !loadBootProgram(this.kernel, process, image, argv ?? image.argv)) {
+    if (!process || !loadBootProgram(this.kernel, process, image)) {
       throw new Error(`kernel panic: cannot load boot program '${path}': out of memory`);
     }
     process.parent = KERNEL_PID;
