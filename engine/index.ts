@@ -45,3 +45,7 @@ export { loadSegments, loadBootProgram, writeArguments, argumentPages, MaxArgume
 export {
   FrameOwner, frameMap, ownTables, pageTable, regionUsage, changedFrames, ownerCounts, type FrameMap, type TableEntry,
 } from './machine/Snapshot';
+export * as ARMLayout from './hw/ARMLayout';
+export { ARMFirstLevel, ARMSecondLevel, type ARMVersion } from './hw/ARMLayout';
+export { ARMMMU, ARMTLBFlag, type ARMMMUOptions } from './hw/ARMMMU';
+export { ARMPaging, ARMDefaultIOBase, ARMDefaultIOSize, type ARMPagingOptions } from './kernel/ARMPaging';
