@@ -34,6 +34,7 @@ export { VMCtl } from './kernel/VMCtl';
 export { UserRuntime } from './kernel/UserRuntime';
 export { FrameReferences } from './kernel/FrameReferences';
 export { VMCopy, VMCopyDirection } from './kernel/VMCopy';
+export { VMShare, ShareOperation, type MemoryShare } from './kernel/VMShare';
 export { Machine, type MachineOptions, type CallResult, type Errno } from './machine/Machine';
 export { ApplicationLauncher } from './machine/ApplicationLauncher';
 export { ProgramError, RegionNames, type ProgramImage, type Segment, type Step, type RegionName } from './machine/Program';

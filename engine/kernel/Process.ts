@@ -21,8 +21,10 @@ export interface Share {
   virt: number;
   phys: number;
   size: number;
-  /** False once this side is gone. */
+  /** Whether the other side is still attached (false once it deleted its side or exited). */
   attached: boolean;
+  /** The share's tag (VMShare areas are found by peer and tag); 0 for the kernel channel. */
+  tag?: number;
 }
 
 export class Process {
