@@ -6,7 +6,7 @@ export { PhysicalMemory, FrameSize, type PhysicalMemoryOptions } from './hw/Phys
 export * as IntelLayout from './hw/IntelLayout';
 export { IntelEntry } from './hw/IntelLayout';
 export { TLB, type TLBEntry, type TLBCounters } from './hw/TLB';
-export { IntelMMU, PageFault, type MMU, type AccessKind, type Walk, type WalkStep } from './hw/MMU';
+export { IntelMMU, PagedMMU, PageFault, TLBFlag, type MMU, type AccessKind, type Walk, type WalkStep } from './hw/MMU';
 export { VirtualMemory, type FaultHandler, type VirtualMemoryOptions } from './hw/VirtualMemory';
 export { Memory } from './kernel/Memory';
 export { AssertionError, type BuildMode } from './kernel/AssertionError';

@@ -1,8 +1,9 @@
 // MMU: translates virtual addresses through page tables that live in emulated physical memory,
 // caching translations in a TLB. translate() returns the physical address, or a PageFault
-// (always negative, so it cannot be mistaken for an address). Intel 32-bit paging here; the
-// table layout is in IntelPaging.ts. Writes need Writable at every level (as with CR0.WP set),
-// user accesses need User at every level.
+// (always negative, so it cannot be mistaken for an address). PagedMMU is what every table walker
+// shares (TLB in front, permission check behind); IntelMMU walks Intel 32-bit paging (layout in
+// IntelLayout.ts), ARMMMU (ARMMMU.ts) short descriptors. Writes need Writable at every level (as
+// with CR0.WP set), user accesses need User at every level.
 import type { PhysicalMemory } from './PhysicalMemory';
 import { Fault } from './MemoryBus';
 import { IntelEntry, PageMask, directoryIndex, tableIndex } from './IntelLayout';
@@ -50,20 +51,32 @@ export interface MMU {
   walk(virt: number, kind: AccessKind, user: boolean): Walk;
 }
 
-export class IntelMMU implements MMU {
-  readonly tlb: TLB;
-  private directory = 0;
+/** The permission bits a TLB slot and a Walk carry, on every architecture (Intel's own bit values). */
+export enum TLBFlag {
+  Writable = 0x2,
+  User = 0x4,
+}
 
-  constructor(readonly memory: PhysicalMemory, options: { tlbEntries?: number } = {}) {
-    this.tlb = new TLB(options.tlbEntries ?? 64);
+/**
+ * What every table-walking MMU shares: the TLB in front, the permission check behind. A subclass
+ * supplies walkTables(): the frame of a page read from its tables, setting lastFlags to TLBFlag bits.
+ */
+export abstract class PagedMMU implements MMU {
+  readonly tlb: TLB;
+  private top = 0;
+  /** TLBFlag bits of the last successful walkTables(). */
+  protected lastFlags = 0;
+
+  constructor(readonly memory: PhysicalMemory, tlbEntries = 64) {
+    this.tlb = new TLB(tlbEntries);
   }
 
   root(): number {
-    return this.directory;
+    return this.top;
   }
 
   load(root: number): void {
-    this.directory = root >>> 0;
+    this.top = root >>> 0;
     this.tlb.flush();
   }
 
@@ -103,12 +116,17 @@ export class IntelMMU implements MMU {
     return { virt, steps, result: check(found, this.lastFlags, virt, kind, user), flags: this.lastFlags, tlb: 'miss' };
   }
 
-  /** Effective flags of the last successful walkTables(). */
-  private lastFlags = 0;
+  /** The frame base of `virt`'s page from the tables, or a fault; records each entry read in `steps`. */
+  protected abstract walkTables(virt: number, steps: WalkStep[] | null): number;
+}
 
-  /** The frame base of `virt`'s page from the tables, or a fault; records steps when given. */
-  private walkTables(virt: number, steps: WalkStep[] | null): number {
-    const pdeAddress = this.directory + directoryIndex(virt) * 4;
+export class IntelMMU extends PagedMMU {
+  constructor(memory: PhysicalMemory, options: { tlbEntries?: number } = {}) {
+    super(memory, options.tlbEntries ?? 64);
+  }
+
+  protected walkTables(virt: number, steps: WalkStep[] | null): number {
+    const pdeAddress = this.root() + directoryIndex(virt) * 4;
     const pde = this.memory.read32(pdeAddress);
     steps?.push({ level: 'directory', index: directoryIndex(virt), address: pdeAddress, entry: pde });
     if (pde === Fault) return Fault;
@@ -127,9 +145,9 @@ export class IntelMMU implements MMU {
   }
 }
 
-/** The physical address, or the fault the permission bits call for. */
+/** The physical address, or the fault the permission flags call for. */
 function check(frame: number, flags: number, virt: number, kind: AccessKind, user: boolean): number {
-  if (user && !(flags & IntelEntry.User)) return PageFault.KernelOnly;
-  if (kind === 'write' && !(flags & IntelEntry.Writable)) return PageFault.ReadOnly;
+  if (user && !(flags & TLBFlag.User)) return PageFault.KernelOnly;
+  if (kind === 'write' && !(flags & TLBFlag.Writable)) return PageFault.ReadOnly;
   return frame + (virt & 0xfff);
 }
