@@ -9,7 +9,7 @@ import type { Kernel } from './Kernel';
 import { Memory } from './Memory';
 import { MemoryContext, PAGESIZE } from './MemoryContext';
 import { MemoryMap, Region } from './MemoryMap';
-import { Process, ProcessState } from './Process';
+import { Process, ProcessState, type Share } from './Process';
 
 export const MaximumProcesses = 1024;
 /** Size of the kernel's event-channel object for each process (the lab's stand-in). */
@@ -147,15 +147,19 @@ export class ProcessManager {
       context.destroy();
     }
     for (const share of process.shares) {
-      const peer = share.pid === KERNEL_PID ? null : this.peerShare(share, process.id);
-      if (peer?.attached) peer.attached = false;
-      else for (let page = 0; page < share.size; page += PAGESIZE) kernel.allocator.release(share.phys + page);
+      this.detach(process, share);
       share.attached = false;
     }
   }
 
-  /** The other side of a share between `pid` and share.pid, if that process still exists. */
-  private peerShare(share: { pid: number; phys: number }, pid: number) {
-    return this.get(share.pid)?.shares.find((s) => s.pid === pid && s.phys === share.phys) ?? null;
+  /**
+   * `process` lets go of `share`: a peer still holding its side is told it is now alone;
+   * otherwise (the peer already left, or it is the kernel channel) the share's pages are freed.
+   */
+  detach(process: Process, share: Share): void {
+    const peer = share.pid === KERNEL_PID ? null
+      : this.get(share.pid)?.shares.find((s) => s.pid === process.id && s.phys === share.phys) ?? null;
+    if (peer?.attached) peer.attached = false;
+    else for (let page = 0; page < share.size; page += PAGESIZE) this.kernel.allocator.release(share.phys + page);
   }
 }

@@ -41,9 +41,7 @@ export function VMShare(kernel: Kernel, processes: ProcessManager, caller: Proce
     {
       caller.context.unmapRange({ virt: mine.virt, phys: 0, size: mine.size, access: 0 });
       caller.shares.splice(caller.shares.indexOf(mine), 1);
-      const theirs = peerOf(processes, mine, caller.id);
-      if (theirs) theirs.attached = false;
-      else free(kernel, mine);
+      processes.detach(caller, mine);
       return Success;
     }
     case ShareOperation.Create:
@@ -76,12 +74,4 @@ function create(kernel: Kernel, processes: ProcessManager, caller: Process, shar
   peer.shares.push({ pid: caller.id, tag: share.tag, virt: places[1]!, phys: pages.address, size, attached: true });
   share.range = { virt: places[0]!, phys: pages.address, size, access };
   return Success;
-}
-
-function peerOf(processes: ProcessManager, share: Share, pid: number): Share | null {
-  return processes.get(share.pid)?.shares.find((s) => s.pid === pid && s.phys === share.phys) ?? null;
-}
-
-function free(kernel: Kernel, share: Share): void {
-  for (let page = 0; page < share.size; page += PAGESIZE) kernel.allocator.release(share.phys + page);
 }
