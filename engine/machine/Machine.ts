@@ -11,7 +11,7 @@ import { ProcessManager } from '../kernel/ProcessManager';
 import { UserRuntime } from '../kernel/UserRuntime';
 import { VMCopy, VMCopyDirection } from '../kernel/VMCopy';
 import { VMCtl } from '../kernel/VMCtl';
-import { VirtualMemory } from '../hw/VirtualMemory';
+import { VirtualMemory, type FaultHandler } from '../hw/VirtualMemory';
 import { builtinPrograms } from './builtins';
 import { copyOnWriteFault, forkAddressSpace } from './Fork';
 import { execute, type Task } from './Interpreter';
@@ -75,7 +75,7 @@ export class Machine {
   /** A process's user address space through the MMU. */
   memoryOf(process: Process, user = true): VirtualMemory {
     return new VirtualMemory(this.kernel.memory, this.kernel.mmu, process.context.root(),
-      { user, log: this.kernel.log, onFault: (virt, kind) => kind === 'write' && copyOnWriteFault(this.kernel, process, virt) });
+      { user, log: this.kernel.log, onFault: this.faultHandler(process) });
   }
 
   print(pid: number, text: string): void {
@@ -267,8 +267,9 @@ export class Machine {
     return { ok: true, pid: process.id };
   }
 
-  private faultHandler(process: Process) {
-    return (virt: number, kind: string) => kind === 'write' && copyOnWriteFault(this.kernel, process, virt);
+  /** The kernel's page-fault handler for `process`: copy-on-write on writes, nothing else. */
+  private faultHandler(process: Process): FaultHandler {
+    return (virt, kind) => kind === 'write' && copyOnWriteFault(this.kernel, process, virt);
   }
 
   /** Frees a zombie nobody will wait for, keeping its status in `exited`. */
