@@ -139,8 +139,13 @@ export class VirtualMemory implements MemoryBus {
       this.counters.bytesWritten += size;
       return size === 1 ? this.memory.write8(phys, value) : size === 2 ? this.memory.write16(phys, value) : this.memory.write32(phys, value);
     }
-    for (let i = 0; i < size; i++) if (this.translate(address + i, 'write', operation, size) < 0) return Fault;
-    for (let i = 0; i < size; i++) this.memory.write8(this.translate(address + i, 'write', operation, size), value >>> (8 * i));
+    const bytes: number[] = [];
+    for (let i = 0; i < size; i++) {
+      const phys = this.translate(address + i, 'write', operation, size);
+      if (phys < 0) return Fault;
+      bytes.push(phys);
+    }
+    bytes.forEach((phys, i) => this.memory.write8(phys, value >>> (8 * i)));
     this.counters.bytesWritten += size;
     return 0;
   }
