@@ -102,7 +102,7 @@ export function ownTables(kernel: Kernel, process: Process): number[] {
   return tables;
 }
 
-/** Every present 4 KiB mapping of the process outside the kernel's shared part, lowest address first. */
+/** Every present 4 KiB mapping of the process (the kernel's 4 MiB entries skipped), lowest address first. */
 export function pageTable(process: Process): TableEntry[] {
   const out: TableEntry[] = [];
   for (const { index, value } of process.context.directoryEntries()) {
