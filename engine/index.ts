@@ -25,9 +25,13 @@ export { SplitAllocator, type SplitAllocatorOptions } from './kernel/SplitAlloca
 export { PageAllocator, MinimumAllocationSize, type PageAllocatorOptions, type VMCtlCall } from './kernel/PageAllocator';
 export { API, MemoryOperation, SELF, ANY, KERNEL_PID } from './kernel/API';
 export { MemoryMap, IntelMap, ARMMap, Region } from './kernel/MemoryMap';
-export { MemoryContext, PAGESIZE, type MemoryContextOptions } from './kernel/MemoryContext';
+export {
+  MemoryContext, PAGESIZE, type Mapping, type MappingChange, type MemoryContextOptions, type TopLevelEntry,
+} from './kernel/MemoryContext';
 export { IntelPaging, type IntelPagingOptions } from './kernel/IntelPaging';
-export { Kernel, KernelHeapSize, KernelHeapObjects, type KernelOptions, type Area } from './kernel/Kernel';
+export {
+  ARMBootStack, Kernel, KernelHeapSize, KernelHeapObjects, type Architecture, type Area, type KernelLayout, type KernelOptions,
+} from './kernel/Kernel';
 export { Process, ProcessState, type Share } from './kernel/Process';
 export { ProcessManager, MaximumProcesses, ChannelObjectSize } from './kernel/ProcessManager';
 export { VMCtl } from './kernel/VMCtl';
@@ -49,4 +53,6 @@ export {
 export * as ARMLayout from './hw/ARMLayout';
 export { ARMFirstLevel, ARMSecondLevel, type ARMVersion } from './hw/ARMLayout';
 export { ARMMMU, ARMTLBFlag, type ARMMMUOptions } from './hw/ARMMMU';
-export { ARMPaging, ARMDefaultIOBase, ARMDefaultIOSize, type ARMPagingOptions } from './kernel/ARMPaging';
+export {
+  ARMPaging, ARMDefaultIOBase, ARMDefaultIOSize, ARMShadowCopyOnWrite, ARMShadowOffset, type ARMPagingOptions,
+} from './kernel/ARMPaging';

@@ -7,6 +7,10 @@
 // small page's own bits decide); unmap() of a section clears the whole 1 MiB; access() refuses
 // sections and reports normal write-back pages as Device (they have the Buffer bit too).
 //
+// Copy-on-write (the lab's fork) needs a software bit, and small-page entries have no free one.
+// The hardware reads only the first 1 KiB of each second-level table page, so, as Linux does, the
+// kernel keeps a shadow word per page after it: table page + 1 KiB + 4 * index, 1 = copy-on-write.
+//
 // Defaults: the ARMMMU's version, else ARMv7 (first-level read-only bit 0x8000; ARMv6: 0x200), the Raspberry Pi 2/3
 // I/O window 0x3F000000 (Raspberry Pi 1: 0x20000000), 128 MiB, and KernelData onto the
 // SplitAllocator's base, which is the core's physical memory as in FreeNOS.
@@ -18,7 +22,9 @@ import {
 } from '../hw/ARMLayout';
 import { Allocator } from './Allocator';
 import { Memory } from './Memory';
-import { MemoryContext, PAGESIZE, type MemoryContextOptions } from './MemoryContext';
+import {
+  MemoryContext, PAGESIZE, type Mapping, type MappingChange, type MemoryContextOptions, type TopLevelEntry,
+} from './MemoryContext';
 import { Region, type MemoryMap } from './MemoryMap';
 import type { SplitAllocator } from './SplitAllocator';
 
@@ -26,6 +32,10 @@ const { Success, InvalidAddress, InvalidSize, AlreadyExists, OutOfMemory } = Mem
 /** Raspberry Pi 2/3 peripherals (BCM2836/7); the Raspberry Pi 1 (BCM2835) has them at 0x20000000. */
 export const ARMDefaultIOBase = 0x3f000000;
 export const ARMDefaultIOSize = 128 * 1024 * 1024;
+/** Where a small page's shadow word (the kernel's software bits) lives, from its table page. */
+export const ARMShadowOffset = TableSize;
+/** The shadow word's copy-on-write bit. */
+export const ARMShadowCopyOnWrite = 0x1;
 
 export interface ARMPagingOptions extends MemoryContextOptions {
   /** An existing first-level table (the kernel's): initialize() then does nothing. */
@@ -41,6 +51,8 @@ export interface ARMPagingOptions extends MemoryContextOptions {
 }
 
 export class ARMPaging extends MemoryContext {
+  readonly sectionSize = SectionSize;
+  readonly rootSize = DirectorySize;
   readonly version: ARMVersion;
   readonly physicalBase: number;
   readonly ioBase: number;
@@ -123,7 +135,7 @@ export class ARMPaging extends MemoryContext {
     }
     const secondAddress = secondLevelAddress(first, virt);
     if (this.readEntry(secondAddress) & ARMSecondLevel.Present) return AlreadyExists;
-    this.writeEntry('table', secondAddress, ((phys & PageMask) | ARMSecondLevel.Present | pageFlags(access)) >>> 0, virt);
+    this.writePage(secondAddress, ((phys & PageMask) | ARMSecondLevel.Present | pageFlags(access)) >>> 0, virt, false);
     if (this.isActive()) this.mmu.invalidate(virt);
     return Success;
   }
@@ -161,7 +173,7 @@ export class ARMPaging extends MemoryContext {
       if (this.isActive()) this.mmu.load(this.directory);
       return Success;
     }
-    this.writeEntry('table', secondLevelAddress(first, virt), 0, virt);
+    this.writePage(secondLevelAddress(first, virt), 0, virt, false);
     if (this.isActive()) this.mmu.invalidate(virt);
     return Success;
   }
@@ -206,7 +218,7 @@ export class ARMPaging extends MemoryContext {
       const second = this.readEntry(secondAddress);
       if (!(second & ARMSecondLevel.Present)) return InvalidAddress;
       this.freePage((second & PageMask) >>> 0);
-      this.writeEntry('table', secondAddress, 0, virt);
+      this.writePage(secondAddress, 0, virt, false);
       if (this.isActive()) this.mmu.invalidate(virt);
     }
     return Success;
@@ -237,30 +249,48 @@ export class ARMPaging extends MemoryContext {
     return Success;
   }
 
-  /** Every present small page in [range.virt, range.virt + range.size): its page, frame and raw entry. */
-  mappings(range: { virt: number; size: number }): { virt: number; phys: number; entry: number }[] {
-    const out: { virt: number; phys: number; entry: number }[] = [];
+  /** Every present small page in [range.virt, range.virt + range.size): page, frame, raw entry and flags. */
+  mappings(range: { virt: number; size: number }): Mapping[] {
+    const out: Mapping[] = [];
     const end = range.virt + range.size;
     for (let section = range.virt - (range.virt % SectionSize); section < end; section += SectionSize) {
       const first = this.readEntry(this.firstLevelAddress(section));
       if (!(first & ARMFirstLevel.Table)) continue;
       const table = (first & TableMask) >>> 0;
-      for (let i = 0; i < TableEntries; i++) {
-        const virt = section + i * PAGESIZE;
-        if (virt < range.virt || virt >= end) continue;
+      const firstIndex = Math.max(0, Math.floor((range.virt - section) / PAGESIZE));
+      const lastIndex = Math.min(TableEntries, Math.ceil((end - section) / PAGESIZE));
+      for (let i = firstIndex; i < lastIndex; i++) {
         const entry = this.readEntry(table + i * 4);
-        if (entry & ARMSecondLevel.Present) out.push({ virt, phys: (entry & PageMask) >>> 0, entry });
+        if (!(entry & ARMSecondLevel.Present)) continue;
+        out.push({ virt: section + i * PAGESIZE, phys: (entry & PageMask) >>> 0, entry, access: pageAccess(entry),
+          copyOnWrite: (this.readEntry(table + ARMShadowOffset + i * 4) & ARMShadowCopyOnWrite) !== 0 });
       }
     }
     return out;
   }
 
-  /** First-level entries that are a table or a section (index and value), for snapshots. */
-  directoryEntries(): { index: number; value: number }[] {
-    const out: { index: number; value: number }[] = [];
+  /** Rewrites virt's present small page as frame | Present | the flags of the new access, and its shadow word. */
+  remap(virt: number, change: MappingChange): MemoryContext.Result {
+    const first = this.readEntry(this.firstLevelAddress(virt));
+    if (!(first & ARMFirstLevel.Table)) return InvalidAddress;
+    const address = secondLevelAddress(first, virt);
+    const entry = this.readEntry(address);
+    if (!(entry & ARMSecondLevel.Present)) return InvalidAddress;
+    const phys = change.phys ?? entry & PageMask;
+    const access = change.access ?? pageAccess(entry);
+    const copyOnWrite = change.copyOnWrite ?? (this.readEntry(address + ARMShadowOffset) & ARMShadowCopyOnWrite) !== 0;
+    this.writePage(address, ((phys & PageMask) | ARMSecondLevel.Present | pageFlags(access)) >>> 0, virt, copyOnWrite);
+    if (this.isActive()) this.mmu.invalidate(virt);
+    return Success;
+  }
+
+  /** First-level entries that are a table or a section; a section has no table. */
+  directoryEntries(): TopLevelEntry[] {
+    const out: TopLevelEntry[] = [];
     for (let i = 0; i < DirectoryEntries; i++) {
       const value = this.readEntry(this.directory + i * 4);
-      if (value & (ARMFirstLevel.Table | ARMFirstLevel.Section)) out.push({ index: i, value });
+      if (value & ARMFirstLevel.Table) out.push({ index: i, value, table: (value & PageMask) >>> 0 });
+      else if (value & ARMFirstLevel.Section) out.push({ index: i, value, table: null });
     }
     return out;
   }
@@ -288,11 +318,34 @@ export class ARMPaging extends MemoryContext {
     this.memory.write32(address, value);
     this.log?.push({ type: 'entry', context: this.name, level, address, value, virt });
   }
+
+  /** Writes a small-page entry and its shadow word (which holds only the copy-on-write bit). */
+  private writePage(address: number, value: number, virt: number, copyOnWrite: boolean): void {
+    this.writeEntry('table', address, value, virt);
+    this.memory.write32(address + ARMShadowOffset, copyOnWrite ? ARMShadowCopyOnWrite : 0);
+  }
 }
 
 /** Physical address of virt's entry in the second-level table that first-level entry `first` points at. */
 function secondLevelAddress(first: number, virt: number): number {
   return ((first & TableMask) + tableIndex(virt) * 4) >>> 0;
+}
+
+/**
+ * Memory.Access flags of a small-page entry, as the hardware means them: Readable; User, Writable,
+ * Executable from AP-user, APX, No-execute; Device (Buffer alone), Uncached (TEX alone), else
+ * InnerCached|OuterCached (write-back). pageFlags() of the result gives the entry's flags back.
+ */
+function pageAccess(entry: number): number {
+  let access: number = Memory.Readable;
+  if (entry & ARMSecondLevel.AccessUser) access |= Memory.User;
+  if (!(entry & ARMSecondLevel.ReadOnly)) access |= Memory.Writable;
+  if (!(entry & ARMSecondLevel.NoExecute)) access |= Memory.Executable;
+  const caching = entry & (ARMSecondLevel.Buffer | ARMSecondLevel.Cache | ARMSecondLevel.TypeExtension);
+  if (caching === ARMSecondLevel.Buffer) access |= Memory.Device;
+  else if (caching === ARMSecondLevel.TypeExtension) access |= Memory.Uncached;
+  else access |= Memory.InnerCached | Memory.OuterCached;
+  return access;
 }
 
 /** Second-level (small page) bits for `access`. */

@@ -10,7 +10,9 @@ import {
 } from '../hw/IntelLayout';
 import { Allocator } from './Allocator';
 import { Memory } from './Memory';
-import { MemoryContext, PAGESIZE, type MemoryContextOptions } from './MemoryContext';
+import {
+  MemoryContext, PAGESIZE, type Mapping, type MappingChange, type MemoryContextOptions, type TopLevelEntry,
+} from './MemoryContext';
 import type { MemoryMap } from './MemoryMap';
 import type { SplitAllocator } from './SplitAllocator';
 
@@ -24,6 +26,8 @@ export interface IntelPagingOptions extends MemoryContextOptions {
 }
 
 export class IntelPaging extends MemoryContext {
+  readonly sectionSize = SectionSize;
+  readonly rootSize = PAGESIZE;
   private directory: number;
   /** Whether initialize() allocated the directory (then destroy() frees it). */
   private ownsDirectory = false;
@@ -101,10 +105,7 @@ export class IntelPaging extends MemoryContext {
   access(virt: number): { result: MemoryContext.Result; access: number } {
     const entry = this.pageEntry(virt);
     if (entry.section || !(entry.value & IntelEntry.Present)) return { result: InvalidAddress, access: 0 };
-    let access: number = Memory.Readable;
-    if (entry.value & IntelEntry.Writable) access |= Memory.Writable;
-    if (entry.value & IntelEntry.User) access |= Memory.User;
-    return { result: Success, access };
+    return { result: Success, access: accessOf(entry.value) };
   }
 
   releaseRange(range: Memory.Range): MemoryContext.Result {
@@ -149,9 +150,9 @@ export class IntelPaging extends MemoryContext {
     return Success;
   }
 
-  /** Every present 4 KiB mapping in [range.virt, range.virt + range.size): its page, frame and raw entry. */
-  mappings(range: { virt: number; size: number }): { virt: number; phys: number; entry: number }[] {
-    const out: { virt: number; phys: number; entry: number }[] = [];
+  /** Every present 4 KiB mapping in [range.virt, range.virt + range.size): page, frame, raw entry and flags. */
+  mappings(range: { virt: number; size: number }): Mapping[] {
+    const out: Mapping[] = [];
     const end = range.virt + range.size;
     for (let section = range.virt - (range.virt % SectionSize); section < end; section += SectionSize) {
       const pde = this.memory.read32(this.directory + directoryIndex(section) * 4);
@@ -160,32 +161,38 @@ export class IntelPaging extends MemoryContext {
       const first = Math.max(0, Math.floor((range.virt - section) / PAGESIZE));
       const last = Math.min(TableEntries, Math.ceil((end - section) / PAGESIZE));
       for (let i = first; i < last; i++) {
-        const virt = section + i * PAGESIZE;
         const entry = this.memory.read32(table + i * 4);
-        if (entry & IntelEntry.Present) out.push({ virt, phys: (entry & PageMask) >>> 0, entry });
+        if (!(entry & IntelEntry.Present)) continue;
+        out.push({ virt: section + i * PAGESIZE, phys: (entry & PageMask) >>> 0, entry, access: accessOf(entry),
+          copyOnWrite: (entry & IntelEntry.CopyOnWrite) !== 0 });
       }
     }
     return out;
   }
 
-  /** Rewrites the present table entry of `virt` as update(old); InvalidAddress if there is none. */
-  updateEntry(virt: number, update: (entry: number) => number): MemoryContext.Result {
+  /** Rewrites virt's present table entry as frame | Present | Writable, User, CopyOnWrite as `change` says. */
+  remap(virt: number, change: MappingChange): MemoryContext.Result {
     const pde = this.memory.read32(this.directory + directoryIndex(virt) * 4);
     if (!(pde & IntelEntry.Present)) return InvalidAddress;
     const address = tableEntryAddress(pde, virt);
     const entry = this.memory.read32(address);
     if (!(entry & IntelEntry.Present)) return InvalidAddress;
-    this.writeEntry('table', address, update(entry) >>> 0, virt);
+    const phys = change.phys ?? entry & PageMask;
+    const access = change.access ?? accessOf(entry);
+    const copyOnWrite = change.copyOnWrite ?? (entry & IntelEntry.CopyOnWrite) !== 0;
+    const value = (phys & PageMask) | IntelEntry.Present | (access & Memory.Writable ? IntelEntry.Writable : 0)
+      | userBit(access) | (copyOnWrite ? IntelEntry.CopyOnWrite : 0);
+    this.writeEntry('table', address, value >>> 0, virt);
     if (this.isActive()) this.mmu.invalidate(virt);
     return Success;
   }
 
-  /** Present directory entries (index and value), for snapshots. */
-  directoryEntries(): { index: number; value: number }[] {
-    const out: { index: number; value: number }[] = [];
+  /** Present directory entries; a 4 MiB entry has no table. */
+  directoryEntries(): TopLevelEntry[] {
+    const out: TopLevelEntry[] = [];
     for (let i = 0; i < DirectoryEntries; i++) {
       const value = this.memory.read32(this.directory + i * 4);
-      if (value & IntelEntry.Present) out.push({ index: i, value });
+      if (value & IntelEntry.Present) out.push({ index: i, value, table: value & IntelEntry.Large ? null : (value & PageMask) >>> 0 });
     }
     return out;
   }
@@ -211,6 +218,11 @@ export class IntelPaging extends MemoryContext {
 /** Physical address of virt's entry in the table that directory entry `pde` points at. */
 function tableEntryAddress(pde: number, virt: number): number {
   return ((pde & PageMask) + tableIndex(virt) * 4) >>> 0;
+}
+
+/** Memory.Access flags of a table entry: Readable, plus Writable and User as it says. */
+function accessOf(entry: number): number {
+  return Memory.Readable | (entry & IntelEntry.Writable ? Memory.Writable : 0) | (entry & IntelEntry.User ? Memory.User : 0);
 }
 
 function userBit(access: number): number {

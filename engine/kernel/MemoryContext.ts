@@ -28,6 +28,32 @@ export interface MemoryContextOptions {
 
 export const PAGESIZE = 4096;
 
+/** One present small-page mapping as fork, snapshots and views read it, whatever the architecture. */
+export interface Mapping {
+  virt: number;
+  phys: number;
+  /** The raw table entry. */
+  entry: number;
+  /** Its Memory.Access flags (caching decoded as the hardware means it, without ARM's access() quirk). */
+  access: number;
+  /** Whether the kernel marked it copy-on-write (Intel: a software bit; ARM: a shadow word). */
+  copyOnWrite: boolean;
+}
+
+/** A top-level entry in use: its index, raw value, and its second-level table's page (null: a section). */
+export interface TopLevelEntry {
+  index: number;
+  value: number;
+  table: number | null;
+}
+
+/** What remap() changes in a present mapping; fields left out stay as they are. */
+export interface MappingChange {
+  phys?: number;
+  access?: number;
+  copyOnWrite?: boolean;
+}
+
 export abstract class MemoryContext {
   private static currentContext: MemoryContext | null = null;
   readonly memory: PhysicalMemory;
@@ -74,6 +100,19 @@ export abstract class MemoryContext {
   abstract releaseRange(range: Memory.Range): MemoryContext.Result;
   /** Frees the second-level tables of every section the range overlaps (and their pages unless tablesOnly). */
   abstract releaseSection(range: Memory.Range, tablesOnly?: boolean): MemoryContext.Result;
+  /** Frees the top-level table if initialize() allocated it; second-level tables are not touched. */
+  abstract destroy(): void;
+
+  /** Bytes one top-level entry spans (Intel 4 MiB, ARM 1 MiB). */
+  abstract readonly sectionSize: number;
+  /** Bytes of the top-level table (Intel 4 KiB, ARM 16 KiB). */
+  abstract readonly rootSize: number;
+  /** Every present small-page mapping in [range.virt, range.virt + range.size), lowest first. */
+  abstract mappings(range: { virt: number; size: number }): Mapping[];
+  /** Rewrites the present small page at `virt` with `change` applied (TLB kept right); InvalidAddress if none. */
+  abstract remap(virt: number, change: MappingChange): MemoryContext.Result;
+  /** The top-level entries that map something, lowest index first. */
+  abstract directoryEntries(): TopLevelEntry[];
 
   /** True when this context's tables are the ones loaded in the MMU. */
   isActive(): boolean {

@@ -1,7 +1,7 @@
 // Process: one entry of the process table. It owns a copy of the memory map, its address space
-// (an IntelPaging context), a kernel stack page, and its shares (the kernel event channel and
+// (an IntelPaging or ARMPaging context), a kernel stack page (Intel), and its shares (the kernel event channel and
 // VMShare areas). The script that drives it (programs are data) lives with the machine.
-import type { IntelPaging } from './IntelPaging';
+import type { MemoryContext } from './MemoryContext';
 import type { MemoryMap } from './MemoryMap';
 
 export enum ProcessState {
@@ -40,6 +40,6 @@ export class Process {
   /** Registers as set at creation: entry point and user stack pointer. */
   registers = { eip: 0, esp: 0 };
 
-  constructor(readonly id: number, readonly memoryMap: MemoryMap, readonly context: IntelPaging,
+  constructor(readonly id: number, readonly memoryMap: MemoryMap, readonly context: MemoryContext,
     readonly privileged: boolean) {}
 }

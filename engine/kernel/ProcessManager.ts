@@ -1,10 +1,10 @@
 // ProcessManager: the process table (PIDs 0..1023), process creation in FreeNOS's physical
 // allocation order, and destruction with what it frees (sections 9.1 and 9.6 of the reference).
 // A fresh Intel process costs 10 pages: directory 1, user stack 4, its page table 1, kernel
-// stack 1, event channel 2, the UserShare page table 1.
+// stack 1, event channel 2, the UserShare page table 1. An ARM process costs 12: its first-level
+// table is 4 pages and it has no kernel stack.
 import { Allocator } from './Allocator';
 import { KERNEL_PID } from './API';
-import { IntelPaging } from './IntelPaging';
 import type { Kernel } from './Kernel';
 import { Memory } from './Memory';
 import { MemoryContext, PAGESIZE } from './MemoryContext';
@@ -43,8 +43,7 @@ export class ProcessManager {
     const pid = this.table.indexOf(null);
     if (pid < 0) return null;
     const { kernel } = this;
-    const context = new IntelPaging(map, kernel.allocator,
-      { memory: kernel.memory, mmu: kernel.mmu, log: kernel.log, mode: kernel.mode, name: `pid ${pid}`, references: kernel.references });
+    const context = kernel.createContext(map, `pid ${pid}`);
     const process = new Process(pid, new MemoryMap(map), context, privileged);
     this.table[pid] = process;
     if (!this.initialize(process, entry)) {
@@ -99,7 +98,7 @@ export class ProcessManager {
     return process.exitStatus;
   }
 
-  /** Section 9.1's Intel initialize(): context, user stack, kernel stack, registers, channel. */
+  /** Section 9.1's initialize(): context, user stack, kernel stack (Intel only), registers, channel. */
   private initialize(process: Process, entry: number): boolean {
     const { kernel } = this;
     const context = process.context;
@@ -112,10 +111,13 @@ export class ProcessManager {
     if (context.mapRangeContiguous({ virt: stack.virt, phys: stackPages.address, size: UserStackSize, access: userRW })
       !== MemoryContext.Result.Success) return false;
 
-    const kernelStack: Allocator.Range = { address: 0, size: PAGESIZE, alignment: PAGESIZE };
-    if (kernel.allocator.allocate(kernelStack) !== Allocator.Result.Success) return false;
-    process.kernelStack = kernelStack.address;
-    process.registers = { eip: entry, esp: stack.virt + UserStackSize - 4 };
+    if (kernel.arch === 'intel') {
+      const kernelStack: Allocator.Range = { address: 0, size: PAGESIZE, alignment: PAGESIZE };
+      if (kernel.allocator.allocate(kernelStack) !== Allocator.Result.Success) return false;
+      process.kernelStack = kernelStack.address;
+    }
+    // The initial stack pointer: top - 4 on Intel, top - 8 on ARM (section 5.2).
+    process.registers = { eip: entry, esp: stack.virt + UserStackSize - (kernel.arch === 'intel' ? 4 : 8) };
 
     process.channelObject = kernel.new(ChannelObjectSize);
     const channel: Allocator.Range = { address: 0, size: ChannelSize, alignment: PAGESIZE };

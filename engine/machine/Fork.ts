@@ -1,9 +1,8 @@
 // Fork: copying a process's user address space into a new process (POSIX fork, the lab's
 // addition: FreeNOS has no fork). Eager: every mapped user page gets a fresh frame holding a copy.
-// Copy-on-write: both sides map the same frame read-only, marked with the CopyOnWrite software
-// bit and counted in kernel.references; the first write faults and copyOnWriteFault() gives the
+// Copy-on-write: both sides map the same frame read-only, marked copy-on-write (Intel: a software
+// bit in the entry; ARM: the table's shadow word) and counted in kernel.references; the first write faults and copyOnWriteFault() gives the
 // writer its own copy (or, for the last user, just the write permission back).
-import { IntelEntry, PageMask } from '../hw/IntelLayout';
 import { Allocator } from '../kernel/Allocator';
 import type { Kernel } from '../kernel/Kernel';
 import { Memory } from '../kernel/Memory';
@@ -13,11 +12,6 @@ import type { Process } from '../kernel/Process';
 
 /** The regions fork copies. UserShare is not: each process has its own kernel channel. */
 export const ForkedRegions = [Region.UserData, Region.UserHeap, Region.UserStack, Region.UserPrivate, Region.UserArgs];
-
-/** Memory.Access flags of a table entry (Readable, plus Writable and User as the entry says). */
-function accessOf(entry: number, writable: boolean): number {
-  return Memory.Readable | (writable ? Memory.Writable : 0) | (entry & IntelEntry.User ? Memory.User : 0);
-}
 
 /**
  * Gives `child` the user pages of `parent`. Pages the child already has (its fresh stack) get
@@ -33,21 +27,21 @@ export function forkAddressSpace(kernel: Kernel, parent: Process, child: Process
         memory.copy(own.phys, page.phys, PAGESIZE);
         continue;
       }
-      const writable = (page.entry & (IntelEntry.Writable | IntelEntry.CopyOnWrite)) !== 0;
+      const writable = (page.access & Memory.Writable) !== 0 || page.copyOnWrite;
+      const readOnly = page.access & ~Memory.Writable;
       if (copyOnWrite) {
-        if (child.context.map(page.virt, page.phys, accessOf(page.entry, false)) !== MemoryContext.Result.Success) return false;
+        if (child.context.map(page.virt, page.phys, readOnly) !== MemoryContext.Result.Success) return false;
         references.share(page.phys);
         if (writable) {
-          const mark = (entry: number) => (entry & ~IntelEntry.Writable) | IntelEntry.CopyOnWrite;
-          parent.context.updateEntry(page.virt, mark);
-          child.context.updateEntry(page.virt, mark);
+          parent.context.remap(page.virt, { access: readOnly, copyOnWrite: true });
+          child.context.remap(page.virt, { copyOnWrite: true });
         }
         continue;
       }
       const frame: Allocator.Range = { address: 0, size: PAGESIZE, alignment: PAGESIZE };
       if (allocator.allocate(frame) !== Allocator.Result.Success) return false;
       memory.copy(frame.address, page.phys, PAGESIZE);
-      if (child.context.map(page.virt, frame.address, accessOf(page.entry, writable)) !== MemoryContext.Result.Success) {
+      if (child.context.map(page.virt, frame.address, writable ? page.access | Memory.Writable : readOnly) !== MemoryContext.Result.Success) {
         allocator.release(frame.address);
         return false;
       }
@@ -62,18 +56,18 @@ export function forkAddressSpace(kernel: Kernel, parent: Process, child: Process
  * fault, or when no frame is left for the copy.
  */
 export function copyOnWriteFault(kernel: Kernel, process: Process, virt: number): boolean {
-  const page = (virt & PageMask) >>> 0;
+  const page = (virt - (virt % PAGESIZE)) >>> 0;
   const [mapping] = process.context.mappings({ virt: page, size: PAGESIZE });
-  if (!mapping || !(mapping.entry & IntelEntry.CopyOnWrite)) return false;
-  const writable = (entry: number) => (entry & ~IntelEntry.CopyOnWrite) | IntelEntry.Writable;
+  if (!mapping?.copyOnWrite) return false;
+  const writable = { access: mapping.access | Memory.Writable, copyOnWrite: false };
   if (kernel.references.count(mapping.phys) > 1) {
     const frame: Allocator.Range = { address: 0, size: PAGESIZE, alignment: PAGESIZE };
     if (kernel.allocator.allocate(frame) !== Allocator.Result.Success) return false;
     kernel.memory.copy(frame.address, mapping.phys, PAGESIZE);
     kernel.references.release(mapping.phys);
-    process.context.updateEntry(page, (entry) => writable((entry & ~PageMask) | frame.address));
+    process.context.remap(page, { ...writable, phys: frame.address });
   } else {
-    process.context.updateEntry(page, writable);
+    process.context.remap(page, writable);
   }
   kernel.log?.push({ type: 'cow', pid: process.id, virt: page, from: mapping.phys,
     to: (process.context.lookup(page).phys) >>> 0 });

@@ -1,7 +1,6 @@
 // Snapshot: the machine's state as plain data for the views, cheap to compare between two
 // moments: who owns each physical frame (typed arrays, one slot per frame), each process's
 // present page-table entries with their flags, and how many pages each region uses.
-import { IntelEntry, PageMask, SectionSize } from '../hw/IntelLayout';
 import type { Kernel } from '../kernel/Kernel';
 import { PAGESIZE } from '../kernel/MemoryContext';
 import { Region } from '../kernel/MemoryMap';
@@ -11,12 +10,12 @@ import { RegionNames, type RegionName } from './Program';
 
 export enum FrameOwner {
   Free = 0,
-  /** The first MiB (BIOS and devices). */
+  /** Reserved for the hardware: Intel's first MiB (BIOS, devices); ARM's page 0 and boot stack. */
   Firmware = 1,
   KernelImage = 2,
   BootImage = 3,
   KernelHeap = 4,
-  /** A page directory (the kernel's lives in its image). */
+  /** A top-level table: Intel page directory (the kernel's lives in its image), ARM first-level table. */
   Directory = 5,
   PageTable = 6,
   KernelStack = 7,
@@ -42,8 +41,11 @@ export interface FrameMap {
 export interface TableEntry {
   virt: number;
   phys: number;
-  /** The entry's low 12 bits: Present, Writable, User, CopyOnWrite... */
+  /** The entry's low 12 bits as the architecture lays them out (Intel: Present 0x1, Writable 0x2...). */
   flags: number;
+  /** The same as Memory.Access flags, and the kernel's copy-on-write mark: alike on every architecture. */
+  access: number;
+  copyOnWrite: boolean;
 }
 
 /** Who owns every frame of RAM now. */
@@ -62,16 +64,18 @@ export function frameMap(kernel: Kernel, processes: ProcessManager): FrameMap {
     map.pid[frame] = pid;
     map.region[frame] = region;
   };
-  const { firstMiB, kernelImage, bootImage, heap, directory } = kernel.layout;
+  const { firmware, kernelImage, bootImage, heap, directory, directorySize } = kernel.layout;
   const areas: [{ address: number; size: number }, FrameOwner][] = [
-    [firstMiB, FrameOwner.Firmware], [kernelImage, FrameOwner.KernelImage], [bootImage, FrameOwner.BootImage], [heap, FrameOwner.KernelHeap]];
+    ...firmware.map((area): [{ address: number; size: number }, FrameOwner] => [area, FrameOwner.Firmware]),
+    [kernelImage, FrameOwner.KernelImage], [bootImage, FrameOwner.BootImage], [heap, FrameOwner.KernelHeap],
+    [{ address: directory, size: directorySize }, FrameOwner.Directory]];
   for (const [area, owner] of areas) {
     for (let page = area.address - (area.address % PAGESIZE); page < area.address + area.size; page += PAGESIZE) claim(page, owner);
   }
-  claim(directory, FrameOwner.Directory);
   for (const process of processes.all()) {
     if (process.state === ProcessState.Zombie || process.context.root() === 0) continue;
-    claim(process.context.root(), FrameOwner.Directory, process.id);
+    const root = process.context.root();
+    for (let page = 0; page < process.context.rootSize; page += PAGESIZE) claim(root + page, FrameOwner.Directory, process.id);
     if (process.kernelStack) claim(process.kernelStack, FrameOwner.KernelStack, process.id);
     for (const share of process.shares) {
       for (let page = 0; page < share.size; page += PAGESIZE) claim(share.phys + page, FrameOwner.Share, process.id, Region.UserShare);
@@ -90,26 +94,26 @@ export function frameMap(kernel: Kernel, processes: ProcessManager): FrameMap {
   return map;
 }
 
-/** The page tables a process owns: every table of its directory that the kernel's does not share. */
+/** The second-level tables a process owns: every table of its top-level table that the kernel's does not share. */
 export function ownTables(kernel: Kernel, process: Process): number[] {
   const tables: number[] = [];
   const kernelDirectory = kernel.layout.directory;
-  for (const { index, value } of process.context.directoryEntries()) {
-    if (value & IntelEntry.Large) continue;
+  for (const { index, value, table } of process.context.directoryEntries()) {
+    if (table === null) continue;
     if (kernel.memory.read32(kernelDirectory + index * 4) === value) continue;
-    tables.push((value & PageMask) >>> 0);
+    tables.push(table);
   }
   return tables;
 }
 
-/** Every present 4 KiB mapping of the process (the kernel's 4 MiB entries skipped), lowest address first. */
+/** Every present 4 KiB mapping of the process (the kernel's 4 MiB pages or 1 MiB sections skipped), lowest address first. */
 export function pageTable(process: Process): TableEntry[] {
   const out: TableEntry[] = [];
-  for (const { index, value } of process.context.directoryEntries()) {
-    if (value & IntelEntry.Large) continue;
-    const section = index * SectionSize;
-    for (const m of process.context.mappings({ virt: section, size: SectionSize })) {
-      out.push({ virt: m.virt, phys: m.phys, flags: m.entry & 0xfff });
+  const { sectionSize } = process.context;
+  for (const { index, table } of process.context.directoryEntries()) {
+    if (table === null) continue;
+    for (const m of process.context.mappings({ virt: index * sectionSize, size: sectionSize })) {
+      out.push({ virt: m.virt, phys: m.phys, flags: m.entry & 0xfff, access: m.access, copyOnWrite: m.copyOnWrite });
     }
   }
   return out;

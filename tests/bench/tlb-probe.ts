@@ -5,7 +5,7 @@
 //   tlb-probe.ts cost <translations> <runs>               TLB hit vs full walk, one page repeated; one JSON line (CostProbe)
 import * as path from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { IntelPaging, Kernel, Memory, MemoryContext, Region, type IntelMMU } from '../../engine/index';
+import { IntelPaging, Kernel, Memory, MemoryContext, Region, type PagedMMU } from '../../engine/index';
 import { lcg } from './mixes';
 
 const PAGE = 4096;
@@ -75,7 +75,7 @@ export interface TranslationRun {
 let loopFaults = 0;
 
 /** The timed loop, kept apart so the JIT compiles it whole (no code after it without type feedback). */
-function translateLoop(mmu: IntelMMU, vas: Uint32Array): number {
+function translateLoop(mmu: PagedMMU, vas: Uint32Array): number {
   let checksum = 0, faults = 0;
   for (let i = 0; i < vas.length; i++) {
     const phys = mmu.translate(vas[i]!, 'read', true);
@@ -88,7 +88,7 @@ function translateLoop(mmu: IntelMMU, vas: Uint32Array): number {
 
 /** Translates every address of `vas` for a user read, starting from an empty TLB (the root is reloaded). */
 export function translateAll(space: TranslationSpace, vas: Uint32Array): TranslationRun {
-  const mmu: IntelMMU = space.kernel.mmu;
+  const mmu: PagedMMU = space.kernel.mmu;
   mmu.load(space.context.root());
   const { hits, misses } = mmu.tlb.counters;
   const checksum = translateLoop(mmu, vas);

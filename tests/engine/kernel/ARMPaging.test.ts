@@ -1052,10 +1052,46 @@ describe('ARMPaging: entries in physical memory (§6.5)', () => {
     ctx.map(0x800ff000, 0x00700000, URW);
     ctx.map(0x80100000, 0x00701000, R);
     ctx.map(0x80300000, 0x00702000, URW);
+    const cached = Memory.InnerCached | Memory.OuterCached;
     expect(ctx.mappings({ virt: 0x800f0000, size: 0x200000 })).toEqual([
-      { virt: 0x800ff000, phys: 0x00700000, entry: 0x00700000 | USER_PAGE },
-      { virt: 0x80100000, phys: 0x00701000, entry: 0x00701000 | P | 0x25d },
+      { virt: 0x800ff000, phys: 0x00700000, entry: 0x00700000 | USER_PAGE, access: URW | cached, copyOnWrite: false },
+      { virt: 0x80100000, phys: 0x00701000, entry: 0x00701000 | P | 0x25d, access: R | cached, copyOnWrite: false },
     ]);
+  });
+
+  it('decodes every access FreeNOS can write back to the same entry bits (mappings().access, remap)', () => {
+    const { ctx } = boot();
+    const caching = [0, Memory.Uncached, Memory.Device];
+    let virt = 0x80000000;
+    for (const base of [R, RW, RWX, URW, URW | Memory.Executable]) {
+      for (const cache of caching) {
+        ctx.map(virt, 0x00700000, base | cache);
+        const [m] = ctx.mappings({ virt, size: PAGE });
+        const before = m!.entry;
+        expect(m!.access & (RWX | Memory.User | Memory.Device | Memory.Uncached)).toBe(base | cache);
+        expect(ctx.remap(virt, { access: m!.access })).toBe(Success);
+        expect(secondOf(ctx, virt)).toBe(before);
+        virt += PAGE;
+      }
+    }
+  });
+
+  it('keeps the copy-on-write mark in a shadow word after the 1 KiB table, cleared by unmap and map (remap)', () => {
+    const { ctx } = boot();
+    ctx.map(0x80003000, 0x00700000, URW);
+    const shadow = tableOf(ctx, 0x80003000) + 1024 + 3 * 4;
+    expect(ctx.remap(0x80003000, { access: Memory.User | R, copyOnWrite: true })).toBe(Success);
+    expect(ctx.memory.read32(shadow)).toBe(1);
+    expect(secondOf(ctx, 0x80003000) & ARMSecondLevel.ReadOnly).toBe(ARMSecondLevel.ReadOnly);
+    expect(ctx.mappings({ virt: 0x80003000, size: PAGE })[0]).toMatchObject({ phys: 0x00700000, copyOnWrite: true });
+    expect(ctx.remap(0x80003000, { phys: 0x00705000, copyOnWrite: false, access: URW })).toBe(Success);
+    expect(ctx.memory.read32(shadow)).toBe(0);
+    expect(secondOf(ctx, 0x80003000)).toBe(0x00705000 | USER_PAGE);
+    ctx.remap(0x80003000, { copyOnWrite: true });
+    expect(ctx.unmap(0x80003000)).toBe(Success);
+    expect(ctx.memory.read32(shadow)).toBe(0);
+    expect(ctx.remap(0x80003000, { copyOnWrite: true })).toBe(InvalidAddress);
+    expect(ctx.remap(0x90000000, { copyOnWrite: true })).toBe(InvalidAddress);
   });
 
   it('lists the first-level entries that are a table or a section with directoryEntries()', () => {
@@ -1063,8 +1099,8 @@ describe('ARMPaging: entries in physical memory (§6.5)', () => {
     ctx.map(0x80000000, 0x00700000, URW);
     const entries = ctx.directoryEntries();
     expect(entries).toHaveLength(0x380 + 0x80 + 1);
-    expect(entries[0]).toEqual({ index: 0, value: KERNEL_SECTION });
-    expect(entries.at(-1)).toEqual({ index: 0x800, value: tableOf(ctx, 0x80000000) | ARMFirstLevel.Table });
+    expect(entries[0]).toEqual({ index: 0, value: KERNEL_SECTION, table: null });
+    expect(entries.at(-1)).toEqual({ index: 0x800, value: tableOf(ctx, 0x80000000) | ARMFirstLevel.Table, table: tableOf(ctx, 0x80000000) });
   });
 });
 

@@ -860,6 +860,42 @@ describe('IntelPaging: entries in physical memory (§6.4)', () => {
   });
 });
 
+describe('IntelPaging: mappings, remap and directoryEntries (for fork and snapshots)', () => {
+  it('lists the present 4 KiB pages of a range with their access and copy-on-write mark', () => {
+    const { ctx } = boot();
+    ctx.map(0x803ff000, 0x00700000, URW);
+    ctx.map(0x80400000, 0x00701000, R);
+    ctx.map(0x80c00000, 0x00702000, URW);
+    expect(ctx.mappings({ virt: 0x803f0000, size: 0x800000 })).toEqual([
+      { virt: 0x803ff000, phys: 0x00700000, entry: 0x00700000 | P | W | U, access: URW, copyOnWrite: false },
+      { virt: 0x80400000, phys: 0x00701000, entry: 0x00701000 | P, access: R, copyOnWrite: false },
+    ]);
+  });
+
+  it('remap() rewrites frame, permissions and the CopyOnWrite bit 0x200, and invalidates the TLB when active', () => {
+    const { ctx, mmu } = boot();
+    ctx.map(0x80003000, 0x00700000, URW);
+    ctx.activate();
+    expect(mmu.translate(0x80003000, 'write', true)).toBe(0x00700000);
+    expect(ctx.remap(0x80003000, { access: Memory.User | R, copyOnWrite: true })).toBe(Success);
+    expect(pteOf(ctx, 0x80003000)).toBe(0x00700000 | P | U | IntelEntry.CopyOnWrite);
+    expect(mmu.translate(0x80003000, 'write', true)).toBe(PageFault.ReadOnly);
+    expect(ctx.remap(0x80003000, { phys: 0x00705000, access: URW, copyOnWrite: false })).toBe(Success);
+    expect(pteOf(ctx, 0x80003000)).toBe(0x00705000 | P | W | U);
+    expect(mmu.translate(0x80003000, 'write', true)).toBe(0x00705000);
+    expect(ctx.remap(0x80004000, { copyOnWrite: true })).toBe(InvalidAddress);
+    expect(ctx.remap(0x90000000, { copyOnWrite: true })).toBe(InvalidAddress);
+  });
+
+  it('directoryEntries() gives each table\'s page, and null for the kernel\'s 4 MiB entries', () => {
+    const { ctx } = boot();
+    ctx.map(0x80000000, 0x00700000, URW);
+    const entries = ctx.directoryEntries();
+    expect(entries[0]).toEqual({ index: 0, value: P | W | L, table: null });
+    expect(entries.at(-1)).toEqual({ index: 0x200, value: tableOf(ctx, 0x80000000) | P | W | U, table: tableOf(ctx, 0x80000000) });
+  });
+});
+
 describe('IntelPaging: what is freed by what (§6.6)', () => {
   const virt = 0x80000000;
   const rows: {

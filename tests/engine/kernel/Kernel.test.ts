@@ -22,7 +22,7 @@ function pagesOf(area: { address: number; size: number }): number[] {
 describe('Kernel boot layout', () => {
   it('places the first MiB, the kernel image at 1 MiB and the boot image right after it (§7.1)', () => {
     const { layout } = new Kernel();
-    expect(layout.firstMiB).toEqual({ address: 0, size: MiB });
+    expect(layout.firmware).toEqual([{ address: 0, size: MiB }]);
     expect(layout.kernelImage).toEqual({ address: MiB, size: 384 * KiB });
     expect(layout.bootImage).toEqual({ address: 0x160000, size: 0x3c844 });
   });
@@ -59,8 +59,8 @@ describe('Kernel boot layout', () => {
 
   it('marks every page of the first MiB, kernel image, boot image and heap used, and the page after the heap free (§7.1)', () => {
     const kernel = new Kernel();
-    const { firstMiB, kernelImage, bootImage, heap } = kernel.layout;
-    const reserved = [firstMiB, kernelImage, bootImage, heap].flatMap(pagesOf);
+    const { firmware, kernelImage, bootImage, heap } = kernel.layout;
+    const reserved = [...firmware, kernelImage, bootImage, heap].flatMap(pagesOf);
     expect(reserved).toHaveLength(256 + 96 + 61 + 256);
     expect(reserved.filter((page) => !kernel.allocator.isAllocated(page))).toEqual([]);
     expect(kernel.allocator.isAllocated(heap.address + heap.size)).toBe(false);

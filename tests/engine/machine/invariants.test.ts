@@ -1,12 +1,12 @@
 // Invariants of the machine over seeded random program scripts (malloc/free, writes, touches,
-// fork, wait, execve, kill, sleep, exit), in both fork modes, checked after every step:
+// fork, wait, execve, kill, sleep, exit), on Intel and ARM in both fork modes, checked after every step:
 // every present user entry points at an allocated frame; a frame mapped by several address
 // spaces is shared copy-on-write and counted in kernel.references; page-table, directory,
 // kernel-stack and channel frames are never mapped as user pages; and once every process has
 // exited, every frame is back. (spawn is left out: its VMCopy leaks one KernelPrivate page
 // table per caller by design, tested in ForkExec.test.ts.)
 import { describe, expect, it } from 'vitest';
-import { AbortStatus, FrameOwner, IntelEntry, Machine, PAGESIZE, frameMap, pageTable, type Step } from '../../../engine/index';
+import { AbortStatus, FrameOwner, Machine, Memory, PAGESIZE, frameMap, pageTable, type Architecture, type Step } from '../../../engine/index';
 
 
 /** mulberry32: a small seeded PRNG, the same sequence on every machine. */
@@ -75,7 +75,7 @@ function broken(machine: Machine): string | null {
       if ([FrameOwner.Directory, FrameOwner.PageTable, FrameOwner.KernelStack, FrameOwner.KernelHeap].includes(owner)) {
         return `pid ${process.id} maps ${entry.virt.toString(16)} onto a ${FrameOwner[owner]} frame`;
       }
-      if (entry.flags & IntelEntry.CopyOnWrite && entry.flags & IntelEntry.Writable) return `a copy-on-write page is writable`;
+      if (entry.copyOnWrite && entry.access & Memory.Writable) return `a copy-on-write page is writable`;
       sharers.set(entry.phys, (sharers.get(entry.phys) ?? 0) + 1);
     }
   }
@@ -90,10 +90,11 @@ function broken(machine: Machine): string | null {
 const worker = { name: 'worker', segments: [{ virt: '0x80000000', size: '8K', access: 'rw' }],
   script: [{ op: 'malloc', size: 300, as: 'w' }, { op: 'write', at: 'w', size: 300, value: 3 }, { op: 'exit', status: 7 }] };
 
-describe.each([false, true])('machine invariants, copyOnWrite %s', (copyOnWrite) => {
+const modes: [Architecture, boolean][] = [['intel', false], ['intel', true], ['arm', false], ['arm', true]];
+describe.each(modes)('machine invariants on %s, copyOnWrite %s', (arch, copyOnWrite) => {
   it.each([1, 2, 3, 4, 5, 6])('seed %i: every step keeps the invariants and every frame comes back', (seed) => {
     const next = random(seed * 7919 + (copyOnWrite ? 1 : 0));
-    const machine = new Machine({ copyOnWrite, ramSize: 64 * 1024 * 1024 });
+    const machine = new Machine({ arch, copyOnWrite, ramSize: 64 * 1024 * 1024 });
     machine.install(worker);
     const free = machine.kernel.allocator.available();
     for (let p = 0; p < 3; p++) {
