@@ -1,6 +1,9 @@
+import { fileURLToPath } from 'node:url';
 import { defineConfig } from 'vitest/config';
 
 export default defineConfig({
+  // Submissions import the lab API as 'freenos-lab' (the sandbox's compiler maps it the same way).
+  resolve: { alias: { 'freenos-lab': fileURLToPath(new URL('./engine/lab.ts', import.meta.url)) } },
   test: {
     include: ['tests/**/*.test.ts'],
     testTimeout: 30_000,

@@ -1,0 +1,401 @@
+// Replay: drives an allocator under test through a trace and checks every operation from outside
+// the allocator's reach, as malloc-lab does and more. Per operation: the call did not throw or time
+// out; a returned payload is aligned, inside the granted heap, and overlaps no live payload; the
+// bytes the checker wrote at both ends of every payload are intact when it is freed or resized;
+// realloc kept the first min(old, new) bytes; requests the heap can never hold (or size 0) get 0.
+// The first failure stops the replay and names the operation, its trace line and what went wrong.
+// Metrics (utilization, holes, fragmentation, work) are kept per operation as it goes.
+import { HoleStats } from './HoleStats';
+import { IntervalSet } from './IntervalSet';
+import { TargetError, type ReplayTarget } from './ReplayTarget';
+import { OpKind, describeOp, whereOp, type Trace } from '../workload/Trace';
+
+export type FailureKind = 'alignment' | 'outside' | 'overlap' | 'integrity' | 'contents' | 'out-of-memory' | 'nonzero' | 'target' | 'trace';
+
+export interface ReplayFailure {
+  /** 0-based operation index, its 1-based trace line (0 if generated), `file:line`, and the operation as text. */
+  op: number;
+  line: number;
+  where: string;
+  operation: string;
+  kind: FailureKind;
+  reason: string;
+}
+
+export interface TraceMetrics {
+  /** Operations completed before the end or the first failure. */
+  operations: number;
+  peakPayload: number;
+  heapHighWater: number;
+  /** peak live payload / heap high-water mark (1 when nothing was allocated). */
+  utilization: number;
+  /** At the end: live payload, heap size, holes (count, bytes, largest), external and RSS fragmentation. */
+  livePayload: number;
+  heapSize: number;
+  holes: number;
+  holeBytes: number;
+  largestHole: number;
+  external: number;
+  rss: number;
+  /** Mean of external fragmentation over the operations. */
+  meanExternal: number;
+  /** Work units the allocator used (ReplayTarget.work()), in total and per operation. */
+  work: number;
+  workPerOp: number;
+}
+
+/** Per-operation values after each operation, for charts (only with `series: true`). */
+export interface ReplaySeries {
+  payload: Float64Array;
+  heap: Float64Array;
+  holes: Float64Array;
+  largestHole: Float64Array;
+  external: Float64Array;
+  rss: Float64Array;
+  /** Work units spent by that operation (the search cost). */
+  work: Float64Array;
+}
+
+export interface ReplayResult {
+  trace: string;
+  target: string;
+  ok: boolean;
+  failure: ReplayFailure | null;
+  metrics: TraceMetrics;
+  series: ReplaySeries | null;
+}
+
+export interface ReplayOptions {
+  /** Requests above this many bytes can never be granted: 0 is the required answer. Default 2^32 - 1. */
+  heapLimit?: number;
+  /** Bytes the checker fills at each end of a payload (0 turns integrity checks off). Default 8. */
+  fillBytes?: number;
+  /** Seed of the fill pattern. Default 1. */
+  seed?: number;
+  /** Keep per-operation series. Default false. */
+  series?: boolean;
+  /** Called every `progressEvery` operations (default 4096) with (done, total). */
+  onProgress?: (done: number, total: number) => void;
+  progressEvery?: number;
+}
+
+class Stop {
+  constructor(readonly kind: FailureKind, readonly reason: string) {}
+}
+
+/** Replays `trace` against `target`; never throws for anything the target does. */
+export function replay(trace: Trace, target: ReplayTarget, options: ReplayOptions = {}): ReplayResult {
+  return new Replayer(trace, target, options).run();
+}
+
+class Replayer {
+  private readonly limit: number;
+  private readonly fill: number;
+  private readonly seed: number;
+  private readonly live = new IntervalSet();
+  private readonly holes = new HoleStats();
+  private readonly address: Float64Array;
+  private readonly size: Float64Array;
+  /** Operation index that last filled the id's payload (its fill pattern); -1 when not live, -2 when it holds NULL (malloc gave 0 as required). */
+  private readonly serial: Int32Array;
+  private payload = 0;
+  private peak = 0;
+  private base = 0;
+  private end = 0;
+  private highWater = 0;
+  private externalSum = 0;
+
+  constructor(private readonly trace: Trace, private readonly target: ReplayTarget, private readonly options: ReplayOptions) {
+    this.limit = options.heapLimit ?? 0xffffffff;
+    this.fill = options.fillBytes ?? 8;
+    this.seed = (options.seed ?? 1) >>> 0;
+    this.address = new Float64Array(trace.ids);
+    this.size = new Float64Array(trace.ids);
+    this.serial = new Int32Array(trace.ids).fill(-1);
+  }
+
+  run(): ReplayResult {
+    const { trace, target } = this;
+    const n = trace.length;
+    const series = this.options.series ? newSeries(n) : null;
+    const every = this.options.progressEvery ?? 4096;
+    let failure: ReplayFailure | null = null;
+    let done = 0;
+    let workBefore = this.call(() => target.work());
+    const workStart = workBefore;
+    this.base = this.call(() => target.heapBase());
+    this.end = this.base;
+    for (let k = 0; k < n; k++) {
+      try {
+        this.step(k);
+      } catch (error) {
+        const stop = error instanceof Stop ? error : new Stop('target', messageOf(error));
+        failure = { op: k, line: trace.line[k]!, where: whereOp(trace, k), operation: describeOp(trace, k), kind: stop.kind, reason: stop.reason };
+        break;
+      }
+      done++;
+      this.externalSum += this.holes.external();
+      if (series) {
+        const work = this.safeWork(workBefore);
+        series.payload[k] = this.payload;
+        series.heap[k] = this.end - this.base;
+        series.holes[k] = this.holes.count;
+        series.largestHole[k] = this.holes.largest();
+        series.external[k] = this.holes.external();
+        series.rss[k] = this.holes.rss();
+        series.work[k] = work - workBefore;
+        workBefore = work;
+      }
+      if (this.options.onProgress && done % every === 0) this.options.onProgress(done, n);
+    }
+    this.options.onProgress?.(done, n);
+    const work = this.safeWork(workStart) - workStart;
+    const metrics: TraceMetrics = {
+      operations: done, peakPayload: this.peak, heapHighWater: this.highWater,
+      utilization: this.highWater > 0 ? this.peak / this.highWater : this.peak === 0 ? 1 : 0,
+      livePayload: this.payload, heapSize: this.end - this.base, holes: this.holes.count, holeBytes: this.holes.total,
+      largestHole: this.holes.largest(), external: this.holes.external(), rss: this.holes.rss(),
+      meanExternal: done > 0 ? this.externalSum / done : 0, work, workPerOp: done > 0 ? work / done : 0,
+    };
+    return { trace: trace.name, target: target.name, ok: failure === null, failure, metrics, series };
+  }
+
+  private step(k: number): void {
+    const { trace } = this;
+    const id = trace.id[k]!;
+    const kind = trace.kind[k]!;
+    if (kind === OpKind.Free) {
+      if (id < 0) {
+        this.call(() => this.target.free(0));
+        return;
+      }
+      if (this.serial[id] === -2) {
+        this.serial[id] = -1;
+        this.call(() => this.target.free(0));
+        return;
+      }
+      if (this.serial[id]! < 0) throw new Stop('trace', `the trace frees id ${id}, which is not allocated (a fault in the trace, not the allocator)`);
+      this.checkFill(id, `id ${id} (${this.size[id]} bytes at ${hex(this.address[id]!)})`);
+      this.call(() => this.target.free(this.address[id]!));
+      this.forget(id);
+      return;
+    }
+    const size = trace.size[k]!;
+    if (kind === OpKind.Realloc && this.serial[id]! >= 0) {
+      this.realloc(k, id, size);
+      return;
+    }
+    if (kind === OpKind.Alloc && this.serial[id]! >= 0) throw new Stop('trace', `the trace allocates id ${id} again before freeing it`);
+    const what = kind === OpKind.Alloc ? `malloc(${size})` : `realloc(0, ${size})`;
+    const address = this.call(() => (kind === OpKind.Alloc || !this.target.hasRealloc ? this.target.malloc(size) : this.target.realloc(0, size)));
+    this.accept(k, id, size, address, what);
+  }
+
+  /** Checks and records a payload the allocator just returned for `id`. */
+  private accept(k: number, id: number, size: number, address: number, what: string, fill = true): void {
+    this.growTo(this.call(() => this.target.heapEnd()));
+    if (address === 0) {
+      if (size === 0 || size > this.limit) {
+        this.serial[id] = -2;
+        return;
+      }
+      throw new Stop('out-of-memory', `${what} returned 0 (no memory) with ${this.payload} bytes live in a ${this.end - this.base}-byte heap`);
+    }
+    if (size > this.limit) throw new Stop('nonzero', `${what} returned ${hex(address)}, but no heap can hold ${size} bytes: it must return 0`);
+    const alignment = this.trace.alignment;
+    if (address % alignment !== 0) throw new Stop('alignment', `${what} returned ${hex(address)}, which is not ${alignment}-byte aligned`);
+    if (address < this.base || address + size > this.end) {
+      throw new Stop('outside', `${what} returned [${hex(address)}, ${hex(address + size)}), outside the heap [${hex(this.base)}, ${hex(this.end)})`);
+    }
+    const clash = this.live.overlapping(address, address + size);
+    if (clash) {
+      throw new Stop('overlap', `${what} returned [${hex(address)}, ${hex(address + size)}), which overlaps the live payload [${hex(clash.start)}, ${hex(clash.end)})`);
+    }
+    this.address[id] = address;
+    this.size[id] = size;
+    this.serial[id] = k;
+    if (size > 0) this.insert(address, address + size);
+    this.payload += size;
+    if (this.payload > this.peak) this.peak = this.payload;
+    if (fill) this.writeFill(id);
+  }
+
+  /** realloc of a live id: checks its ends, calls (or emulates) realloc, checks the kept bytes. */
+  private realloc(k: number, id: number, size: number): void {
+    const old = { address: this.address[id]!, size: this.size[id]!, serial: this.serial[id]! };
+    const what = `realloc(${hex(old.address)}, ${size})`;
+    this.checkFill(id, `id ${id} (${old.size} bytes at ${hex(old.address)}) before ${what}`);
+    let address: number;
+    if (this.target.hasRealloc) {
+      address = this.call(() => this.target.realloc(old.address, size));
+    } else {
+      address = size === 0 ? 0 : this.call(() => this.target.malloc(size));
+      if (address !== 0 || size === 0) {
+        this.copy(address, old.address, Math.min(old.size, size));
+        this.call(() => this.target.free(old.address));
+      }
+    }
+    if (size === 0) {
+      if (address !== 0) throw new Stop('nonzero', `${what} returned ${hex(address)}: realloc to 0 bytes frees the block and must return 0`);
+      this.forget(id);
+      return;
+    }
+    if (address === 0) {
+      // A failed realloc leaves the old block allocated, as in C.
+      this.growTo(this.call(() => this.target.heapEnd()));
+      if (size > this.limit) return;
+      throw new Stop('out-of-memory', `${what} returned 0 (no memory) with ${this.payload} bytes live in a ${this.end - this.base}-byte heap`);
+    }
+    this.forget(id);
+    this.accept(k, id, size, address, what, false);
+    const kept = Math.min(old.size, size);
+    for (const [offset, width] of this.pieces(old.size)) {
+      if (offset + width > kept) continue;
+      const got = this.call(() => (width === 4 ? this.target.peek32(address + offset) : this.target.peek8(address + offset)));
+      const want = expected(this.seed, old.serial, offset, width);
+      if (got !== want) {
+        throw new Stop('contents', `${what} did not keep the block's contents: at offset ${offset} (${hex(address + offset)}) `
+          + `it holds ${hex(got, width * 2)}, the block held ${hex(want, width * 2)}`);
+      }
+    }
+    this.writeFill(id);
+  }
+
+  /** Forgets a live id: its interval and payload. */
+  private forget(id: number): void {
+    const address = this.address[id]!;
+    const size = this.size[id]!;
+    if (size > 0) this.removeInterval(address, address + size);
+    this.payload -= size;
+    this.serial[id] = -1;
+  }
+
+  private insert(start: number, end: number): void {
+    const before = this.live.floor(start);
+    const after = this.live.ceiling(start);
+    const left = before ? before.end : this.base;
+    const right = after ? after.start : this.end;
+    this.holes.remove(right - left);
+    this.holes.add(start - left);
+    this.holes.add(right - end);
+    this.live.insert(start, end);
+  }
+
+  private removeInterval(start: number, end: number): void {
+    this.live.remove(start);
+    const before = this.live.floor(start);
+    const after = this.live.ceiling(start);
+    const left = before ? before.end : this.base;
+    const right = after ? after.start : this.end;
+    this.holes.remove(start - left);
+    this.holes.remove(right - end);
+    this.holes.add(right - left);
+  }
+
+  /** Moves the heap end to `end` (the target reports it after each call); the tail hole grows with it. */
+  private growTo(end: number): void {
+    if (end === this.end) return;
+    if (end < this.end) throw new Stop('target', `the heap shrank from ${hex(this.end)} to ${hex(end)}`);
+    const last = this.live.lastEnd();
+    const left = last < 0 ? this.base : last;
+    this.holes.remove(this.end - left);
+    this.holes.add(end - left);
+    this.end = end;
+    if (end - this.base > this.highWater) this.highWater = end - this.base;
+  }
+
+  /**
+   * The pieces of a `size`-byte payload the checker fills, as [offset, width] with width 4 (a word)
+   * or 1: the first and the last `fillBytes` bytes (the whole payload when it is small).
+   */
+  private pieces(size: number): [number, number][] {
+    const n = Math.min(this.fill, size);
+    const out: [number, number][] = [];
+    const region = (from: number, to: number) => {
+      let o = from;
+      for (; o + 4 <= to; o += 4) out.push([o, 4]);
+      for (; o < to; o++) out.push([o, 1]);
+    };
+    region(0, n);
+    region(Math.max(n, size - n), size);
+    return out;
+  }
+
+  private writeFill(id: number): void {
+    const address = this.address[id]!;
+    const serial = this.serial[id]!;
+    for (const [offset, width] of this.pieces(this.size[id]!)) {
+      const value = expected(this.seed, serial, offset, width);
+      this.call(() => (width === 4 ? this.target.poke32(address + offset, value) : this.target.poke8(address + offset, value)));
+    }
+  }
+
+  private checkFill(id: number, what: string): void {
+    const address = this.address[id]!;
+    const serial = this.serial[id]!;
+    for (const [offset, width] of this.pieces(this.size[id]!)) {
+      const got = this.call(() => (width === 4 ? this.target.peek32(address + offset) : this.target.peek8(address + offset)));
+      const want = expected(this.seed, serial, offset, width);
+      if (got !== want) {
+        throw new Stop('integrity', `the payload of ${what} was overwritten: ${width === 4 ? 'the word' : 'byte'} at offset ${offset} `
+          + `(${hex(address + offset)}) is ${hex(got, width * 2)}, the checker wrote ${hex(want, width * 2)}`);
+      }
+    }
+  }
+
+  /** Emulated realloc's copy of the first `size` bytes, through the trusted accessors. */
+  private copy(to: number, from: number, size: number): void {
+    let i = 0;
+    for (; i + 4 <= size; i += 4) this.call(() => this.target.poke32(to + i, this.target.peek32(from + i)));
+    for (; i < size; i++) this.call(() => this.target.poke8(to + i, this.target.peek8(from + i)));
+  }
+
+  /** Runs a target call; anything it throws becomes a 'target' stop with a readable reason. */
+  private call<T>(fn: () => T): T {
+    try {
+      return fn();
+    } catch (error) {
+      throw error instanceof Stop ? error : new Stop('target', messageOf(error));
+    }
+  }
+
+  private safeWork(fallback: number): number {
+    try {
+      return this.target.work();
+    } catch {
+      return fallback;
+    }
+  }
+}
+
+function newSeries(n: number): ReplaySeries {
+  return {
+    payload: new Float64Array(n), heap: new Float64Array(n), holes: new Float64Array(n), largestHole: new Float64Array(n),
+    external: new Float64Array(n), rss: new Float64Array(n), work: new Float64Array(n),
+  };
+}
+
+/** The checker's fill at `offset` of the payload filled by operation `serial`: a byte, or 4 bytes as a little-endian word. */
+function expected(seed: number, serial: number, offset: number, width: number): number {
+  if (width === 1) return pattern(seed, serial, offset);
+  return (pattern(seed, serial, offset) | (pattern(seed, serial, offset + 1) << 8) | (pattern(seed, serial, offset + 2) << 16)
+    | (pattern(seed, serial, offset + 3) << 24)) >>> 0;
+}
+
+/** The checker's fill byte at `offset` of the payload filled by operation `serial`. */
+function pattern(seed: number, serial: number, offset: number): number {
+  let x = (seed ^ Math.imul(serial + 1, 0x9e3779b1) ^ Math.imul(offset + 1, 0x85ebca6b)) >>> 0;
+  x = Math.imul(x ^ (x >>> 16), 0x7feb352d);
+  x = Math.imul(x ^ (x >>> 15), 0x846ca68b);
+  return (x ^ (x >>> 16)) & 0xff;
+}
+
+function messageOf(error: unknown): string {
+  if (error instanceof TargetError) return error.message;
+  if (error instanceof Error) return `${error.name}: ${error.message}`;
+  return `threw ${typeof error}`;
+}
+
+function hex(value: number, digits = 0): string {
+  return `0x${value.toString(16).toUpperCase().padStart(digits, '0')}`;
+}

@@ -1,0 +1,120 @@
+// Reference solution of 07-malloc: an implicit free list with boundary tags (the textbook design),
+// first fit, splitting, immediate coalescing, and realloc that grows in place when the next block
+// is free. Payloads are 8-byte aligned. Every block is
+//
+//   [header: size | allocated bit][payload ...][footer: size | allocated bit]     (size: multiple of 8)
+//
+// The heap starts with 4 bytes of padding, a prologue block (8 bytes, allocated) and ends with an
+// epilogue header (size 0, allocated), so coalescing never looks outside the heap.
+import type { Heap, MallocAllocator } from 'freenos-lab';
+
+const WORD = 4;
+const ALIGN = 8;
+const MIN_BLOCK = 16;
+const CHUNK = 4096;
+
+export default class ImplicitFirstFit implements MallocAllocator {
+  /** Address of the prologue's payload: the first block starts right after it. */
+  private readonly start: number;
+
+  constructor(private readonly heap: Heap) {
+    const at = heap.grow(4 * WORD);
+    if (at === 0) throw new Error('no heap for the prologue');
+    heap.write32(at, 0);
+    heap.write32(at + WORD, 8 | 1);
+    heap.write32(at + 2 * WORD, 8 | 1);
+    heap.write32(at + 3 * WORD, 0 | 1);
+    this.start = at + 2 * WORD;
+  }
+
+  malloc(size: number): number {
+    if (size <= 0 || size > 0x7fffffff) return 0;
+    const need = Math.max(MIN_BLOCK, Math.ceil((size + 2 * WORD) / ALIGN) * ALIGN);
+    for (let block = this.next(this.start); this.sizeOf(block) > 0; block = this.next(block)) {
+      if (!this.isAllocated(block) && this.sizeOf(block) >= need) return this.place(block, need);
+    }
+    const block = this.extend(Math.max(need, CHUNK));
+    return block === 0 ? 0 : this.place(block, need);
+  }
+
+  free(address: number): void {
+    if (address === 0) return;
+    this.mark(address, this.sizeOf(address), false);
+    this.coalesce(address);
+  }
+
+  realloc(address: number, size: number): number {
+    if (address === 0) return this.malloc(size);
+    if (size === 0) {
+      this.free(address);
+      return 0;
+    }
+    const need = Math.max(MIN_BLOCK, Math.ceil((size + 2 * WORD) / ALIGN) * ALIGN);
+    const have = this.sizeOf(address);
+    if (need <= have) return address;
+    const next = this.next(address);
+    if (!this.isAllocated(next) && have + this.sizeOf(next) >= need) {
+      this.mark(address, have + this.sizeOf(next), true);
+      return address;
+    }
+    const moved = this.malloc(size);
+    if (moved === 0) return 0;
+    for (let i = 0; i < have - 2 * WORD && i < size; i += WORD) this.heap.write32(moved + i, this.heap.read32(address + i));
+    this.free(address);
+    return moved;
+  }
+
+  /** Marks `need` bytes of free block `block` allocated, splitting off the rest when it can hold a block. */
+  private place(block: number, need: number): number {
+    const size = this.sizeOf(block);
+    if (size - need >= MIN_BLOCK) {
+      this.mark(block, need, true);
+      this.mark(block + need, size - need, false);
+    } else {
+      this.mark(block, size, true);
+    }
+    return block;
+  }
+
+  /** Grows the heap by `bytes` (a multiple of 8): the old epilogue becomes a free block's header. */
+  private extend(bytes: number): number {
+    const at = this.heap.grow(bytes);
+    if (at === 0) return 0;
+    const block = at;
+    this.mark(block, bytes, false);
+    this.heap.write32(block + bytes - WORD, 0 | 1);
+    return this.coalesce(block);
+  }
+
+  /** Merges the free block with free neighbours; returns the merged block's payload address. */
+  private coalesce(block: number): number {
+    let size = this.sizeOf(block);
+    const next = this.next(block);
+    if (!this.isAllocated(next)) size += this.sizeOf(next);
+    const previousFooter = this.heap.read32(block - 2 * WORD);
+    if (!(previousFooter & 1)) {
+      block -= previousFooter & ~7;
+      size += previousFooter & ~7;
+    }
+    this.mark(block, size, false);
+    return block;
+  }
+
+  private mark(block: number, size: number, allocated: boolean): void {
+    const tag = size | (allocated ? 1 : 0);
+    this.heap.write32(block - WORD, tag);
+    this.heap.write32(block + size - 2 * WORD, tag);
+  }
+
+  private sizeOf(block: number): number {
+    return this.heap.read32(block - WORD) & ~7;
+  }
+
+  private isAllocated(block: number): boolean {
+    return (this.heap.read32(block - WORD) & 1) === 1;
+  }
+
+  private next(block: number): number {
+    return block + this.sizeOf(block);
+  }
+}
