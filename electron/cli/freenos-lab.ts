@@ -1,25 +1,43 @@
-// The `freenos-lab` command line. Subcommands arrive with their issues (grade, exercises,
-// quiz); today it has `demo`. Exit codes: 0 done, 2 usage error.
+// The `freenos-lab` command line. Exit codes: 0 done, 1 a check failed (a malformed trace, a failed
+// replay), 2 usage or input error. Each subcommand lives in its own file.
 import { demo } from './demo';
+import { UsageError } from './args';
+import { replayCommand, replayUsage } from './replay';
+import { traceCommand, traceUsage } from './trace';
 
 const usage = `usage: freenos-lab <command>
 
 commands:
-  demo     walk through the engine: next fit, the user heap, metadata in emulated memory
-  help     this text`;
+  demo           walk through the engine: next fit, the user heap, metadata in emulated memory
+  trace gen      write a seeded generated trace (trace list shows the generators)
+  trace check    read trace files and say what is in them, or where they are malformed
+  replay         replay a trace against the 07-malloc reference: the checker's verdict and metrics
+  help           this text
+
+${traceUsage}
+${replayUsage}`;
 
 function main(args: string[]): number {
-  const [command] = args;
-  if (command === 'demo') {
-    console.log(demo());
-    return 0;
+  const [command, ...rest] = args;
+  const print = (text: string) => console.log(text);
+  const warn = (text: string) => console.error(text);
+  try {
+    if (command === 'demo') {
+      print(demo());
+      return 0;
+    }
+    if (command === 'trace') return traceCommand(rest, print, warn);
+    if (command === 'replay') return replayCommand(rest, print, warn);
+    if (command === undefined || command === 'help' || command === '--help') {
+      print(usage);
+      return command === undefined ? 2 : 0;
+    }
+    throw new UsageError(`unknown command '${command}'\n\n${usage}`);
+  } catch (error) {
+    if (!(error instanceof UsageError)) throw error;
+    warn(`freenos-lab: ${error.message}`);
+    return 2;
   }
-  if (command === undefined || command === 'help' || command === '--help') {
-    console.log(usage);
-    return command === undefined ? 2 : 0;
-  }
-  console.error(`freenos-lab: unknown command '${command}'\n\n${usage}`);
-  return 2;
 }
 
 process.exitCode = main(process.argv.slice(2));

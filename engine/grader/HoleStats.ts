@@ -1,6 +1,7 @@
 // HoleStats: the heap's holes seen from outside the allocator: the maximal runs of [base, end) that
 // no live payload covers (free blocks, but also headers, padding and other metadata between
-// payloads). Kept incrementally as a multiset of hole sizes with their count, sum, sum of squares and
+// payloads). Gaps smaller than `minSize` are overhead (a header, a footer, alignment padding), not
+// holes, and are left out. Kept incrementally as a multiset of hole sizes with their count, sum, sum of squares and
 // largest, which give the fragmentation measures of the grading reference:
 //   external (largest-block ratio) = 1 - largest / total;  RSS measure = 1 - sqrt(sum f^2) / sum f.
 
@@ -12,9 +13,12 @@ export class HoleStats {
   /** Max-heap of hole sizes; entries whose count dropped to zero are skipped lazily. */
   private readonly heap: number[] = [];
 
-  /** Adds a hole of `size` bytes (nothing for size <= 0). */
+  /** Gaps below `minSize` bytes (at least 1) are not holes. */
+  constructor(readonly minSize = 1) {}
+
+  /** Adds a gap of `size` bytes (nothing below minSize). */
   add(size: number): void {
-    if (size <= 0) return;
+    if (size < this.minSize || size <= 0) return;
     this.count++;
     this.total += size;
     this.squares += size * size;
@@ -23,9 +27,9 @@ export class HoleStats {
     if (had === 0) this.push(size);
   }
 
-  /** Removes one hole of `size` bytes (nothing for size <= 0); assumes it was added. */
+  /** Removes one gap of `size` bytes (nothing below minSize); assumes it was added. */
   remove(size: number): void {
-    if (size <= 0) return;
+    if (size < this.minSize || size <= 0) return;
     const had = this.sizes.get(size) ?? 0;
     if (had === 0) throw new RangeError(`HoleStats: no hole of ${size} bytes to remove`);
     this.count--;

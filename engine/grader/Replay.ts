@@ -72,6 +72,8 @@ export interface ReplayOptions {
   fillBytes?: number;
   /** Seed of the fill pattern. Default 1. */
   seed?: number;
+  /** Gaps between payloads smaller than this are overhead (headers, padding), not holes. Default 32 bytes. */
+  minHole?: number;
   /** Keep per-operation series. Default false. */
   series?: boolean;
   /** Called every `progressEvery` operations (default 4096) with (done, total). */
@@ -93,7 +95,7 @@ class Replayer {
   private readonly fill: number;
   private readonly seed: number;
   private readonly live = new IntervalSet();
-  private readonly holes = new HoleStats();
+  private readonly holes: HoleStats;
   private readonly address: Float64Array;
   private readonly size: Float64Array;
   /** Operation index that last filled the id's payload (its fill pattern); -1 when not live, -2 when it holds NULL (malloc gave 0 as required). */
@@ -109,6 +111,7 @@ class Replayer {
     this.limit = options.heapLimit ?? 0xffffffff;
     this.fill = options.fillBytes ?? 8;
     this.seed = (options.seed ?? 1) >>> 0;
+    this.holes = new HoleStats(options.minHole ?? 32);
     this.address = new Float64Array(trace.ids);
     this.size = new Float64Array(trace.ids);
     this.serial = new Int32Array(trace.ids).fill(-1);

@@ -55,6 +55,15 @@ describe('HoleStats', () => {
     }), { seed: 20261124, numRuns: 200 });
   });
 
+  it('leaves out gaps below its minimum size (headers and padding)', () => {
+    const stats = new HoleStats(32);
+    stats.add(8);
+    stats.add(31);
+    stats.add(32);
+    stats.remove(8);
+    expect([stats.count, stats.total, stats.largest()]).toEqual([1, 32, 32]);
+  });
+
   it('refuses to remove a hole it does not have, and ignores empty ones', () => {
     const stats = new HoleStats();
     stats.add(0);

@@ -1,0 +1,28 @@
+// args: the command line's small option parser. `--name value` and `--flag` pairs after the
+// positional arguments; a UsageError (exit code 2) names whatever is wrong.
+
+export class UsageError extends Error {}
+
+export interface Parsed {
+  positional: string[];
+  options: Map<string, string>;
+}
+
+/** Splits args into positionals and --options; `flags` take no value. Throws UsageError on a missing value. */
+export function parseArgs(args: string[], flags: readonly string[] = []): Parsed {
+  const positional: string[] = [];
+  const options = new Map<string, string>();
+  for (let i = 0; i < args.length; i++) {
+    const arg = args[i]!;
+    if (!arg.startsWith('--')) {
+      positional.push(arg);
+      continue;
+    }
+    const [name, inline] = arg.slice(2).split('=', 2) as [string, string | undefined];
+    if (flags.includes(name)) options.set(name, 'true');
+    else if (inline !== undefined) options.set(name, inline);
+    else if (i + 1 < args.length) options.set(name, args[++i]!);
+    else throw new UsageError(`option --${name} needs a value`);
+  }
+  return { positional, options };
+}

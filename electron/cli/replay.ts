@@ -1,0 +1,50 @@
+// `freenos-lab replay <trace>`: replays a trace file (or `gen:<generator>` with its seed) against an
+// allocator and prints the checker's verdict and the metrics. The allocator today is the 07-malloc
+// reference, run in-process; submissions run in the sandbox (the grader). Exit 0 passed, 1 failed, 2 usage.
+import { readFileSync } from 'node:fs';
+import { localTarget } from '../../engine/grader/LocalTarget';
+import { replay } from '../../engine/grader/Replay';
+import { generate } from '../../engine/workload/generators';
+import { TraceError, parseTrace } from '../../engine/workload/TraceFormat';
+import type { Trace } from '../../engine/workload/Trace';
+import Reference from '../../exercises/07-malloc/reference';
+import { UsageError, parseArgs } from './args';
+
+export const replayUsage = `usage: freenos-lab replay <trace file | gen:<generator>> [--seed N] [--allocator reference]`;
+
+/** Runs the replay command; returns the exit code. */
+export function replayCommand(args: string[], print: (text: string) => void, warn: (text: string) => void): number {
+  const { positional, options } = parseArgs(args);
+  const [source] = positional;
+  if (!source || source === '--help') throw new UsageError(replayUsage);
+  const allocator = options.get('allocator') ?? 'reference';
+  if (allocator !== 'reference') throw new UsageError(`--allocator: only 'reference' runs here; grade a submission with 'freenos-lab grade'`);
+  let trace: Trace;
+  try {
+    trace = source.startsWith('gen:') ? generate(source.slice(4), { seed: Number(options.get('seed') ?? 1) })
+      : parseTrace(readFileSync(source, 'latin1'), source);
+  } catch (error) {
+    if (error instanceof TraceError) {
+      warn(error.message);
+      return 1;
+    }
+    throw new UsageError((error as Error).message);
+  }
+  const started = performance.now();
+  const result = replay(trace, localTarget(Reference, { name: allocator }));
+  const ms = performance.now() - started;
+  const m = result.metrics;
+  print(`${trace.name} (${trace.file}): ${trace.length} operations, ${allocator}`);
+  print(result.ok ? 'passed every check' : `FAILED at operation ${result.failure!.op} (${result.failure!.where}: ${result.failure!.operation}): ${result.failure!.reason}`);
+  const rows: [string, string][] = [
+    ['operations done', `${m.operations}`],
+    ['utilization', `${(m.utilization * 100).toFixed(1)} % (peak payload ${m.peakPayload} B / heap high-water ${m.heapHighWater} B)`],
+    ['holes at the end', `${m.holes} (${m.holeBytes} B, largest ${m.largestHole} B)`],
+    ['external fragmentation', `${m.external.toFixed(3)} at the end, ${m.meanExternal.toFixed(3)} on average`],
+    ['RSS measure', m.rss.toFixed(3)],
+    ['work units', `${m.work} (${m.workPerOp.toFixed(1)} per operation)`],
+    ['wall time', `${ms.toFixed(1)} ms (for information)`],
+  ];
+  for (const [name, value] of rows) print(`  ${name.padEnd(24)} ${value}`);
+  return result.ok ? 0 : 1;
+}
