@@ -1,0 +1,287 @@
+// QuickJSTarget: a student's compiled allocator running in its own QuickJS instance (WebAssembly),
+// seen by the replay driver and the checker as a ReplayTarget. The heap bytes live inside QuickJS
+// (see prelude.ts); the host keeps the break, handles to the instance's methods and to the trusted
+// accessors, a per-call deadline, and a count of QuickJS's interrupt polls as the work measure.
+// Every failure becomes a TargetError whose message never ran student code on the host side;
+// after a timeout, running out of memory or a host-level fault, the target is dead ('crash').
+import type { QuickJSContext, QuickJSHandle, QuickJSRuntime, QuickJSWASMModule } from 'quickjs-emscripten-core';
+import { TargetError, type ReplayTarget } from '../../../engine/grader/ReplayTarget';
+import { clip, hex, thrownText, valueText } from './messages';
+import { mib, settle, type SandboxOptions, type SandboxSettings } from './options';
+import { PRELUDE } from './prelude';
+import { newQuickJSInstance } from './wasm';
+
+export type { SandboxOptions } from './options';
+
+export interface SandboxTarget extends ReplayTarget {
+  /** Frees the sandbox; safe at any time, any number of times. */
+  dispose(): void;
+}
+
+/**
+ * Starts `code` (compileSubmission's output) in a fresh QuickJS instance and constructs its default
+ * export with the sandbox heap. Rejects with TargetError when the module or the constructor throws,
+ * times out or runs out of memory, or there is no default export class with malloc and free.
+ */
+export async function createSandboxTarget(code: string, options: SandboxOptions = {}): Promise<SandboxTarget> {
+  const settings = settle(options);
+  const target = new QuickJSTarget(await newQuickJSInstance(settings.memoryLimit), settings);
+  try {
+    target.start(code);
+  } catch (error) {
+    target.dispose();
+    throw error;
+  }
+  return target;
+}
+
+const PAGE_STEP = 128 * 1024;
+const TRUSTED = ['peek8', 'poke8', 'peek32', 'poke32', 'getDefault', 'instantiate', 'method', 'describe', 'droppedLines', 'call1', 'call2', 'takeBad'] as const;
+type Trusted = Record<(typeof TRUSTED)[number], QuickJSHandle>;
+type Result = { value: QuickJSHandle; error?: undefined } | { error: QuickJSHandle };
+
+class QuickJSTarget implements SandboxTarget {
+  readonly name: string;
+  hasRealloc = false;
+  private readonly rt: QuickJSRuntime;
+  private readonly ctx: QuickJSContext;
+  private readonly owned: QuickJSHandle[] = [];
+  private trusted: Trusted | null = null;
+  private instance: QuickJSHandle | null = null;
+  private methods: { malloc: QuickJSHandle; free: QuickJSHandle; realloc: QuickJSHandle | null } | null = null;
+  private end: number;
+  private deadline = 0;
+  private interrupted = false;
+  private polls = 0;
+  private readonly lines: string[] = [];
+  private hostDropped = 0;
+  private sandboxDropped = 0;
+  private dead: string | null = null;
+  private crashed = false;
+  private disposed = false;
+
+  constructor(module: QuickJSWASMModule, private readonly s: SandboxSettings) {
+    this.name = s.name;
+    this.end = s.heapBase;
+    this.rt = module.newRuntime();
+    this.rt.setMaxStackSize(256 * 1024); // larger stacks overflow the host's own stack (toolchain notes §4)
+    this.rt.setMemoryLimit(s.memoryLimit);
+    this.rt.setInterruptHandler(() => {
+      this.polls++;
+      if (Date.now() <= this.deadline) return false;
+      this.interrupted = true;
+      return true;
+    });
+    this.ctx = this.rt.newContext();
+  }
+
+  /** Runs the prelude, then the submission, then its constructor; throws TargetError. */
+  start(code: string): void {
+    const { ctx, s } = this;
+    const grow = this.own(ctx.newFunction('grow', (n) => ctx.newNumber(this.grant(n && ctx.typeof(n) === 'number' ? ctx.getNumber(n) : NaN))));
+    const log = this.own(ctx.newFunction('log', (line) => { if (line && ctx.typeof(line) === 'string') this.record(ctx.getString(line)); }));
+    const factory = this.own(this.check('the sandbox prelude', this.guard(() => ctx.evalCode(PRELUDE, 'lab-prelude.js', { type: 'global', strict: true }))));
+    const numbers = [s.heapBase, s.heapLimit, s.logLineLength, s.logLines].map((n) => this.own(ctx.newNumber(n)));
+    const where = `a ${s.heapLimit}-byte heap in a sandbox limited to ${mib(s.memoryLimit)}`;
+    const api = this.own(this.check(where, this.guard(() => ctx.callFunction(factory, ctx.undefined, [grow, log, ...numbers]))));
+    this.trusted = Object.fromEntries(TRUSTED.map((key) => [key, this.own(ctx.getProp(api, key))])) as Trusted;
+
+    const ns = this.own(this.check("the submission's top level", this.guard(() => ctx.evalCode(code, 'submission.js', { type: 'global' }))));
+    const Class = this.own(this.call('loading the default export', this.trusted.getDefault, [ns]));
+    if (ctx.typeof(Class) === 'string') {
+      const notClass = ctx.getString(Class) === 'not-class';
+      throw new TargetError('invalid', `${notClass ? 'the default export is not a class' : 'the submission has no default export class'}: write \`export default class ... implements MallocAllocator\``);
+    }
+    const instance = this.own(this.call("the allocator's constructor", this.trusted.instantiate, [Class]));
+    this.instance = instance;
+    const method = (name: string): QuickJSHandle | null => {
+      const h = this.own(this.call(`looking up ${name}`, this.trusted!.method, [instance, this.own(ctx.newString(name))]));
+      return ctx.typeof(h) === 'function' ? h : null;
+    };
+    const malloc = method('malloc'), free = method('free'), realloc = method('realloc');
+    if (!malloc || !free) throw new TargetError('invalid', `the allocator has no ${malloc ? 'free' : 'malloc'} method`);
+    this.methods = { malloc, free, realloc };
+    this.hasRealloc = realloc !== null;
+  }
+
+  malloc(size: number): number {
+    return this.address(() => `malloc(${size})`, this.trusted!.call1, [this.methods!.malloc, this.instance!, size]);
+  }
+
+  free(address: number): void {
+    this.call(() => `free(${hex(address)})`, this.methods!.free, [address], this.instance!).dispose();
+  }
+
+  realloc(address: number, size: number): number {
+    const realloc = this.methods?.realloc;
+    if (!realloc) throw new TargetError('invalid', 'the allocator has no realloc method');
+    return this.address(() => `realloc(${hex(address)}, ${size})`, this.trusted!.call2, [realloc, this.instance!, address, size]);
+  }
+
+  heapBase(): number { return this.s.heapBase; }
+  heapEnd(): number { return this.end; }
+
+  peek8(address: number): number {
+    return this.inside(address, 1) ? this.number(this.call('peek8', this.trusted!.peek8, [address])) : 0;
+  }
+  poke8(address: number, value: number): void {
+    if (this.inside(address, 1)) this.call('poke8', this.trusted!.poke8, [address, value & 255]).dispose();
+  }
+  peek32(address: number): number {
+    return this.inside(address, 4) ? this.number(this.call('peek32', this.trusted!.peek32, [address])) : 0;
+  }
+  poke32(address: number, value: number): void {
+    if (this.inside(address, 4)) this.call('poke32', this.trusted!.poke32, [address, value >>> 0]).dispose();
+  }
+
+  work(): number { return this.polls; }
+
+  logs(): string[] {
+    this.refreshDropped();
+    const dropped = this.hostDropped + this.sandboxDropped;
+    return dropped > 0 ? [...this.lines, `… ${dropped} more lines dropped`] : [...this.lines];
+  }
+
+  dispose(): void {
+    if (this.disposed) return;
+    this.disposed = true;
+    this.dead ??= 'it was disposed';
+    if (this.crashed) return; // a faulted WebAssembly instance is not touched again; GC takes it
+    try {
+      for (const handle of this.owned) if (handle.alive) handle.dispose();
+      this.ctx.dispose();
+      this.rt.dispose();
+    } catch {
+      this.crashed = true;
+    }
+  }
+
+  /** Whether any byte of [address, address + size) may be granted (the sandbox checks each byte). */
+  private inside(address: number, size: number): boolean {
+    return Number.isInteger(address) && address + size > this.s.heapBase && address < this.end;
+  }
+
+  /** grow(bytes) from the sandbox: the new end, or 0 when refused. */
+  private grant(bytes: number): number {
+    if (!Number.isInteger(bytes) || bytes < 0) return 0;
+    const step = this.s.parent === 'pages' ? Math.ceil(bytes / PAGE_STEP) * PAGE_STEP : bytes;
+    if (this.end - this.s.heapBase + step > this.s.heapLimit) return 0;
+    this.end += step;
+    return this.end;
+  }
+
+  private record(line: string): void {
+    if (this.lines.length >= this.s.logLines) this.hostDropped++;
+    else this.lines.push(clip(line, this.s.logLineLength));
+  }
+
+  /** The count of lines the sandbox's log dropped (kept as it was when the target is dead). */
+  private refreshDropped(): void {
+    if (this.dead || !this.trusted) return;
+    try {
+      this.sandboxDropped = this.number(this.call('counting dropped lines', this.trusted.droppedLines, []));
+    } catch {
+      /* keep the last count */
+    }
+  }
+
+  private own(handle: QuickJSHandle): QuickJSHandle {
+    this.owned.push(handle);
+    return handle;
+  }
+
+  private number(handle: QuickJSHandle): number {
+    return handle.consume((h) => (this.ctx.typeof(h) === 'number' ? this.ctx.getNumber(h) : 0));
+  }
+
+  /** Calls fn in the sandbox under a fresh deadline: the result handle (the caller disposes it). */
+  private call(what: string | (() => string), fn: QuickJSHandle, args: (number | QuickJSHandle)[], thisValue?: QuickJSHandle): QuickJSHandle {
+    if (this.dead) throw new TargetError('crash', `the sandbox is no longer usable: ${this.dead}`);
+    const ctx = this.ctx;
+    const made: QuickJSHandle[] = [];
+    const handles = args.map((a) => {
+      if (typeof a !== 'number') return a;
+      const h = ctx.newNumber(a);
+      made.push(h);
+      return h;
+    });
+    try {
+      return this.check(what, this.guard(() => ctx.callFunction(fn, thisValue ?? ctx.undefined, handles)));
+    } finally {
+      for (const h of made) h.dispose();
+    }
+  }
+
+  /** Runs a QuickJS operation with a fresh deadline; a host-level exception kills the target. */
+  private guard<T>(operation: () => T): T {
+    this.interrupted = false;
+    this.deadline = Date.now() + this.s.callDeadlineMs;
+    try {
+      return operation();
+    } catch (error) {
+      this.crashed = true;
+      this.dead = 'the sandbox crashed';
+      const message = error instanceof Error ? error.message : String(error);
+      throw new TargetError('crash', `the sandbox crashed: ${clip(message, 500)}`);
+    }
+  }
+
+  /** The value of a call or eval, or throws the TargetError its exception means. */
+  private check(what: string | (() => string), result: Result): QuickJSHandle {
+    if (!result.error) return result.value;
+    const error = result.error;
+    try {
+      throw this.failure(typeof what === 'string' ? what : what(), error);
+    } finally {
+      if (error.alive) error.dispose();
+    }
+  }
+
+  private failure(what: string, error: QuickJSHandle): TargetError {
+    const memory = `the sandbox's limit is ${mib(this.s.memoryLimit)}`;
+    if (this.interrupted) return this.kill('timeout', `${what} did not return within ${this.s.callDeadlineMs} ms`);
+    const described = this.trusted ? this.describe(error) : null;
+    if (!described) {
+      if (this.interrupted) return new TargetError('threw', `${what} threw a value that could not be described in time`);
+      return this.kill('memory', `${what} ran out of memory (${memory})`);
+    }
+    const { ctx } = this;
+    const part = (k: number): string | null => ctx.getProp(described, k).consume((h) => (ctx.typeof(h) === 'string' ? ctx.getString(h) : null));
+    const [type, name, message] = [part(0) ?? '', part(1), part(2)];
+    described.dispose();
+    // QuickJS throws null when it cannot even allocate the error object (or the student threw null).
+    if (type === 'null') return this.kill('memory', `${what} ran out of memory or threw null (${memory})`);
+    if (name === 'InternalError' && message === 'out of memory') return this.kill('memory', `${what} ran out of memory (${memory})`);
+    if (name === 'InternalError' && message === 'stack overflow') return new TargetError('threw', `${what} threw: stack overflow (recursion too deep)`);
+    return new TargetError('threw', `${what} threw ${thrownText(type, name, message)}`);
+  }
+
+  /** describe(error) in the sandbox within the failed call's own deadline; null if that failed too. */
+  private describe(error: QuickJSHandle): QuickJSHandle | null {
+    const deadline = this.deadline;
+    const result = this.guard(() => {
+      this.deadline = deadline;
+      return this.ctx.callFunction(this.trusted!.describe, this.ctx.undefined, error);
+    });
+    if (!result.error) return result.value;
+    result.error.dispose();
+    return null;
+  }
+
+  private kill(kind: 'timeout' | 'memory', message: string): TargetError {
+    if (kind === 'timeout') this.refreshDropped();
+    this.dead = `an earlier call failed (${message})`;
+    return new TargetError(kind, message);
+  }
+
+  /** Calls an allocator method through call1/call2, which return the address or -1 for anything else. */
+  private address(what: () => string, via: QuickJSHandle, args: (number | QuickJSHandle)[]): number {
+    const value = this.call(what, via, args).consume((h) => this.ctx.getNumber(h));
+    if (Number.isInteger(value) && value >= 0 && value <= 0xffffffff) return value;
+    const returned = this.call('takeBad', this.trusted!.takeBad, []).consume((h) => {
+      const text = valueText(this.ctx, h);
+      return this.ctx.typeof(h) === 'number' ? `${text}, not an address (an integer from 0 to 2^32 - 1)` : `${text}, not an address`;
+    });
+    throw new TargetError('invalid', `${what()} returned ${returned}`);
+  }
+}

@@ -1,0 +1,80 @@
+// compileSubmission: turns a student's TypeScript file into one script the QuickJS sandbox can run.
+// esbuild strips the types and bundles; the only module a submission may import is 'freenos-lab',
+// which at run time is a virtual module whose `log` is the sandbox's capped logger (its types,
+// Heap and MallocAllocator, vanish at compile time). Any other import, static or dynamic, and any
+// syntax error comes back as an error at the student's line and column. Types are not checked.
+import * as esbuild from 'esbuild';
+
+export interface CompileError {
+  file: string;
+  /** 1-based line and 1-based column (in characters) in the student's file. */
+  line: number;
+  column: number;
+  message: string;
+}
+
+export type CompileResult = { ok: true; code: string } | { ok: false; errors: CompileError[] };
+
+/** The only module a submission may import. */
+export const LAB_MODULE = 'freenos-lab';
+
+/** The name the bundle's exports are kept under inside the wrapper function (never a global). */
+const EXPORTS = '__labSubmission';
+
+/** Resolves 'freenos-lab' to the virtual module and refuses every other import. */
+const labOnly: esbuild.Plugin = {
+  name: 'freenos-lab-only',
+  setup(build) {
+    build.onResolve({ filter: /.*/ }, (args) => {
+      if (args.kind === 'entry-point') return undefined;
+      if (args.path === LAB_MODULE) return { path: LAB_MODULE, namespace: 'freenos-lab' };
+      return { errors: [{ text: `only '${LAB_MODULE}' can be imported here, not '${args.path}'` }] };
+    });
+    build.onLoad({ filter: /.*/, namespace: 'freenos-lab' }, () => ({
+      contents: 'export const log = globalThis.__lab.log;',
+      loader: 'js',
+    }));
+  },
+};
+
+/**
+ * Compiles `source` (named `file` in messages). On success `code` is a script whose completion
+ * value is the module namespace (its `default` is the allocator class); it defines no globals.
+ * On failure, the errors with 1-based lines and columns. Assumes nothing about the source.
+ */
+export async function compileSubmission(source: string, file: string): Promise<CompileResult> {
+  try {
+    const result = await esbuild.build({
+      stdin: { contents: source, sourcefile: file, loader: 'ts' },
+      bundle: true,
+      write: false,
+      format: 'iife',
+      globalName: EXPORTS,
+      target: 'es2020',
+      platform: 'neutral',
+      plugins: [labOnly],
+      logLevel: 'silent',
+      // No tsconfig from disk: imports used only as types are dropped, whatever the project says.
+      tsconfigRaw: {},
+      charset: 'utf8',
+      legalComments: 'none',
+    });
+    const bundle = result.outputFiles[0]?.text ?? '';
+    // `var __labSubmission = (...)()` inside a function: the exports stay local, the value is returned.
+    return { ok: true, code: `(function () {\n${bundle}\nreturn ${EXPORTS};\n})()` };
+  } catch (error) {
+    const messages = (error as { errors?: esbuild.Message[] }).errors;
+    if (!Array.isArray(messages) || messages.length === 0) {
+      return { ok: false, errors: [{ file, line: 1, column: 1, message: `could not compile: ${String(error)}` }] };
+    }
+    return { ok: false, errors: messages.map((m) => toCompileError(m, file)) };
+  }
+}
+
+/** esbuild's message with its 0-based byte column turned into a 1-based character column. */
+function toCompileError(message: esbuild.Message, file: string): CompileError {
+  const location = message.location;
+  if (!location) return { file, line: 1, column: 1, message: message.text };
+  const before = Buffer.from(location.lineText, 'utf8').subarray(0, location.column).toString('utf8');
+  return { file: location.file || file, line: location.line, column: before.length + 1, message: message.text };
+}

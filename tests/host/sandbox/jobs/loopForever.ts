@@ -1,0 +1,6 @@
+// A worker job that never returns: plain JavaScript spinning in the worker (no QuickJS).
+export function run(input: { spin: boolean }): number {
+  let n = 0;
+  while (input.spin) n++;
+  return n;
+}
