@@ -78,13 +78,13 @@ class QuickJSTarget implements SandboxTarget {
   /** Runs the prelude, then the submission, then its constructor; throws TargetError. */
   start(code: string): void {
     const { ctx, s } = this;
-    const grow = this.own(ctx.newFunction('grow', (n) => ctx.newNumber(this.grant(n && ctx.typeof(n) === 'number' ? ctx.getNumber(n) : NaN))));
-    const log = this.own(ctx.newFunction('log', (line) => { if (line && ctx.typeof(line) === 'string') this.record(ctx.getString(line)); }));
+    const grow = this.own(ctx.newFunction('hostGrow', (n) => ctx.newNumber(this.grant(n && ctx.typeof(n) === 'number' ? ctx.getNumber(n) : NaN))));
+    const log = this.own(ctx.newFunction('hostLog', (line) => { if (line && ctx.typeof(line) === 'string') this.record(ctx.getString(line)); }));
     const factory = this.own(this.check('the sandbox prelude', this.guard(() => ctx.evalCode(PRELUDE, 'lab-prelude.js', { type: 'global', strict: true }))));
     const numbers = [s.heapBase, s.heapLimit, s.logLineLength, s.logLines].map((n) => this.own(ctx.newNumber(n)));
     const where = `a ${s.heapLimit}-byte heap in a sandbox limited to ${mib(s.memoryLimit)}`;
     const api = this.own(this.check(where, this.guard(() => ctx.callFunction(factory, ctx.undefined, [grow, log, ...numbers]))));
-    this.trusted = Object.fromEntries(TRUSTED.map((key) => [key, this.own(ctx.getProp(api, key))])) as Trusted;
+    this.trusted = Object.fromEntries(TRUSTED.map((key) => [key, this.own(this.guard(() => ctx.getProp(api, key)))])) as Trusted;
 
     const ns = this.own(this.check("the submission's top level", this.guard(() => ctx.evalCode(code, 'submission.js', { type: 'global' }))));
     const Class = this.own(this.call('loading the default export', this.trusted.getDefault, [ns]));

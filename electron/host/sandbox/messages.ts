@@ -29,10 +29,12 @@ export function valueText(ctx: QuickJSContext, handle: QuickJSHandle): string {
   }
 }
 
+/** `text` cut to `max` characters, with '…' when cut. */
 export function clip(text: string, max: number): string {
   return text.length > max ? text.slice(0, max) + '…' : text;
 }
 
+/** '0x10000010' for an address, the plain number for anything else. */
 export function hex(n: number): string {
   return Number.isInteger(n) && n >= 0 ? `0x${n.toString(16)}` : String(n);
 }

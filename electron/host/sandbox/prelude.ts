@@ -45,8 +45,10 @@ export const PRELUDE = String.raw`(function (hostGrow, hostLog, base, limit, max
   // The student's heap: bounds-checked against the current end.
   function index(op, a, n) {
     if (typeof a === 'number' && a >= base && a + n <= end && a % 1 === 0) return a - base;
-    if (typeof a !== 'number') {
-      throw new RangeErr('heap.' + op + '(a ' + typeof a + '): an address must be a number in the heap ' + range());
+    var t = typeof a;
+    if (t !== 'number') {
+      var what = t === 'undefined' ? t : a === null ? 'null' : (t === 'object' ? 'an ' : 'a ') + t;
+      throw new RangeErr('heap.' + op + '(' + what + '): an address must be a number in the heap ' + range());
     }
     var shown = a >= 0 && a % 1 === 0 && a <= 9007199254740991 ? hex(a) : '' + a;
     throw new RangeErr('heap.' + op + '(' + shown + '): address outside the heap ' + range());
@@ -158,7 +160,10 @@ export const PRELUDE = String.raw`(function (hostGrow, hostLog, base, limit, max
     try {
       for (var o = e, depth = 0; o !== null && depth < 32; depth++) {
         var d = getOwnPropertyDescriptor(o, key);
-        if (d !== void 0) { var v = d.value; return typeof v === 'string' ? clip(v, 500) : void 0; }
+        if (d !== void 0) {
+          var dv = getOwnPropertyDescriptor(d, 'value'); // not d.value: Object.prototype may have a 'value' getter
+          return dv !== void 0 && typeof dv.value === 'string' ? clip(dv.value, 500) : void 0;
+        }
         o = getPrototypeOf(o);
       }
     } catch (err) { /* a proxy or a throwing trap: no such string */ }

@@ -107,6 +107,16 @@ describe('QuickJSTarget: a bump allocator', () => {
     expect(target.logs()).toEqual(['line 0 xxxxxxxxxxxxx…', 'line 1 x', 'line 2 x', '… 7 more lines dropped']);
   });
 
+  it('refuses every call once disposed, and disposes twice safely', async () => {
+    const target = await start(BUMP);
+    const p = target.malloc(8);
+    target.dispose();
+    target.dispose();
+    expect(failure(() => target.malloc(8))).toMatchObject({ kind: 'crash', message: 'the sandbox is no longer usable: it was disposed' });
+    expect(failure(() => target.peek32(p)).kind).toBe('crash');
+    expect(target.heapEnd()).toBeGreaterThan(p);
+  });
+
   it('rejects bad options before starting anything', async () => {
     await expect(start(BUMP, { heapBase: 0 })).rejects.toThrow(RangeError);
     await expect(start(BUMP, { heapBase: 0x1008 })).rejects.toThrow(/multiple of 16/);

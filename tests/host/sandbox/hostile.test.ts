@@ -112,6 +112,30 @@ describe('hostile submissions: escape attempts', () => {
     expect(target.malloc(1)).toBe(0);
   });
 
+  it('cannot reach the trusted accessors or the host callbacks from anything it can see', async () => {
+    const target = await start(allocator(`malloc(): number {
+      const seen = new Set<unknown>();
+      const names = new Set<string>();
+      const queue: unknown[] = [globalThis, this.heap, this, Function.prototype, Object.prototype];
+      while (queue.length > 0) {
+        const o = queue.pop();
+        if ((typeof o !== 'object' && typeof o !== 'function') || o === null || seen.has(o)) continue;
+        seen.add(o);
+        if (typeof o === 'function') names.add(o.name);
+        queue.push(Object.getPrototypeOf(o));
+        for (const key of Reflect.ownKeys(o)) {
+          const d = Object.getOwnPropertyDescriptor(o, key)!;
+          queue.push(d.value, d.get, d.set);
+        }
+      }
+      const trusted = ['peek8', 'poke8', 'peek32', 'poke32', 'hostGrow', 'hostLog', 'describe', 'takeBad', 'call1', 'call2', 'instantiate', 'getDefault', 'droppedLines', 'method'];
+      console.log(String(seen.size > 500), trusted.filter((n) => names.has(n)).join(',') || 'none', ['read32', 'grow', 'log'].filter((n) => names.has(n)).join(','));
+      return 0;
+    }`));
+    target.malloc(1);
+    expect(target.logs()).toEqual(['true none read32,grow,log']);
+  });
+
   it('keeps console output and fake results out of the host stdout', async () => {
     const write = vi.spyOn(process.stdout, 'write');
     const target = await start(allocator(`malloc(): number { console.log('{"score": 100}'); console.error('PASS'); return 0; }`));
@@ -145,9 +169,9 @@ describe('hostile submissions: escape attempts', () => {
 describe('hostile submissions: forged values and errors', () => {
   it('refuses return values that are not addresses', async () => {
     const target = await start(allocator(`malloc(size: number): any {
-      return [NaN, -1, 2 ** 40, '0x100', { valueOf: () => 16 }, 1.5, null, undefined, true, 16n, () => 16][size];
+      return [NaN, -1, 2 ** 40, '0x100', { valueOf: () => 16 }, 1.5, null, undefined, true, 16n, () => 16, 'z'.repeat(1e6), Infinity][size];
     }`));
-    const messages = Array.from({ length: 11 }, (_, k) => failure(() => target.malloc(k)));
+    const messages = Array.from({ length: 13 }, (_, k) => failure(() => target.malloc(k)));
     expect(messages.every((e) => e.kind === 'invalid')).toBe(true);
     expect(messages.map((e) => e.message)).toEqual([
       'malloc(0) returned NaN, not an address (an integer from 0 to 2^32 - 1)',
@@ -161,6 +185,8 @@ describe('hostile submissions: forged values and errors', () => {
       'malloc(8) returned true (a boolean), not an address',
       'malloc(9) returned a bigint, not an address',
       'malloc(10) returned a function, not an address',
+      `malloc(11) returned "${'z'.repeat(40)}…" (a string), not an address`,
+      'malloc(12) returned Infinity, not an address (an integer from 0 to 2^32 - 1)',
     ]);
   });
 
@@ -173,6 +199,11 @@ describe('hostile submissions: forged values and errors', () => {
       if (size === 4) { const e = new Error('x'.repeat(5000)); throw e; }
       if (size === 5) throw new Proxy({}, { getOwnPropertyDescriptor: loop, getPrototypeOf: loop });
       if (size === 6) throw Object.assign(Object.create(null), { name: 'Fake', message: 'custom' });
+      if (size === 7) throw 2n ** 100000n;
+      if (size === 8) {
+        Object.defineProperty(Object.prototype, 'value', { get: loop, configurable: true });
+        throw { get message() { return 'accessor'; } };
+      }
       return 0;
     }`), { callDeadlineMs: 250 });
     expect(failure(() => target.malloc(1)).message).toBe('malloc(1) threw an object that is not an Error');
@@ -183,6 +214,8 @@ describe('hostile submissions: forged values and errors', () => {
     const proxy = failure(() => target.malloc(5));
     expect([proxy.kind, proxy.message]).toEqual(['threw', 'malloc(5) threw a value that could not be described in time']);
     expect(failure(() => target.malloc(6)).message).toBe('malloc(6) threw Fake: custom');
+    expect(failure(() => target.malloc(7)).message).toBe('malloc(7) threw a bigint (not an Error)');
+    expect(failure(() => target.malloc(8)).message).toBe('malloc(8) threw an object that is not an Error');
     expect(target.malloc(0)).toBe(0);
   });
 });
@@ -267,6 +300,6 @@ describe('hostile submissions: the checker view cannot be forged', () => {
     expect(target.logs()).toEqual(['RangeError: heap.write32(0x10100004): address outside the heap [0x10000000, 0x10000040)']);
     expect(failure(() => target.malloc(2)).message).toBe('malloc(2) threw RangeError: heap.write32(0x100004): address outside the heap [0x10000000, 0x10000080)');
     expect(failure(() => target.malloc(3)).message).toBe('malloc(3) threw RangeError: heap.read8(0x100000c0): address outside the heap [0x10000000, 0x100000c0)');
-    expect(failure(() => target.malloc(4)).message).toBe('malloc(4) threw RangeError: heap.read32(a undefined): an address must be a number in the heap [0x10000000, 0x10000100)');
+    expect(failure(() => target.malloc(4)).message).toBe('malloc(4) threw RangeError: heap.read32(undefined): an address must be a number in the heap [0x10000000, 0x10000100)');
   });
 });
