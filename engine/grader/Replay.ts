@@ -202,7 +202,7 @@ class Replayer {
         this.serial[id] = -2;
         return;
       }
-      throw new Stop('out-of-memory', `${what} returned 0 (no memory) with ${this.payload} bytes live in a ${this.end - this.base}-byte heap`);
+      throw this.outOfMemory(what);
     }
     if (size > this.limit) throw new Stop('nonzero', `${what} returned ${hex(address)}, but no heap can hold ${size} bytes: it must return 0`);
     const alignment = this.trace.alignment;
@@ -247,14 +247,14 @@ class Replayer {
       // A failed realloc leaves the old block allocated, as in C.
       this.growTo(this.call(() => this.target.heapEnd()));
       if (size > this.limit) return;
-      throw new Stop('out-of-memory', `${what} returned 0 (no memory) with ${this.payload} bytes live in a ${this.end - this.base}-byte heap`);
+      throw this.outOfMemory(what);
     }
     this.forget(id);
     this.accept(k, id, size, address, what, false);
     const kept = Math.min(old.size, size);
     for (const [offset, width] of this.pieces(old.size)) {
       if (offset + width > kept) continue;
-      const got = this.call(() => (width === 4 ? this.target.peek32(address + offset) : this.target.peek8(address + offset)));
+      const got = this.peek(address + offset, width);
       const want = expected(this.seed, old.serial, offset, width);
       if (got !== want) {
         throw new Stop('contents', `${what} did not keep the block's contents: at offset ${offset} (${hex(address + offset)}) `
@@ -273,11 +273,20 @@ class Replayer {
     this.serial[id] = -1;
   }
 
-  private insert(start: number, end: number): void {
+  /** A failed allocation that should have succeeded, with the heap's state for the reason. */
+  private outOfMemory(what: string): Stop {
+    return new Stop('out-of-memory', `${what} returned 0 (no memory) with ${this.payload} bytes live in a ${this.end - this.base}-byte heap`);
+  }
+
+  /** The gap around `start` between live payloads: from the end of the one below (or the base) to the start of the one above (or the end). */
+  private gapAround(start: number): { left: number; right: number } {
     const before = this.live.floor(start);
     const after = this.live.ceiling(start);
-    const left = before ? before.end : this.base;
-    const right = after ? after.start : this.end;
+    return { left: before ? before.end : this.base, right: after ? after.start : this.end };
+  }
+
+  private insert(start: number, end: number): void {
+    const { left, right } = this.gapAround(start);
     this.holes.remove(right - left);
     this.holes.add(start - left);
     this.holes.add(right - end);
@@ -286,10 +295,7 @@ class Replayer {
 
   private removeInterval(start: number, end: number): void {
     this.live.remove(start);
-    const before = this.live.floor(start);
-    const after = this.live.ceiling(start);
-    const left = before ? before.end : this.base;
-    const right = after ? after.start : this.end;
+    const { left, right } = this.gapAround(start);
     this.holes.remove(start - left);
     this.holes.remove(right - end);
     this.holes.add(right - left);
@@ -329,7 +335,7 @@ class Replayer {
     const serial = this.serial[id]!;
     for (const [offset, width] of this.pieces(this.size[id]!)) {
       const value = expected(this.seed, serial, offset, width);
-      this.call(() => (width === 4 ? this.target.poke32(address + offset, value) : this.target.poke8(address + offset, value)));
+      this.poke(address + offset, width, value);
     }
   }
 
@@ -337,7 +343,7 @@ class Replayer {
     const address = this.address[id]!;
     const serial = this.serial[id]!;
     for (const [offset, width] of this.pieces(this.size[id]!)) {
-      const got = this.call(() => (width === 4 ? this.target.peek32(address + offset) : this.target.peek8(address + offset)));
+      const got = this.peek(address + offset, width);
       const want = expected(this.seed, serial, offset, width);
       if (got !== want) {
         throw new Stop('integrity', `the payload of ${what} was overwritten: ${width === 4 ? 'the word' : 'byte'} at offset ${offset} `
@@ -349,8 +355,17 @@ class Replayer {
   /** Emulated realloc's copy of the first `size` bytes, through the trusted accessors. */
   private copy(to: number, from: number, size: number): void {
     let i = 0;
-    for (; i + 4 <= size; i += 4) this.call(() => this.target.poke32(to + i, this.target.peek32(from + i)));
-    for (; i < size; i++) this.call(() => this.target.poke8(to + i, this.target.peek8(from + i)));
+    for (; i + 4 <= size; i += 4) this.poke(to + i, 4, this.peek(from + i, 4));
+    for (; i < size; i++) this.poke(to + i, 1, this.peek(from + i, 1));
+  }
+
+  /** A byte or a little-endian word of the heap, through the target's trusted accessors. */
+  private peek(address: number, width: number): number {
+    return this.call(() => (width === 4 ? this.target.peek32(address) : this.target.peek8(address)));
+  }
+
+  private poke(address: number, width: number, value: number): void {
+    this.call(() => (width === 4 ? this.target.poke32(address, value) : this.target.poke8(address, value)));
   }
 
   /** Runs a target call; anything it throws becomes a 'target' stop with a readable reason. */

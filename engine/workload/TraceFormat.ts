@@ -4,7 +4,7 @@
 // linear in its length; every problem is a TraceError naming the file, the line and the reason.
 // Only syntax and header consistency are checked here: freeing an id never allocated and the like
 // are the checker's business at replay time.
-import { OpKind, type Phase, type Trace } from './Trace';
+import { OpKind, describeOp, type Phase, type Trace } from './Trace';
 
 /** Largest size, heap size or peak a trace may state: 2^53 - 1. */
 const MaxNumber = Number.MAX_SAFE_INTEGER;
@@ -80,7 +80,7 @@ export function writeMallocLabTrace(trace: Trace, variant: '2002' | '2016'): str
     unwritable(trace, `unknown malloc-lab variant '${quote(String(variant))}' (expected 2002 or 2016)`);
   }
   const out = header.map(String);
-  for (let k = 0; k < trace.length; k++) out.push(opText(trace, k));
+  for (let k = 0; k < trace.length; k++) out.push(describeOp(trace, k));
   return out.join('\n') + '\n';
 }
 
@@ -112,7 +112,7 @@ export function writeLabTrace(trace: Trace): string {
   let p = 0;
   for (let k = 0; k <= trace.length; k++) {
     while (p < phases.length && phases[p]!.start === k) out.push(`phase ${phases[p++]!.name}`);
-    if (k < trace.length) out.push(opText(trace, k));
+    if (k < trace.length) out.push(describeOp(trace, k));
   }
   return out.join('\n') + '\n';
 }
@@ -479,9 +479,3 @@ function checkWritable(trace: Trace): void {
   if (maxId !== trace.ids - 1) unwritable(trace, `ids is ${trace.ids} but the largest id used is ${maxId}`);
 }
 
-/** Operation k as a trace line. */
-function opText(trace: Trace, k: number): string {
-  const kind = trace.kind[k]!;
-  if (kind === OpKind.Free) return `f ${trace.id[k]!}`;
-  return `${kind === OpKind.Alloc ? 'a' : 'r'} ${trace.id[k]!} ${trace.size[k]!}`;
-}
