@@ -10,7 +10,8 @@ import { IntervalSet } from './IntervalSet';
 import { TargetError, type ReplayTarget } from './ReplayTarget';
 import { OpKind, describeOp, whereOp, type Trace } from '../workload/Trace';
 
-export type FailureKind = 'alignment' | 'outside' | 'overlap' | 'integrity' | 'contents' | 'out-of-memory' | 'nonzero' | 'target' | 'trace';
+/** 'timeout': the allocator ran past a deadline (a call's, or the test's time limit); 'target': it threw, ran out of memory or returned a non-address. */
+export type FailureKind = 'alignment' | 'outside' | 'overlap' | 'integrity' | 'contents' | 'out-of-memory' | 'nonzero' | 'timeout' | 'target' | 'trace';
 
 export interface ReplayFailure {
   /** 0-based operation index, its 1-based trace line (0 if generated), `file:line`, and the operation as text. */
@@ -132,7 +133,7 @@ class Replayer {
       try {
         this.step(k);
       } catch (error) {
-        const stop = error instanceof Stop ? error : new Stop('target', messageOf(error));
+        const stop = error instanceof Stop ? error : new Stop(kindOf(error), messageOf(error));
         failure = { op: k, line: trace.line[k]!, where: whereOp(trace, k), operation: describeOp(trace, k), kind: stop.kind, reason: stop.reason };
         break;
       }
@@ -373,7 +374,7 @@ class Replayer {
     try {
       return fn();
     } catch (error) {
-      throw error instanceof Stop ? error : new Stop('target', messageOf(error));
+      throw error instanceof Stop ? error : new Stop(kindOf(error), messageOf(error));
     }
   }
 
@@ -406,6 +407,11 @@ function pattern(seed: number, serial: number, offset: number): number {
   x = Math.imul(x ^ (x >>> 16), 0x7feb352d);
   x = Math.imul(x ^ (x >>> 15), 0x846ca68b);
   return (x ^ (x >>> 16)) & 0xff;
+}
+
+/** 'timeout' for a target that ran past its deadline, else 'target'. */
+function kindOf(error: unknown): FailureKind {
+  return error instanceof TargetError && error.kind === 'timeout' ? 'timeout' : 'target';
 }
 
 function messageOf(error: unknown): string {

@@ -14,6 +14,8 @@ import { newQuickJSInstance } from './wasm';
 export type { SandboxOptions } from './options';
 
 export interface SandboxTarget extends ReplayTarget {
+  /** From now on, every call fails with 'timeout' once `ms` milliseconds have passed (a test's time limit). */
+  setTimeLimit(ms: number): void;
   /** Frees the sandbox; safe at any time, any number of times. */
   dispose(): void;
 }
@@ -52,7 +54,12 @@ class QuickJSTarget implements SandboxTarget {
   private end: number;
   private deadline = 0;
   private interrupted = false;
+  /** The test's time limit: the time it ends (Infinity when none) and its length in ms. */
+  private limitAt = Infinity;
+  private limitMs = 0;
+  /** Interrupt polls during the allocator's own calls (the checker's accessor calls are not its work). */
   private polls = 0;
+  private counting = false;
   private readonly lines: string[] = [];
   private hostDropped = 0;
   private sandboxDropped = 0;
@@ -67,7 +74,7 @@ class QuickJSTarget implements SandboxTarget {
     this.rt.setMaxStackSize(256 * 1024); // larger stacks overflow the host's own stack (toolchain notes §4)
     this.rt.setMemoryLimit(s.memoryLimit);
     this.rt.setInterruptHandler(() => {
-      this.polls++;
+      if (this.counting) this.polls++;
       if (Date.now() <= this.deadline) return false;
       this.interrupted = true;
       return true;
@@ -92,7 +99,7 @@ class QuickJSTarget implements SandboxTarget {
       const notClass = ctx.getString(Class) === 'not-class';
       throw new TargetError('invalid', `${notClass ? 'the default export is not a class' : 'the submission has no default export class'}: write \`export default class ... implements MallocAllocator\``);
     }
-    const instance = this.own(this.call("the allocator's constructor", this.trusted.instantiate, [Class]));
+    const instance = this.own(this.counted(() => this.call("the allocator's constructor", this.trusted!.instantiate, [Class])));
     this.instance = instance;
     const method = (name: string): QuickJSHandle | null => {
       const h = this.own(this.call(`looking up ${name}`, this.trusted!.method, [instance, this.own(ctx.newString(name))]));
@@ -105,17 +112,17 @@ class QuickJSTarget implements SandboxTarget {
   }
 
   malloc(size: number): number {
-    return this.address(() => `malloc(${size})`, this.trusted!.call1, [this.methods!.malloc, this.instance!, size]);
+    return this.counted(() => this.address(() => `malloc(${size})`, this.trusted!.call1, [this.methods!.malloc, this.instance!, size]));
   }
 
   free(address: number): void {
-    this.call(() => `free(${hex(address)})`, this.methods!.free, [address], this.instance!).dispose();
+    this.counted(() => this.call(() => `free(${hex(address)})`, this.methods!.free, [address], this.instance!)).dispose();
   }
 
   realloc(address: number, size: number): number {
     const realloc = this.methods?.realloc;
     if (!realloc) throw new TargetError('invalid', 'the allocator has no realloc method');
-    return this.address(() => `realloc(${hex(address)}, ${size})`, this.trusted!.call2, [realloc, this.instance!, address, size]);
+    return this.counted(() => this.address(() => `realloc(${hex(address)}, ${size})`, this.trusted!.call2, [realloc, this.instance!, address, size]));
   }
 
   heapBase(): number { return this.s.heapBase; }
@@ -135,6 +142,12 @@ class QuickJSTarget implements SandboxTarget {
   }
 
   work(): number { return this.polls; }
+
+  setTimeLimit(ms: number): void {
+    if (!(ms > 0)) throw new RangeError(`time limit ${ms} ms must be positive`);
+    this.limitMs = ms;
+    this.limitAt = Date.now() + ms;
+  }
 
   logs(): string[] {
     this.refreshDropped();
@@ -197,6 +210,7 @@ class QuickJSTarget implements SandboxTarget {
   /** Calls fn in the sandbox under a fresh deadline: the result handle (the caller disposes it). */
   private call(what: string | (() => string), fn: QuickJSHandle, args: (number | QuickJSHandle)[], thisValue?: QuickJSHandle): QuickJSHandle {
     if (this.dead) throw new TargetError('crash', `the sandbox is no longer usable: ${this.dead}`);
+    if (Date.now() > this.limitAt) throw this.kill('timeout', `the test's time limit (${seconds(this.limitMs)}) ran out before ${typeof what === 'string' ? what : what()}`);
     const ctx = this.ctx;
     const made: QuickJSHandle[] = [];
     const handles = args.map((a) => {
@@ -215,7 +229,7 @@ class QuickJSTarget implements SandboxTarget {
   /** Runs a QuickJS operation with a fresh deadline; a host-level exception kills the target. */
   private guard<T>(operation: () => T): T {
     this.interrupted = false;
-    this.deadline = Date.now() + this.s.callDeadlineMs;
+    this.deadline = Math.min(Date.now() + this.s.callDeadlineMs, this.limitAt);
     try {
       return operation();
     } catch (error) {
@@ -239,6 +253,7 @@ class QuickJSTarget implements SandboxTarget {
 
   private failure(what: string, error: QuickJSHandle): TargetError {
     const memory = `the sandbox's limit is ${mib(this.s.memoryLimit)}`;
+    if (this.interrupted && this.deadline === this.limitAt) return this.kill('timeout', `${what} was stopped: the test's time limit (${seconds(this.limitMs)}) ran out`);
     if (this.interrupted) return this.kill('timeout', `${what} did not return within ${this.s.callDeadlineMs} ms`);
     const described = this.trusted ? this.describe(error) : null;
     if (!described) {
@@ -274,6 +289,16 @@ class QuickJSTarget implements SandboxTarget {
     return new TargetError(kind, message);
   }
 
+  /** Runs one of the allocator's own calls with its interrupt polls counted as work. */
+  private counted<T>(call: () => T): T {
+    this.counting = true;
+    try {
+      return call();
+    } finally {
+      this.counting = false;
+    }
+  }
+
   /** Calls an allocator method through call1/call2, which return the address or -1 for anything else. */
   private address(what: () => string, via: QuickJSHandle, args: (number | QuickJSHandle)[]): number {
     const value = this.call(what, via, args).consume((h) => this.ctx.getNumber(h));
@@ -284,4 +309,9 @@ class QuickJSTarget implements SandboxTarget {
     });
     throw new TargetError('invalid', `${what()} returned ${returned}`);
   }
+}
+
+/** '2.5 s' or '800 ms'. */
+function seconds(ms: number): string {
+  return ms >= 1000 ? `${+(ms / 1000).toFixed(3)} s` : `${ms} ms`;
 }
