@@ -1,0 +1,117 @@
+// Grade: turns what happened on each trace (the runner's TraceOutcomes) into scored tests under an
+// exercise's rubric. A test passes when every one of its traces passed the checker; a correctness
+// test earns all its points or none; a performance test earns points × index / 100, the index of
+// mean utilization and of throughput (reference work / submission work over the test's traces).
+// Everything here is deterministic; only the `ms` fields carry wall time.
+import type { ReplayFailure, TraceMetrics } from './Replay';
+import type { RubricTest, Visibility } from './Rubric';
+import { performanceIndex, throughputRatio, type PerformanceIndex, type Thresholds } from './Score';
+
+/** What one trace did under the submission: a replay's verdict, or why it never ran. */
+export interface TraceOutcome {
+  trace: string;
+  /** The trace's file (or generator) as the report names it. */
+  file: string;
+  ok: boolean;
+  /** The first failure; op -1 when the allocator failed before the first operation (start-up, time limit). */
+  failure: ReplayFailure | null;
+  metrics: TraceMetrics | null;
+  /** Lines the submission logged on this trace (capped). */
+  logs: string[];
+  ms: number;
+}
+
+export interface TestResult {
+  name: string;
+  number: string;
+  kind: RubricTest['kind'];
+  visibility: Visibility;
+  status: 'passed' | 'failed';
+  score: number;
+  maxScore: number;
+  /** What a student reads: per trace verdicts, metrics, the first failure and the log. */
+  output: string;
+  performance: PerformanceIndex | null;
+  traces: TraceOutcome[];
+  /** The test's traces that never ran because an earlier one used up its time limit. */
+  notRun: string[];
+  ms: number;
+}
+
+export interface GradeReport {
+  exercise: string;
+  submission: string;
+  score: number;
+  maxScore: number;
+  tests: TestResult[];
+  /** Problems that concern the whole submission (a compile error), shown before the tests. */
+  notes: string[];
+  ms: number;
+}
+
+/** Scores one test from its traces' outcomes; referenceWork maps a trace name to the reference's work. */
+export function scoreTest(test: RubricTest, outcomes: TraceOutcome[], referenceWork: Record<string, number>, thresholds: Thresholds): TestResult {
+  const passed = outcomes.length === test.traces.length && outcomes.every((o) => o.ok);
+  const lines = outcomes.map(describeOutcome);
+  const notRun = test.traces.slice(outcomes.length);
+  for (const name of notRun) lines.push(`${name}: not run (an earlier trace of this test used up its time limit)`);
+  let performance: PerformanceIndex | null = null;
+  let score = 0;
+  if (passed && test.kind === 'performance') {
+    const utilization = mean(outcomes.map((o) => o.metrics!.utilization));
+    const work = sum(outcomes.map((o) => o.metrics!.work));
+    const missing = test.traces.filter((name) => !(name in referenceWork));
+    if (missing.length > 0) throw new RangeError(`no reference work for ${missing.join(', ')}`);
+    const reference = sum(test.traces.map((name) => referenceWork[name]!));
+    performance = performanceIndex(utilization, throughputRatio(reference, work), thresholds);
+    score = round((test.points * performance.index) / 100);
+    lines.push(
+      `performance index ${performance.index.toFixed(1)} / 100: utilization ${percent(utilization)} (band ${percent(thresholds.utilization.min)}–${percent(thresholds.utilization.max)}), ` +
+        `throughput ${performance.throughput.toFixed(2)} × the reference (band ${thresholds.throughput.min}–${thresholds.throughput.max}; ${work} work units against ${reference})`,
+    );
+  } else if (passed) score = test.points;
+  else if (test.kind === 'performance') lines.push('performance is scored only when every trace of the test passes');
+  const logs = outcomes.flatMap((o) => (o.logs.length > 0 ? [`log on ${o.trace}:`, ...o.logs.map((l) => `  ${l}`)] : []));
+  return {
+    name: test.name,
+    number: test.number,
+    kind: test.kind,
+    visibility: test.visibility,
+    status: passed ? 'passed' : 'failed',
+    score,
+    maxScore: test.points,
+    output: [...lines, ...logs].join('\n'),
+    performance,
+    traces: outcomes,
+    notRun,
+    ms: sum(outcomes.map((o) => o.ms)),
+  };
+}
+
+/** A failed test for every rubric test, all with the same output (a compile error, a crashed runner). */
+export function failAll(tests: RubricTest[], output: string): TestResult[] {
+  return tests.map((test) => ({
+    name: test.name, number: test.number, kind: test.kind, visibility: test.visibility, status: 'failed' as const,
+    score: 0, maxScore: test.points, output, performance: null, traces: [], notRun: test.traces, ms: 0,
+  }));
+}
+
+/** The report of scored tests: the score is their sum. */
+export function gradeReport(exercise: string, submission: string, tests: TestResult[], notes: string[], ms: number): GradeReport {
+  return { exercise, submission, score: round(sum(tests.map((t) => t.score))), maxScore: round(sum(tests.map((t) => t.maxScore))), tests, notes, ms };
+}
+
+/** One line for a trace: passed with its utilization and work, or the first failure. */
+export function describeOutcome(o: TraceOutcome): string {
+  if (o.ok && o.metrics) return `${o.trace}: passed (${o.metrics.operations} operations, utilization ${percent(o.metrics.utilization)}, ${o.metrics.work} work units)`;
+  const f = o.failure;
+  if (!f) return `${o.trace}: failed`;
+  const verdict = f.kind === 'timeout' ? 'TIMED OUT' : 'FAILED';
+  if (f.op < 0) return `${o.trace}: ${verdict}${f.operation === '' ? '' : ` (${f.operation})`} ${f.reason}`;
+  return `${o.trace}: ${verdict} at operation ${f.op} (${f.where}: ${f.operation}): ${f.reason}`;
+}
+
+const sum = (xs: number[]) => xs.reduce((a, b) => a + b, 0);
+const mean = (xs: number[]) => (xs.length === 0 ? 0 : sum(xs) / xs.length);
+const round = (x: number) => Math.round(x * 1000) / 1000;
+const percent = (x: number) => `${(x * 100).toFixed(1)} %`;
