@@ -1,16 +1,21 @@
 // `freenos-lab replay <trace>`: replays a trace file (or `gen:<generator>` with its seed) against an
-// allocator and prints the checker's verdict and the metrics. The allocator today is the 07-malloc
-// reference, run in-process; submissions run in the sandbox (the grader). Exit 0 passed, 1 failed, 2 usage.
+// allocator and prints the checker's verdict and the metrics. The allocator is the 07-malloc reference
+// or starter, run in-process; submissions run in the sandbox (the grader). Exit 0 passed, 1 failed, 2 usage.
 import { readFileSync } from 'node:fs';
 import { localTarget } from '../../engine/grader/LocalTarget';
 import { replay } from '../../engine/grader/Replay';
 import { generate } from '../../engine/workload/generators';
+import type { MallocAllocatorClass } from '../../engine/workload/Heap';
 import { TraceError, parseTrace } from '../../engine/workload/TraceFormat';
 import type { Trace } from '../../engine/workload/Trace';
 import Reference from '../../exercises/07-malloc/reference';
+import Starter from '../../exercises/07-malloc/starter';
 import { UsageError, parseArgs } from './args';
 
-export const replayUsage = `usage: freenos-lab replay <trace file | gen:<generator>> [--seed N] [--allocator reference]`;
+export const replayUsage = `usage: freenos-lab replay <trace file | gen:<generator>> [--seed N] [--allocator reference|starter]`;
+
+/** The allocators `--allocator` names (default reference). */
+const allocators: Record<string, MallocAllocatorClass> = { reference: Reference, starter: Starter };
 
 /** Runs the replay command; returns the exit code. */
 export function replayCommand(args: string[], print: (text: string) => void, warn: (text: string) => void): number {
@@ -18,7 +23,9 @@ export function replayCommand(args: string[], print: (text: string) => void, war
   const [source] = positional;
   if (!source || source === '--help') throw new UsageError(replayUsage);
   const allocator = options.get('allocator') ?? 'reference';
-  if (allocator !== 'reference') throw new UsageError(`--allocator: only 'reference' runs here; grade a submission with 'freenos-lab grade'`);
+  if (!Object.hasOwn(allocators, allocator)) {
+    throw new UsageError(`--allocator: 'reference' or 'starter', not '${allocator}'; grade a submission with 'freenos-lab grade'`);
+  }
   let trace: Trace;
   try {
     trace = source.startsWith('gen:') ? generate(source.slice(4), { seed: Number(options.get('seed') ?? 1) })
@@ -31,7 +38,7 @@ export function replayCommand(args: string[], print: (text: string) => void, war
     throw new UsageError((error as Error).message);
   }
   const started = performance.now();
-  const result = replay(trace, localTarget(Reference, { name: allocator }));
+  const result = replay(trace, localTarget(allocators[allocator]!, { name: allocator }));
   const ms = performance.now() - started;
   const m = result.metrics;
   print(`${trace.name} (${trace.file}): ${trace.length} operations, ${allocator}`);

@@ -1,11 +1,23 @@
-// Reference solution of 07-malloc: an implicit free list with boundary tags (the textbook design),
-// first fit, splitting, immediate coalescing, and realloc that grows in place when the next block
-// is free. Payloads are 8-byte aligned. Every block is
+// 07-malloc starter: a working malloc you can hand in as it is, and then make better.
+//
+// What it does: an implicit free list with boundary tags. Every block is
 //
 //   [header: size | allocated bit][payload ...][footer: size | allocated bit]     (size: multiple of 8)
 //
-// The heap starts with 4 bytes of padding, a prologue block (8 bytes, allocated) and ends with an
-// epilogue header (size 0, allocated), so coalescing never looks outside the heap.
+// The heap starts with 4 bytes of padding and a prologue block (8 bytes, allocated) and ends with an
+// epilogue header (size 0, allocated), so coalescing never looks outside the heap. malloc walks the
+// blocks from the start and takes the first free one that fits (first fit), splitting off the rest;
+// free coalesces with free neighbours at once; realloc grows in place only into a free next block.
+//
+// Why it is slow: every malloc walks every block, allocated or free, so it slows down as the heap
+// fills (thousands of heap reads per call). Throughput is scored against the reference's work.
+// What to try: an explicit free list (link free blocks through their payloads), then segregated
+// lists by size class; a better fit than the first; fewer footers; realloc that grows in place at
+// the end of the heap; growing the heap by what is missing instead of a whole CHUNK. The grader
+// runs your code in a slow interpreter where every call counts: in hot loops, read headers inline
+// (heap.read32) rather than through small helper methods like sizeOf() and next() below.
+// To look inside: import { log } from 'freenos-lab'; then log('malloc', size, '->', block);
+// (the grader shows the first lines of the log).
 import type { Heap, MallocAllocator } from 'freenos-lab';
 
 const WORD = 4;
@@ -27,6 +39,7 @@ export default class ImplicitFirstFit implements MallocAllocator {
     this.start = at + 2 * WORD;
   }
 
+  /** First fit: walks every block from the start; grows the heap when none fits. */
   malloc(size: number): number {
     if (size <= 0 || size > 0x7fffffff) return 0;
     const need = Math.max(MIN_BLOCK, Math.ceil((size + 2 * WORD) / ALIGN) * ALIGN);
@@ -37,12 +50,14 @@ export default class ImplicitFirstFit implements MallocAllocator {
     return block === 0 ? 0 : this.place(block, need);
   }
 
+  /** Marks the block free and merges it with free neighbours. */
   free(address: number): void {
     if (address === 0) return;
     this.mark(address, this.sizeOf(address), false);
     this.coalesce(address);
   }
 
+  /** Keeps the block when it is big enough or the next block is free and fits; else malloc, copy, free. */
   realloc(address: number, size: number): number {
     if (address === 0) return this.malloc(size);
     if (size === 0) {

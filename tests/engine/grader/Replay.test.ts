@@ -56,7 +56,7 @@ describe('replay with a correct allocator (the 07-malloc reference)', () => {
     expect(m.livePayload).toBe(0);
     expect(m.heapHighWater).toBeGreaterThan(6510);
     expect(m.utilization).toBeCloseTo(6510 / m.heapHighWater, 12);
-    // Everything freed: the heap is one hole minus the allocator's own prologue/epilogue words.
+    // Everything freed: the heap is one hole, less the allocator's own words (padding, epilogue).
     expect(m.holes).toBe(1);
     expect(m.external).toBe(0);
     expect(m.work).toBeGreaterThan(0);
