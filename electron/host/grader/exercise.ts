@@ -1,0 +1,101 @@
+// Exercises on disk: a folder with an exercise.yaml (checked by the engine's readExerciseSpec), the
+// starter, the reference and the trace files it names. Loading reads and checks everything a grade
+// needs up front, so a broken exercise is an ExerciseError naming the file and the reason, never a
+// crash halfway through grading a class. Traces are loaded by name, from a file or a generator.
+import { existsSync, readFileSync, readdirSync, statSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parse as parseYaml } from 'yaml';
+import { RubricError, readExerciseSpec, type ExerciseSpec } from '../../../engine/grader/Rubric';
+import { generate } from '../../../engine/workload/generators';
+import { TraceError, parseTrace } from '../../../engine/workload/TraceFormat';
+import type { Trace } from '../../../engine/workload/Trace';
+
+/** The exercises that ship with the lab (this checkout's exercises/ folder). */
+export const BUILT_IN_PACK = resolve(dirname(fileURLToPath(import.meta.url)), '../../../exercises');
+
+export class ExerciseError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'ExerciseError';
+  }
+}
+
+export interface Exercise {
+  dir: string;
+  /** Path of exercise.yaml. */
+  file: string;
+  spec: ExerciseSpec;
+}
+
+/**
+ * Finds an exercise: `name` is a folder holding exercise.yaml, or an exercise id inside `pack`.
+ * Throws ExerciseError when there is none.
+ */
+export function findExercise(name: string, pack: string = BUILT_IN_PACK): string {
+  if (existsSync(join(name, 'exercise.yaml'))) return resolve(name);
+  const inPack = join(pack, name);
+  if (existsSync(join(inPack, 'exercise.yaml'))) return resolve(inPack);
+  const known = listExerciseDirs(pack).map((dir) => dir.slice(resolve(pack).length + 1));
+  throw new ExerciseError(`no exercise '${name}' (neither a folder with an exercise.yaml nor an exercise in ${pack}; there: ${known.join(', ') || 'none'})`);
+}
+
+/** The folders of `pack` that hold an exercise.yaml, sorted. */
+export function listExerciseDirs(pack: string): string[] {
+  if (!existsSync(pack) || !statSync(pack).isDirectory()) throw new ExerciseError(`${pack}: not a folder of exercises`);
+  return readdirSync(pack)
+    .map((entry) => resolve(pack, entry))
+    .filter((dir) => existsSync(join(dir, 'exercise.yaml')))
+    .sort();
+}
+
+/** Reads and checks exercise.yaml and that the files it names exist; throws ExerciseError. */
+export function loadExercise(dir: string): Exercise {
+  const file = join(dir, 'exercise.yaml');
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (error) {
+    throw new ExerciseError(`${file}: cannot be read (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`);
+  }
+  let data: unknown;
+  try {
+    data = parseYaml(text, { prettyErrors: true });
+  } catch (error) {
+    throw new ExerciseError(`${file}: not valid YAML: ${(error as Error).message.split('\n')[0]}`);
+  }
+  let spec: ExerciseSpec;
+  try {
+    spec = readExerciseSpec(data, file);
+  } catch (error) {
+    if (error instanceof RubricError) throw new ExerciseError(error.message);
+    throw error;
+  }
+  const files: [string, string | null][] = [['starter', spec.starter], ['reference', spec.reference], ['instructions', spec.instructions]];
+  for (const [name, traceSource] of Object.entries(spec.traces)) if ('file' in traceSource) files.push([`traces.${name}.file`, traceSource.file]);
+  for (const [field, path] of files) {
+    if (path !== null && !existsSync(join(dir, path))) throw new ExerciseError(`${file}: ${field}: ${path} does not exist in ${dir}`);
+  }
+  return { dir, file, spec };
+}
+
+/** The trace `name` of the exercise, parsed or generated; throws ExerciseError naming the trace. */
+export function loadTrace(exercise: Exercise, name: string): Trace {
+  const source = exercise.spec.traces[name];
+  if (!source) throw new ExerciseError(`${exercise.file}: no trace named '${name}'`);
+  try {
+    if ('file' in source) {
+      // Named as exercise.yaml names it, so reports are the same on every machine.
+      return { ...parseTrace(readFileSync(join(exercise.dir, source.file), 'latin1'), source.file), name };
+    }
+    return { ...generate(source.generate, source.options as Record<string, number | string> & { seed: number }), name };
+  } catch (error) {
+    if (error instanceof TraceError) throw new ExerciseError(error.message);
+    throw new ExerciseError(`${exercise.file}: traces.${name}: ${(error as Error).message}`);
+  }
+}
+
+/** The text of a file named by the exercise (starter, reference). */
+export function readExerciseFile(exercise: Exercise, path: string): string {
+  return readFileSync(join(exercise.dir, path), 'utf8');
+}

@@ -1,0 +1,111 @@
+// The grading job, run inside a worker thread (runInWorker): compiles one submission, replays each
+// selected test's traces against it in a fresh QuickJS sandbox per trace under the test's time
+// limit, and runs the exercise's reference in the same kind of sandbox for the throughput ratio.
+// It returns plain data only; scoring happens in the host (engine/grader/Grade.ts).
+import { TargetError } from '../../../engine/grader/ReplayTarget';
+import { replay } from '../../../engine/grader/Replay';
+import type { TraceOutcome } from '../../../engine/grader/Grade';
+import { compileSubmission, type CompileError } from '../sandbox/compile';
+import { createSandboxTarget } from '../sandbox/QuickJSTarget';
+import { loadExercise, loadTrace, readExerciseFile, type Exercise } from './exercise';
+import type { Trace } from '../../../engine/workload/Trace';
+
+export interface GradeJobInput {
+  exerciseDir: string;
+  /** The submission's source and the file name its errors are reported under. */
+  source: string;
+  file: string;
+  /** Names of the tests to run, in rubric order. */
+  tests: string[];
+  /** Reference work per trace when already known (a batch measures it once); else measured here. */
+  referenceWork: Record<string, number> | null;
+  /** Traces to measure the reference on even if no selected test needs them (a batch's first step). */
+  measure?: string[];
+}
+
+export interface GradeJobOutput {
+  compileErrors: CompileError[] | null;
+  /** Per test name, the outcomes of its traces in order (fewer when its time limit ran out). */
+  outcomes: Record<string, TraceOutcome[]>;
+  referenceWork: Record<string, number>;
+  /** Set when the exercise itself is broken (its reference fails a trace). */
+  error: string | null;
+}
+
+/** Log lines kept per trace; the sandbox counts the rest ('… N more lines dropped'). */
+const LOG_LINES = 20;
+
+/** The worker entry point (see runInWorker). */
+export async function run(input: GradeJobInput): Promise<GradeJobOutput> {
+  const exercise = loadExercise(input.exerciseDir);
+  const output: GradeJobOutput = { compileErrors: null, outcomes: {}, referenceWork: { ...(input.referenceWork ?? {}) }, error: null };
+  const tests = exercise.spec.tests.filter((t) => input.tests.includes(t.name));
+  const traces = new Map<string, Trace>();
+  const traceOf = (name: string) => traces.get(name) ?? traces.set(name, loadTrace(exercise, name)).get(name)!;
+
+  const compiled = await compileSubmission(input.source, input.file);
+  if (!compiled.ok) {
+    output.compileErrors = compiled.errors;
+    return output;
+  }
+  const done = new Map<string, TraceOutcome>();
+  for (const test of tests) {
+    const outcomes: TraceOutcome[] = [];
+    const endsAt = Date.now() + test.timeLimitMs;
+    for (const name of test.traces) {
+      const known = done.get(name);
+      if (known) {
+        outcomes.push(known);
+        continue;
+      }
+      const left = endsAt - Date.now();
+      if (left <= 0) break;
+      const outcome = await runTrace(exercise, compiled.code, name, traceOf(name), left, test.timeLimitMs);
+      // A trace cut short by this test's limit may pass under a later test's fresh limit: not cached.
+      if (outcome.failure?.kind !== 'timeout' || !outcome.failure.reason.includes("test's time limit")) done.set(name, outcome);
+      outcomes.push(outcome);
+    }
+    output.outcomes[test.name] = outcomes;
+  }
+
+  const wanted = [...tests.filter((t) => t.kind === 'performance').flatMap((t) => t.traces), ...(input.measure ?? [])];
+  const needed = [...new Set(wanted)].filter((n) => !(n in output.referenceWork));
+  if (needed.length > 0) {
+    const reference = await compileSubmission(readExerciseFile(exercise, exercise.spec.reference), exercise.spec.reference);
+    if (!reference.ok) {
+      output.error = `the exercise's reference ${exercise.spec.reference} does not compile: ${reference.errors.map((e) => `${e.line}:${e.column} ${e.message}`).join('; ')}`;
+      return output;
+    }
+    for (const name of needed) {
+      const outcome = await runTrace(exercise, reference.code, name, traceOf(name), Infinity, 0, 'reference');
+      if (!outcome.ok) {
+        output.error = `the exercise's reference fails its own trace: ${outcome.failure?.reason ?? 'unknown failure'}`;
+        return output;
+      }
+      output.referenceWork[name] = outcome.metrics!.work;
+    }
+  }
+  return output;
+}
+
+/** Replays one trace in a fresh sandbox; every failure, start-up included, becomes the outcome's failure. */
+async function runTrace(exercise: Exercise, code: string, name: string, trace: Trace, leftMs: number, limitMs: number, who = 'student'): Promise<TraceOutcome> {
+  const started = performance.now();
+  const { limit, parent } = exercise.spec.heap;
+  const base = { trace: name, file: trace.file };
+  let target;
+  try {
+    target = await createSandboxTarget(code, { name: who, heapLimit: limit, parent, logLines: LOG_LINES });
+  } catch (error) {
+    if (!(error instanceof TargetError)) throw error;
+    const failure = { op: -1, line: 0, where: trace.file, operation: 'new Allocator(heap)', kind: error.kind === 'timeout' ? 'timeout' as const : 'target' as const, reason: error.message };
+    return { ...base, ok: false, failure, metrics: null, logs: [], ms: performance.now() - started };
+  }
+  try {
+    if (Number.isFinite(leftMs)) target.setTimeLimit(Math.max(1, Math.min(leftMs, limitMs)));
+    const result = replay(trace, target, { heapLimit: limit });
+    return { ...base, ok: result.ok, failure: result.failure, metrics: result.metrics, logs: target.logs(), ms: performance.now() - started };
+  } finally {
+    target.dispose();
+  }
+}
