@@ -1,7 +1,10 @@
 // The `freenos-lab` command line. Exit codes: 0 done, 1 a check failed (a malformed trace, a failed
-// replay), 2 usage or input error. Each subcommand lives in its own file.
+// replay or test, a broken exercise), 2 usage or input error. Each subcommand lives in its own file.
 import { demo } from './demo';
 import { UsageError } from './args';
+import { exercisesCommand, exercisesUsage } from './exercises';
+import { gradeCommand, gradeUsage } from './grade';
+import { gradeBatchCommand, gradeBatchUsage } from './gradeBatch';
 import { replayCommand, replayUsage } from './replay';
 import { traceCommand, traceUsage } from './trace';
 
@@ -12,12 +15,18 @@ commands:
   trace gen      write a seeded generated trace (trace list shows the generators)
   trace check    read trace files and say what is in them, or where they are malformed
   replay         replay a trace against the 07-malloc reference: the checker's verdict and metrics
-  help           this text
+  grade          grade a submission: text, JSON, Gradescope or JUnit report
+  grade-batch    grade a folder of submissions: grades.csv and a report per student
+  exercises      list the exercises of a pack, or validate them
+  help           this text (each command also takes --help)
 
 ${traceUsage}
-${replayUsage}`;
+${replayUsage}
+${gradeUsage}
+${gradeBatchUsage}
+${exercisesUsage}`;
 
-function main(args: string[]): number {
+async function main(args: string[]): Promise<number> {
   const [command, ...rest] = args;
   const print = (text: string) => console.log(text);
   const warn = (text: string) => console.error(text);
@@ -28,6 +37,9 @@ function main(args: string[]): number {
     }
     if (command === 'trace') return traceCommand(rest, print, warn);
     if (command === 'replay') return replayCommand(rest, print, warn);
+    if (command === 'grade') return await gradeCommand(rest, print, warn);
+    if (command === 'grade-batch') return await gradeBatchCommand(rest, print, warn);
+    if (command === 'exercises') return await exercisesCommand(rest, print, warn);
     if (command === undefined || command === 'help' || command === '--help') {
       print(usage);
       return command === undefined ? 2 : 0;
@@ -40,4 +52,4 @@ function main(args: string[]): number {
   }
 }
 
-process.exitCode = main(process.argv.slice(2));
+process.exitCode = await main(process.argv.slice(2));

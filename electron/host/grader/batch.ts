@@ -1,0 +1,247 @@
+// Grading a class: a folder of submissions, one per student, graded against one exercise. The
+// reference is measured once and every submission then costs only its own run, on a small pool of
+// worker threads. A submission that cannot be found, read or graded gets a report with every test
+// failed and the reason; only a broken exercise (ExerciseError) stops the batch. Writing the grades
+// out (CSV, per-student reports) lives in batchOutput.ts.
+import { readdirSync, readFileSync, statSync, type Dirent } from 'node:fs';
+import { availableParallelism } from 'node:os';
+import { basename, join, relative, resolve, sep } from 'node:path';
+import { failAll, gradeReport, type GradeReport } from '../../../engine/grader/Grade';
+import type { RubricTest } from '../../../engine/grader/Rubric';
+import { ExerciseError, loadExercise, type Exercise } from './exercise';
+import { gradeSource, measureReference, selectTests } from './grade';
+
+/** One student's entry in the submissions folder. */
+export interface Submission {
+  /** The .ts file's stem, or the subfolder's name. */
+  student: string;
+  /** The file to grade (the folder joined with its path inside it); null when there is none. */
+  file: string | null;
+  /** Why there is nothing to grade (no .ts file, several); null when there is a file. */
+  problem: string | null;
+}
+
+export interface BatchResult {
+  student: string;
+  file: string | null;
+  /**
+   * What went wrong with the submission as a whole: not found, unreadable, does not compile, the
+   * grader's worker crashed or ran out of time. Null when it ran (whatever its tests did).
+   */
+  problem: string | null;
+  report: GradeReport;
+}
+
+export interface BatchOptions {
+  /** Submissions graded at once, one worker thread each (default: defaultWorkers()). */
+  workers?: number;
+  /** Run only these tests (by name); all when absent. */
+  tests?: string[];
+  /** Called as each submission finishes, in finishing order. */
+  onProgress?: (done: number, total: number, student: string, report: GradeReport) => void;
+  /** Called once the reference is measured, before the first submission starts. */
+  onStart?: () => void;
+}
+
+export interface Batch {
+  exercise: Exercise;
+  /** The rubric tests that were run, in rubric order (the CSV's test columns). */
+  tests: RubricTest[];
+  /** One per submission, in the submissions' order (student order for findSubmissions). */
+  results: BatchResult[];
+  referenceWork: Record<string, number>;
+  ms: number;
+}
+
+/** A submissions folder that cannot be used at all (missing, not a folder, unreadable). */
+export class BatchError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'BatchError';
+  }
+}
+
+/** Larger files are not submissions (and would only slow the compiler down). */
+export const MAX_SUBMISSION_BYTES = 1024 * 1024;
+/** How deep and how wide a student's folder is searched for .ts files. */
+const MAX_DEPTH = 8;
+const MAX_FILES = 200;
+/** File names listed in a "several .ts files" problem. */
+const LISTED = 6;
+
+/** Two submissions at a time, fewer on a single-core machine. */
+export function defaultWorkers(): number {
+  return Math.max(1, Math.min(2, availableParallelism()));
+}
+
+const collator = new Intl.Collator('en', { numeric: true });
+/** Student order: natural (alice2 before alice10), ties broken by code points so it is total. */
+export function compareStudents(a: string, b: string): number {
+  return collator.compare(a, b) || (a < b ? -1 : a > b ? 1 : 0);
+}
+
+const isSource = (name: string): boolean => name.endsWith('.ts') && !name.endsWith('.d.ts');
+const skipped = (name: string): boolean => name.startsWith('.') || name === 'node_modules';
+const code = (error: unknown): string => (error as NodeJS.ErrnoException).code ?? (error as Error).message;
+
+/** Whether `path` is a file or a directory, following symbolic links; null when it is neither or is gone. */
+function kindOf(entry: Dirent, path: string): 'file' | 'dir' | null {
+  if (entry.isFile()) return 'file';
+  if (entry.isDirectory()) return 'dir';
+  if (!entry.isSymbolicLink()) return null;
+  try {
+    const stat = statSync(path);
+    return stat.isFile() ? 'file' : stat.isDirectory() ? 'dir' : null;
+  } catch {
+    return 'file'; // a dangling link: kept, so the student's row says it cannot be read
+  }
+}
+
+/**
+ * The students of a submissions folder, sorted by student: every .ts file directly in the folder is
+ * one student (named by its stem); every subfolder is one student (named by the folder) whose
+ * submission is the file named `starterBaseName` if there is one, else its only .ts file (searched
+ * through its subfolders, node_modules and hidden folders left out); otherwise a problem says why.
+ * Hidden entries, node_modules and the paths in `ignore` (e.g. the output folder) are skipped.
+ * Throws BatchError when the folder cannot be listed.
+ */
+export function findSubmissions(folder: string, starterBaseName: string, ignore: string[] = []): Submission[] {
+  let entries: Dirent[];
+  try {
+    entries = readdirSync(folder, { withFileTypes: true });
+  } catch (error) {
+    const why = code(error);
+    throw new BatchError(why === 'ENOTDIR' ? `${folder}: not a folder` : why === 'ENOENT' ? `${folder}: no such folder` : `${folder}: cannot be read (${why})`);
+  }
+  const ignored = new Set(ignore.map((path) => resolve(path)));
+  const files = new Map<string, Submission>();
+  const dirs = new Map<string, Submission>();
+  for (const entry of entries) {
+    const path = join(folder, entry.name);
+    if (skipped(entry.name) || ignored.has(resolve(path))) continue;
+    const kind = kindOf(entry, path);
+    if (kind === 'dir') dirs.set(entry.name, fromFolder(folder, entry.name, starterBaseName));
+    else if (kind === 'file' && isSource(entry.name)) {
+      const student = entry.name.slice(0, -'.ts'.length);
+      files.set(student, { student, file: path, problem: null });
+    }
+  }
+  const found: Submission[] = [...files.values()];
+  for (const [student, submission] of dirs) {
+    if (files.has(student)) {
+      files.get(student)!.file = null;
+      files.get(student)!.problem = `both ${student}.ts and a folder ${student} are there — keep one`;
+    } else found.push(submission);
+  }
+  return found.sort((a, b) => compareStudents(a.student, b.student));
+}
+
+/** The submission of the student whose work is the subfolder `name` of `folder`. */
+function fromFolder(folder: string, name: string, starterBaseName: string): Submission {
+  const dir = join(folder, name);
+  let sources: string[];
+  try {
+    sources = sourcesUnder(dir, 0, []);
+  } catch (error) {
+    return { student: name, file: null, problem: `cannot read the folder ${name} (${code(error)})` };
+  }
+  const inside = (path: string) => relative(dir, path).split(sep).join('/');
+  const depth = (path: string) => inside(path).split('/').length;
+  const named = sources.filter((path) => basename(path) === starterBaseName);
+  if (named.length > 0) {
+    const top = Math.min(...named.map(depth));
+    const shallowest = named.filter((path) => depth(path) === top);
+    if (shallowest.length === 1) return { student: name, file: shallowest[0]!, problem: null };
+    return { student: name, file: null, problem: `several ${starterBaseName} files: ${list(shallowest.map(inside))} — keep one` };
+  }
+  if (sources.length === 1) return { student: name, file: sources[0]!, problem: null };
+  if (sources.length === 0) return { student: name, file: null, problem: 'no .ts file' };
+  return { student: name, file: null, problem: `several .ts files: ${list(sources.map(inside))} — name one ${starterBaseName}` };
+}
+
+/** The .ts files under `dir`, in name order, through subfolders (not node_modules or hidden ones, not following links). */
+function sourcesUnder(dir: string, depth: number, found: string[]): string[] {
+  const entries = readdirSync(dir, { withFileTypes: true }).sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+  for (const entry of entries) {
+    if (found.length >= MAX_FILES) break;
+    if (skipped(entry.name)) continue;
+    const path = join(dir, entry.name);
+    if (entry.isDirectory()) {
+      if (depth < MAX_DEPTH) sourcesUnder(path, depth + 1, found);
+    } else if (isSource(entry.name) && (entry.isFile() || (entry.isSymbolicLink() && kindOf(entry, path) === 'file'))) found.push(path);
+  }
+  return found;
+}
+
+const list = (names: string[]): string => names.slice(0, LISTED).join(', ') + (names.length > LISTED ? `, … (${names.length} in all)` : '');
+
+/** The notes of a report on one line, for a CSV cell or a progress line (long compile errors cut). */
+function oneLine(notes: string[]): string {
+  const line = notes.join(' ').replace(/\s+/g, ' ').trim();
+  return line.length > 300 ? `${line.slice(0, 299)}…` : line;
+}
+
+/**
+ * Grades every submission against the exercise in `exerciseDir`: measures the reference once, then
+ * runs up to `workers` gradings at a time. Results come back in the submissions' order whatever the
+ * finishing order. A submission with a problem, or one that cannot be read, gets every test failed
+ * with the reason; an error of the grader on one submission does too. Throws ExerciseError (after
+ * the gradings under way have finished) when the exercise itself is broken or names no such test.
+ */
+export async function gradeBatch(exerciseDir: string, submissions: Submission[], options: BatchOptions = {}): Promise<Batch> {
+  const started = performance.now();
+  const exercise = loadExercise(exerciseDir);
+  const tests = selectTests(exercise, options.tests);
+  const names = tests.map((t) => t.name);
+  const workers = options.workers ?? defaultWorkers();
+  if (!Number.isInteger(workers) || workers < 1) throw new RangeError(`workers must be a whole number from 1 up, not ${workers}`);
+
+  const needsReference = tests.some((t) => t.kind === 'performance') && submissions.some((s) => s.file !== null);
+  const referenceWork = needsReference ? await measureReference(exerciseDir) : {};
+  options.onStart?.();
+
+  const failed = (student: string, reason: string, ms: number): GradeReport =>
+    gradeReport(exercise.spec.id, student, failAll(tests, reason), [reason], ms);
+
+  const gradeOne = async (submission: Submission): Promise<BatchResult> => {
+    const begun = performance.now();
+    const { student, file } = submission;
+    const give = (problem: string): BatchResult => ({ student, file, problem, report: failed(student, problem, performance.now() - begun) });
+    if (file === null) return give(submission.problem ?? 'no submission');
+    let source: string;
+    try {
+      if (statSync(file).size > MAX_SUBMISSION_BYTES) return give(`${basename(file)} is larger than ${MAX_SUBMISSION_BYTES / 1024} KiB`);
+      source = readFileSync(file, 'utf8');
+    } catch (error) {
+      return give(`cannot read ${basename(file)} (${code(error)})`);
+    }
+    if (source.trim() === '') return give(`${basename(file)} is empty`);
+    try {
+      const { report } = await gradeSource(exerciseDir, source, file, { tests: names, referenceWork, submissionName: student });
+      return { student, file, problem: report.notes.length > 0 ? oneLine(report.notes) : null, report };
+    } catch (error) {
+      if (error instanceof ExerciseError) throw error;
+      return give(`the grader failed on this submission: ${(error as Error).message ?? String(error)}`);
+    }
+  };
+
+  const results: BatchResult[] = new Array(submissions.length);
+  let next = 0;
+  let done = 0;
+  let stop: { error: unknown } | null = null;
+  const work = async (): Promise<void> => {
+    while (stop === null && next < submissions.length) {
+      const index = next++;
+      try {
+        const result = await gradeOne(submissions[index]!);
+        results[index] = result;
+        options.onProgress?.(++done, submissions.length, result.student, result.report);
+      } catch (error) {
+        stop ??= { error };
+      }
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(workers, submissions.length) }, work));
+  if (stop !== null) throw (stop as { error: unknown }).error;
+  return { exercise, tests, results, referenceWork, ms: performance.now() - started };
+}
