@@ -19,9 +19,13 @@ const allocators: Record<string, MallocAllocatorClass> = { reference: Reference,
 
 /** Runs the replay command; returns the exit code. */
 export function replayCommand(args: string[], print: (text: string) => void, warn: (text: string) => void): number {
-  const { positional, options } = parseArgs(args);
+  const { positional, options } = parseArgs(args, ['help']);
+  if (options.has('help')) {
+    print(replayUsage);
+    return 0;
+  }
   const [source] = positional;
-  if (!source || source === '--help') throw new UsageError(replayUsage);
+  if (!source) throw new UsageError(replayUsage);
   const allocator = options.get('allocator') ?? 'reference';
   if (!Object.hasOwn(allocators, allocator)) {
     throw new UsageError(`--allocator: 'reference' or 'starter', not '${allocator}'; grade a submission with 'freenos-lab grade'`);

@@ -16,6 +16,10 @@ generators: ${Object.keys(generators).join(', ')}`;
 /** Runs a trace subcommand; returns the exit code. Output goes through `print` (stdout) and `warn` (stderr). */
 export function traceCommand(args: string[], print: (text: string) => void, warn: (text: string) => void): number {
   const [sub, ...rest] = args;
+  if (args.includes('--help')) {
+    print(traceUsage);
+    return 0;
+  }
   if (sub === 'list') {
     for (const [name, entry] of Object.entries(generators)) {
       const options = Object.entries(entry.options).map(([key, spec]) => `--${key} ${spec.default}`).join(' ');
@@ -25,7 +29,7 @@ export function traceCommand(args: string[], print: (text: string) => void, warn
   }
   if (sub === 'gen') return gen(rest, print);
   if (sub === 'check') return check(rest, print, warn);
-  throw new UsageError(sub === undefined || sub === '--help' ? traceUsage : `unknown trace command '${sub}'\n\n${traceUsage}`);
+  throw new UsageError(sub === undefined ? traceUsage : `unknown trace command '${sub}'\n\n${traceUsage}`);
 }
 
 function gen(args: string[], print: (text: string) => void): number {

@@ -1,5 +1,8 @@
-// The freenos-lab command: the demo shows the engine's real results, and bad usage exits 2.
+// The freenos-lab command: the demo shows the engine's real results, bad usage exits 2, every
+// command answers --help with its usage, and the package's bin launcher runs it.
 import { execFileSync, spawnSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { demo } from '../../../electron/cli/demo';
@@ -32,5 +35,44 @@ describe('freenos-lab', () => {
     const bad = spawnSync(tsx, [cli, 'frobnicate'], { encoding: 'utf8' });
     expect(bad.status).toBe(2);
     expect(bad.stderr).toContain("unknown command 'frobnicate'");
+  });
+
+  it('the bin launcher runs the command line, and every command answers --help with exit 0', () => {
+    const bin = path.join(root, 'electron', 'cli', 'bin.mjs');
+    const commands: [string[], string][] = [
+      [['help'], 'usage: freenos-lab <command>'],
+      [['trace', '--help'], 'usage: freenos-lab trace gen'],
+      [['trace', 'gen', '--help'], 'usage: freenos-lab trace gen'],
+      [['replay', '--help'], 'usage: freenos-lab replay'],
+      [['grade', '--help'], 'usage: freenos-lab grade <exercise>'],
+      [['grade-batch', '--help'], 'usage: freenos-lab grade-batch'],
+      [['exercises', '--help'], 'usage: freenos-lab exercises list'],
+    ];
+    for (const [args, usage] of commands) {
+      const run = spawnSync(process.execPath, [bin, ...args], { encoding: 'utf8' });
+      expect({ args, status: run.status, usage: run.stdout.includes(usage) }).toEqual({ args, status: 0, usage: true });
+    }
+  });
+
+  it('exercises list and validate: the lab\'s own 07-malloc is listed and sound', () => {
+    const list = spawnSync(tsx, [cli, 'exercises', 'list'], { encoding: 'utf8' });
+    expect(list.status).toBe(0);
+    expect(list.stdout).toMatch(/^07-malloc\s+A malloc of your own {2}\(13 tests, 100 points\)/m);
+    const validate = spawnSync(tsx, [cli, 'exercises', 'validate', '07-malloc'], { encoding: 'utf8' });
+    expect(validate.stdout).toContain('1 of 1 exercises sound');
+    expect(validate.status).toBe(0);
+    const missing = spawnSync(tsx, [cli, 'exercises', 'validate', 'no-such-exercise'], { encoding: 'utf8' });
+    expect(missing.status).toBe(2);
+    expect(missing.stderr).toContain("no exercise 'no-such-exercise'");
+  });
+
+  it('exercises validate names the broken field of a broken exercise and exits 1', () => {
+    const pack = mkdtempSync(path.join(tmpdir(), 'lab-pack-'));
+    mkdirSync(path.join(pack, 'broken'));
+    writeFileSync(path.join(pack, 'broken', 'exercise.yaml'), 'id: broken\ntitle: Broken\nkind: malloc\nstarter: s.ts\nreference: r.ts\ntraces: {}\n');
+    const run = spawnSync(tsx, [cli, 'exercises', 'validate', '--pack', pack], { encoding: 'utf8' });
+    expect(run.status).toBe(1);
+    expect(run.stdout).toContain('exercise.yaml: traces: must name at least one trace');
+    expect(run.stdout).toContain('0 of 1 exercises sound');
   });
 });
