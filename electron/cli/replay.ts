@@ -51,6 +51,7 @@ export function replayCommand(args: string[], print: (text: string) => void, war
     ['operations done', `${m.operations}`],
     ['utilization', `${(m.utilization * 100).toFixed(1)} % (peak payload ${m.peakPayload} B / heap high-water ${m.heapHighWater} B)`],
     ['holes at the end', `${m.holes} (${m.holeBytes} B, largest ${m.largestHole} B)`],
+    ['overhead', `${m.overhead} B at the end (headers, padding, gaps below 32 B: internal fragmentation)`],
     ['external fragmentation', `${m.external.toFixed(3)} at the end, ${m.meanExternal.toFixed(3)} on average`],
     ['RSS measure', m.rss.toFixed(3)],
     ['work units', `${m.work} (${m.workPerOp.toFixed(1)} per operation)`],

@@ -36,6 +36,8 @@ export interface TraceMetrics {
   holes: number;
   holeBytes: number;
   largestHole: number;
+  /** Heap bytes in neither a live payload nor a hole: headers, footers, padding and gaps below minHole (internal fragmentation as seen from outside). */
+  overhead: number;
   external: number;
   rss: number;
   /** Mean of external fragmentation over the operations. */
@@ -158,7 +160,8 @@ class Replayer {
       operations: done, peakPayload: this.peak, heapHighWater: this.highWater,
       utilization: this.highWater > 0 ? this.peak / this.highWater : this.peak === 0 ? 1 : 0,
       livePayload: this.payload, heapSize: this.end - this.base, holes: this.holes.count, holeBytes: this.holes.total,
-      largestHole: this.holes.largest(), external: this.holes.external(), rss: this.holes.rss(),
+      largestHole: this.holes.largest(), overhead: Math.max(0, this.end - this.base - this.payload - this.holes.total),
+      external: this.holes.external(), rss: this.holes.rss(),
       meanExternal: done > 0 ? this.externalSum / done : 0, work, workPerOp: done > 0 ? work / done : 0,
     };
     return { trace: trace.name, target: target.name, ok: failure === null, failure, metrics, series };

@@ -16,7 +16,7 @@ function test(overrides: Partial<RubricTest> = {}): RubricTest {
 function metrics(utilization: number, work: number, operations = 100): TraceMetrics {
   return {
     operations, peakPayload: 1000, heapHighWater: 2000, utilization, livePayload: 0, heapSize: 2000, holes: 0, holeBytes: 0,
-    largestHole: 0, external: 0, rss: 0, meanExternal: 0, work, workPerOp: work / operations,
+    largestHole: 0, overhead: 2000, external: 0, rss: 0, meanExternal: 0, work, workPerOp: work / operations,
   };
 }
 

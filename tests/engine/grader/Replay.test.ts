@@ -182,3 +182,14 @@ describe('realloc without an allocator realloc', () => {
     expect(result.metrics.livePayload).toBe(24);
   });
 });
+
+describe('overhead (internal fragmentation seen from outside)', () => {
+  it('counts heap bytes in neither a live payload nor a hole', () => {
+    // Bump rounds to 8: payloads [0, 10), [16, 36) freed, [40, 140); heap 144 bytes, live payload 110.
+    const trace = fileTrace([[Alloc, 0, 10], [Alloc, 1, 20], [Alloc, 2, 100], [Free, 1]]);
+    const coarse = replay(trace, localTarget(Bump)).metrics;
+    expect([coarse.heapSize, coarse.livePayload, coarse.holeBytes, coarse.overhead]).toEqual([144, 110, 0, 34]);
+    const fine = replay(trace, localTarget(Bump), { minHole: 16 }).metrics;
+    expect([fine.holes, fine.holeBytes, fine.overhead]).toEqual([1, 30, 4]);
+  });
+});

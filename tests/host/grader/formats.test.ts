@@ -15,7 +15,7 @@ const HOSTILE_IN_XML = 'free(<ptr>) & co ]]> endnul [31mred[0m "q" \'s\' lone ff
 function metrics(utilization: number, work: number, operations = 100): TraceMetrics {
   return {
     operations, peakPayload: 1000, heapHighWater: Math.round(1000 / utilization), utilization, livePayload: 0, heapSize: 2048,
-    holes: 1, holeBytes: 2048, largestHole: 2048, external: 0, rss: 0, meanExternal: 0.1, work, workPerOp: work / operations,
+    holes: 1, holeBytes: 2048, largestHole: 2048, overhead: 0, external: 0, rss: 0, meanExternal: 0.1, work, workPerOp: work / operations,
   };
 }
 
