@@ -1,8 +1,11 @@
 // Smoke test of the bench pieces with small operation counts: checksums agree and repeat, the memory probe counts
-// frames, the TLB probe hits and translates like the walk, the fork probe's copy-on-write takes few frames.
+// frames, the TLB probe hits and translates like the walk, the fork probe's copy-on-write takes few frames, the
+// grader probes grade, replay on both engines and pool on a tiny scale.
 import { describe, expect, it } from 'vitest';
+import { generate } from '../../engine/workload/generators';
 import { recordAnswers, runHarness, runOps as bareJsMix } from './barejs-mix';
 import { forkOnce } from './fork-probe';
+import { BATCH_EXERCISE, copies, probeBatch, probeEngines, probeSubmissions, runPool, timerBias } from './grader-probe';
 import { pickFrames, probeMemory } from './memory-probe';
 import { bitAllocatorMix, poolAllocatorMix, splitAllocatorMix } from './mixes';
 import { formatTable, median, nsPerOp, percent } from './report';
@@ -128,6 +131,82 @@ describe('fork probe', () => {
       expect(run.exited).toEqual([0]);
     }
   });
+});
+
+describe('grader probe', () => {
+  it('replays the same compiled allocator on QuickJS and V8: same addresses, times split into calls, accesses and the rest', async () => {
+    const trace = { ...generate('randomSizes', { seed: 5, ops: 300, live: 20, maxSize: 512 }), name: 'tiny' };
+    const p = await probeEngines(BATCH_EXERCISE, 'starter', 1, [trace]);
+    expect(p.traces).toBe(1);
+    expect(p.operations).toBe(trace.length);
+    expect(p.biasMs).toBeGreaterThan(0);
+    expect(p.biasMs).toBeLessThan(0.01);
+    for (const side of [p.v8, p.quickjs]) {
+      expect(side.failures).toEqual([]);
+      expect(side.calls).toBe(trace.length);
+      expect(side.accesses).toBeGreaterThan(0);
+      expect(side.runs).toHaveLength(1);
+      const run = side.runs[0]!;
+      expect(run.replayMs).toBeGreaterThan(0);
+      expect(run.callMs + run.accessMs).toBeLessThanOrEqual(run.replayMs);
+    }
+    expect(p.quickjs.hash).toBe(p.v8.hash);
+    expect(p.quickjs.accesses).toBe(p.v8.accesses);
+  });
+
+  it('the timing wrapper costs well under a microsecond a call', () => {
+    const bias = timerBias(10_000);
+    expect(bias).toBeGreaterThan(0);
+    expect(bias).toBeLessThan(0.001);
+  });
+
+  it('the pool keeps item order and never runs more than its size at once', async () => {
+    let running = 0, most = 0;
+    const task = async (n: number) => {
+      running++;
+      most = Math.max(most, running);
+      await new Promise((resolve) => setTimeout(resolve, (n * 7) % 5));
+      running--;
+      return n * n;
+    };
+    expect(await runPool([1, 2, 3, 4, 5, 6, 7], 2, task)).toEqual([1, 4, 9, 16, 25, 36, 49]);
+    expect(most).toBe(2);
+    expect(await runPool([3], 4, task)).toEqual([9]);
+    expect(await runPool([], 2, task)).toEqual([]);
+  });
+
+  it('makes distinct copies of a submission', () => {
+    const made = copies('export default class A {}', 'dir/starter.ts', 3);
+    expect(made.map((c) => c.file)).toEqual(['starter-1.ts', 'starter-2.ts', 'starter-3.ts']);
+    expect(new Set(made.map((c) => c.source)).size).toBe(3);
+    expect(made.every((c) => c.source.startsWith('export default class A {}'))).toBe(true);
+  });
+
+  it('grades the starter with the reference measured first', async () => {
+    const p = await probeSubmissions(BATCH_EXERCISE, ['starter']);
+    expect(p.referenceTraces).toBe(2);
+    expect(p.referenceMs).toBeGreaterThan(0);
+    expect(p.runs).toHaveLength(1);
+    const run = p.runs[0]!;
+    expect(run).toMatchObject({ who: 'starter', tests: 3, passed: 3, failed: [] });
+    expect(run.score).toBeGreaterThan(10);
+    expect(run.traceMs).toBeGreaterThan(0);
+    expect(run.traceMs).toBeLessThan(run.ms);
+  }, 60_000);
+
+  it.each([true, false])('grades a small batch on two workers, every copy alike (gradeBatch if there: %s)', async (useBatchModule) => {
+    const p = await probeBatch(BATCH_EXERCISE, 2, [2], useBatchModule);
+    expect(p.count).toBe(2);
+    if (!useBatchModule) expect(p.via).toBe('pool');
+    expect(p.runs).toHaveLength(1);
+    const run = p.runs[0]!;
+    expect(run.workers).toBe(2);
+    expect(run.scores).toHaveLength(1);
+    expect(run.allPassed).toBe(2);
+    expect(run.submissionsMs).toBeGreaterThan(0);
+    expect(run.submissionsMs).toBeLessThanOrEqual(run.ms);
+    expect(run.cpuMs).toBeGreaterThan(0);
+  }, 60_000);
 });
 
 describe('report helpers', () => {

@@ -1,5 +1,6 @@
 // `npm run bench`: engine allocator throughput, BitAllocator vs plain C and bare JS, PhysicalMemory host memory,
-// MMU translations with and without the TLB, eager vs copy-on-write fork; prints one table.
+// MMU translations with and without the TLB, eager vs copy-on-write fork, the grader (one submission, QuickJS
+// vs V8, a batch on 1 and 2 workers); prints one table.
 import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
@@ -8,6 +9,7 @@ import { fileURLToPath } from 'node:url';
 import type { MixTiming } from './mix-worker';
 import type { MemoryProbe } from './memory-probe';
 import { FORK_RAM, type ForkProbe } from './fork-probe';
+import type { BatchProbe, EngineProbe, EngineRun, SubmissionProbe } from './grader-probe';
 import { formatTable, machineDescription, median, mib, ms, nsPerOp, opsPerSecond, percent, spread } from './report';
 import { LOCAL_PERCENT, MAPPED_BYTES, WORKING_SET, type CostProbe, type MixProbe } from './tlb-probe';
 
@@ -23,6 +25,13 @@ const HIT_TARGET = 5;
 const FORK_MIB = 64, FORK_RUNS = 5;
 /** Copy-on-write fork may take at most this share of the eager fork's frames. */
 const COW_TARGET = 0.05;
+
+/** The grader: one submission's whole rubric within GRADE_TARGET_S on one core; QuickJS at most QUICKJS_TARGET × V8;
+ * a batch of BATCH_COUNT at least BATCH_TARGET × faster on 2 workers than on 1. */
+const GRADE_TARGET_S = 10, QUICKJS_TARGET = 30, BATCH_TARGET = 1.8, BATCH_COUNT = 50;
+const ENGINE_RUNS = { reference: 5, starter: 3 } as const;
+const MALLOC_EXERCISE = path.join(root, 'exercises/07-malloc');
+const BATCH_EXERCISE = path.join(root, 'tests/bench/fixtures/grader-batch');
 
 type Row = [group: string, benchmark: string, result: string, runs: string, checksum: string, target: string, status: string, notes: string];
 const rows: Row[] = [];
@@ -289,6 +298,118 @@ function forks(): void {
   }
 }
 
+// 5. The grader. Each probe is a child process; the single-submission and engine probes are pinned to one CPU when
+// taskset exists (grading is one worker thread per submission: one core), the batch gets the whole machine.
+function hasTaskset(): boolean {
+  try {
+    execFileSync('taskset', ['-c', '0', 'true'], { stdio: 'ignore' });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** grader-probe.ts in a child of this Node, on CPU 0 when `pin`; parsed JSON. Longer limit than runTs (a starter's rubric is slow). */
+function runGraderProbe<T>(args: string[], pin: boolean): T {
+  const node = [process.execPath, '--expose-gc', '--import', 'tsx', path.join(root, 'tests/bench/grader-probe.ts'), ...args];
+  const [command, ...rest] = pin ? ['taskset', '-c', '0', ...node] : node;
+  try {
+    const out = execFileSync(command!, rest, { cwd: root, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], timeout: 400_000, maxBuffer: 16 * 2 ** 20 });
+    return JSON.parse(out.trim().split('\n').pop() ?? '') as T;
+  } catch (error) {
+    const e = error as { stderr?: string; message: string };
+    const tail = (e.stderr ?? '').split('\n').filter((l) => l.trim() && !l.includes('Unknown user config')).slice(-3).join(' | ');
+    throw new Error(`grader-probe.ts ${args.join(' ')} failed: ${tail || e.message}`);
+  }
+}
+
+const seconds = (milliseconds: number): string => `${(milliseconds / 1000).toFixed(2)} s`;
+const times = (ratio: number): string => `${ratio.toFixed(1)} ×`;
+const load = (): string => `load average ${os.loadavg()[0]!.toFixed(2)}`;
+
+function grader(): void {
+  const pin = hasTaskset();
+  const where = pin ? 'pinned to CPU 0 (taskset)' : 'not pinned (no taskset)';
+
+  // 5a. One submission on 07-malloc's whole rubric, the reference's work measured beforehand.
+  progress('grader: measureReference, then gradeSource of reference.ts and starter.ts on 07-malloc\'s whole rubric');
+  try {
+    const p = runGraderProbe<SubmissionProbe>(['submission', MALLOC_EXERCISE, 'reference,starter'], pin);
+    for (const r of p.runs) {
+      const broken = r.tests === 0 || r.passed < r.tests;
+      if (r.tests === 0) errors.push(`grader, ${r.who}.ts: no tests ran`);
+      const status = r.tests === 0 ? 'ERROR' : r.ms <= GRADE_TARGET_S * 1000 ? 'PASS' : 'MISS';
+      rows.push(['5', `gradeSource 07-malloc, ${r.who}.ts as the submission`, seconds(r.ms), `1 run, ${where}`,
+        `score ${r.score} / ${r.maxScore}, ${r.passed}/${r.tests} tests passed`, `≤ ${GRADE_TARGET_S} s on one core`, status,
+        `whole rubric; referenceWork given (measureReference ${seconds(p.referenceMs)} beforehand, ${p.referenceTraces} traces, not counted); ` +
+        `its traces' own times (sandbox start + replay) ${seconds(r.traceMs)}, the rest worker start-up and compile` +
+        (broken && r.failed.length ? `; failed: ${r.failed.join(', ')}` : '')]);
+    }
+  } catch (error) {
+    crashed('5', 'gradeSource 07-malloc', error);
+  }
+
+  // 5b. QuickJS sandbox vs in-process V8, the same compiled allocator, on the performance test's traces.
+  for (const who of ['reference', 'starter'] as const) {
+    const runs = ENGINE_RUNS[who];
+    const name = `QuickJS vs V8, ${who}.ts`;
+    progress(`grader: ${name}, V8 warm-up + ${runs} interleaved rounds (V8, then a fresh sandbox per trace)`);
+    try {
+      const p = runGraderProbe<EngineProbe>(['engines', MALLOC_EXERCISE, who, String(runs)], pin);
+      const mid = (side: EngineRun[], key: keyof EngineRun) => median(side.map((r) => r[key]));
+      const q = { replay: mid(p.quickjs.runs, 'replayMs'), call: mid(p.quickjs.runs, 'callMs'), access: mid(p.quickjs.runs, 'accessMs'), start: mid(p.quickjs.runs, 'startMs') };
+      const v = { replay: mid(p.v8.runs, 'replayMs'), call: mid(p.v8.runs, 'callMs'), access: mid(p.v8.runs, 'accessMs'), start: mid(p.v8.runs, 'startMs') };
+      const problems = [
+        ...(p.quickjs.hash !== p.v8.hash ? [`the engines returned different addresses (hash ${p.quickjs.hash} vs ${p.v8.hash})`] : []),
+        ...p.quickjs.failures.map((f) => `QuickJS ${f}`), ...p.v8.failures.map((f) => `V8 ${f}`),
+      ];
+      for (const problem of problems) errors.push(`${name}: ${problem}`);
+      const checksum = p.quickjs.hash === p.v8.hash ? `addresses ${p.v8.hash} (equal)` : `${p.quickjs.hash} vs ${p.v8.hash} MISMATCH`;
+      const status = (ratio: number) => (problems.length ? 'ERROR' : ratio <= QUICKJS_TARGET ? 'PASS' : 'MISS');
+      const replayRatio = q.replay / v.replay, callRatio = q.call / v.call;
+      const spreads = `QuickJS ${spread(p.quickjs.runs.map((r) => r.replayMs))}, V8 ${spread(p.v8.runs.map((r) => r.replayMs))}`;
+      rows.push(['5', `${name}: replay with the checker`, `${ms(q.replay)} vs ${ms(v.replay)} = ${times(replayRatio)}`,
+        `medians of ${runs}, interleaved (${spreads}), ${where}`, checksum, `QuickJS ≤ ${QUICKJS_TARGET} × V8`, status(replayRatio),
+        `${p.traces} traces, ${p.operations} ops, a fresh target per trace as in grading; starting them not counted ` +
+        `(QuickJS ${ms(q.start)} for ${p.traces} sandboxes, V8 ${ms(v.start)}); ` +
+        `QuickJS time: allocator ${percent(q.call / q.replay, 0)}, checker's peek/poke ${percent(q.access / q.replay, 0)} ` +
+        `(${p.quickjs.accesses} calls, ${(q.access / p.quickjs.accesses * 1000).toFixed(2)} µs each: the cost of one host→sandbox call), ` +
+        `the replay's own JS ${percent(1 - (q.call + q.access) / q.replay, 0)}; the timing wrapper's cost taken off`]);
+      rows.push(['5', `${name}: allocator calls only`, `${ms(q.call)} vs ${ms(v.call)} = ${times(callRatio)}`,
+        `medians of ${runs}, same runs`, checksum, `QuickJS ≤ ${QUICKJS_TARGET} × V8`, status(callRatio),
+        `time inside ${p.v8.calls} malloc/free/realloc calls (a timing wrapper around the target; its own ` +
+        `${(p.biasMs * 1e6).toFixed(0)} ns per call taken off): ${(q.call / p.quickjs.calls * 1000).toFixed(2)} vs ` +
+        `${(v.call / p.v8.calls * 1000).toFixed(3)} µs per call; the compiled bundle both run is the same text`]);
+    } catch (error) {
+      crashed('5', name, error);
+    }
+  }
+
+  // 5c. A batch of BATCH_COUNT copies of the starter on the batch fixture, 1 then 2 workers.
+  const name = `batch of ${BATCH_COUNT} submissions, 1 vs 2 workers`;
+  progress(`grader: ${name} (tests/bench/fixtures/grader-batch)`);
+  try {
+    const before = load();
+    const p = runGraderProbe<BatchProbe>(['batch', BATCH_EXERCISE, String(BATCH_COUNT), '1,2'], false);
+    const one = p.runs.find((r) => r.workers === 1)!, two = p.runs.find((r) => r.workers === 2)!;
+    const speedup = one.submissionsMs / two.submissionsMs, whole = one.ms / two.ms;
+    const cores = os.availableParallelism(), busyOne = one.cpuMs / one.ms, busyTwo = two.cpuMs / two.ms;
+    const scores = [...new Set([...one.scores, ...two.scores])];
+    const consistent = scores.length === 1 && one.allPassed === p.count && two.allPassed === p.count;
+    if (!consistent) errors.push(`${name}: the copies did not all grade alike (scores ${scores.join(', ')}; all passed ${one.allPassed}, ${two.allPassed})`);
+    rows.push(['5', name, `${seconds(one.submissionsMs)} vs ${seconds(two.submissionsMs)} = ${speedup.toFixed(2)} ×`,
+      `1 run each, ${p.via === 'gradeBatch' ? 'gradeBatch (batch.ts)' : 'a pool of gradeSource calls'}`,
+      consistent ? `all ${p.count} score ${scores[0]}, all tests passed` : `scores ${scores.join(', ')} MISMATCH`,
+      `≥ ${BATCH_TARGET} ×`, consistent ? (speedup >= BATCH_TARGET ? 'PASS' : 'MISS') : 'ERROR',
+      `${cores} cores (os.availableParallelism()); starter.ts copies (a comment with the index) on 2 traces, ` +
+      `3 tests; the submissions alone; with measureReference: ${seconds(one.ms)} vs ${seconds(two.ms)} = ${whole.toFixed(2)} ×; ` +
+      `the process kept ${busyOne.toFixed(2)} cores busy on 1 worker, ${busyTwo.toFixed(2)} on 2 (V8's background threads ` +
+      `compile and collect for every fresh worker), so ${cores} cores allow about ${(cores / busyOne).toFixed(2)} ×; ${before} before, ${load()} after`]);
+  } catch (error) {
+    crashed('5', name, error);
+  }
+}
+
 const started = performance.now();
 const machine = machineDescription();
 engineMixes();
@@ -296,6 +417,7 @@ baselines();
 hostMemory();
 translations();
 forks();
+grader();
 
 console.log('FreeNOS Memory Lab benchmark');
 console.log(`Machine: ${machine}`);
@@ -308,6 +430,8 @@ console.log('3: growth of heapUsed + arrayBuffers after gc() in a fresh process;
 console.log(`4: kernel.mmu.translate(va, 'read', true) on a booted Kernel (128 MiB) with ${MAPPED_BYTES / 2 ** 20} MiB mapped at UserData; ` +
   'each run from an empty TLB; ns per translation include the loop.');
 console.log(`   fork: a fresh ${FORK_RAM / 2 ** 20} MiB Machine per run, the step() that forks timed alone; frames = drop of allocator.available() / 4096.`);
+console.log('5: the grader on exercises/07-malloc: gradeSource in its worker thread, reference work measured first; QuickJS vs V8 runs the ' +
+  'same compiled bundle (compileSubmission) through replay() with the checker; the batch grades tests/bench/fixtures/grader-batch.');
 console.log(`Total ${((performance.now() - started) / 1000).toFixed(1)} s.`);
 if (errors.length) {
   console.log('');
