@@ -9,7 +9,7 @@ import { basename, join, relative, resolve, sep } from 'node:path';
 import { failAll, gradeReport, type GradeReport } from '../../../engine/grader/Grade';
 import type { RubricTest } from '../../../engine/grader/Rubric';
 import { ExerciseError, loadExercise, type Exercise } from './exercise';
-import { gradeSource, measureReference, selectTests } from './grade';
+import { gradePool, gradeSource, measureReference, selectTests, type GradePool } from './grade';
 
 /** One student's entry in the submissions folder. */
 export interface Submission {
@@ -192,16 +192,29 @@ export async function gradeBatch(exerciseDir: string, submissions: Submission[],
   const started = performance.now();
   const exercise = loadExercise(exerciseDir);
   const tests = selectTests(exercise, options.tests);
-  const names = tests.map((t) => t.name);
   const workers = options.workers ?? defaultWorkers();
   if (!Number.isInteger(workers) || workers < 1) throw new RangeError(`workers must be a whole number from 1 up, not ${workers}`);
 
-  const needsReference = tests.some((t) => t.kind === 'performance') && submissions.some((s) => s.file !== null);
-  const referenceWork = needsReference ? await measureReference(exerciseDir) : {};
-  options.onStart?.();
+  // Workers stay warm for the whole batch (each trace still gets a fresh sandbox).
+  const pool = gradePool(Math.max(1, Math.min(workers, submissions.length)));
+  try {
+    const needsReference = tests.some((t) => t.kind === 'performance') && submissions.some((s) => s.file !== null);
+    const referenceWork = needsReference ? await measureReference(exerciseDir, pool) : {};
+    options.onStart?.();
+    const results = await gradeAll(exerciseDir, exercise.spec.id, submissions, tests, referenceWork, workers, pool, options);
+    return { exercise, tests, results, referenceWork, ms: performance.now() - started };
+  } finally {
+    await pool.close();
+  }
+}
+
+/** Grades the submissions `workers` at a time on `pool`; results in the submissions' order. */
+async function gradeAll(exerciseDir: string, exerciseId: string, submissions: Submission[], tests: RubricTest[], referenceWork: Record<string, number>,
+  workers: number, pool: GradePool, options: BatchOptions): Promise<BatchResult[]> {
+  const names = tests.map((t) => t.name);
 
   const failed = (student: string, reason: string, ms: number): GradeReport =>
-    gradeReport(exercise.spec.id, student, failAll(tests, reason), [reason], ms);
+    gradeReport(exerciseId, student, failAll(tests, reason), [reason], ms);
 
   const gradeOne = async (submission: Submission): Promise<BatchResult> => {
     const begun = performance.now();
@@ -217,7 +230,7 @@ export async function gradeBatch(exerciseDir: string, submissions: Submission[],
     }
     if (source.trim() === '') return give(`${basename(file)} is empty`);
     try {
-      const { report } = await gradeSource(exerciseDir, source, file, { tests: names, referenceWork, submissionName: student });
+      const { report } = await gradeSource(exerciseDir, source, file, { tests: names, referenceWork, submissionName: student, pool });
       return { student, file, problem: report.notes.length > 0 ? oneLine(report.notes) : null, report };
     } catch (error) {
       if (error instanceof ExerciseError) throw error;
@@ -243,5 +256,5 @@ export async function gradeBatch(exerciseDir: string, submissions: Submission[],
   };
   await Promise.all(Array.from({ length: Math.min(workers, submissions.length) }, work));
   if (stop !== null) throw (stop as { error: unknown }).error;
-  return { exercise, tests, results, referenceWork, ms: performance.now() - started };
+  return results;
 }

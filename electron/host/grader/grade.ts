@@ -5,7 +5,8 @@
 import { basename } from 'node:path';
 import { failAll, gradeReport, scoreTest, type GradeReport, type TestResult } from '../../../engine/grader/Grade';
 import type { RubricTest } from '../../../engine/grader/Rubric';
-import { runInWorker } from '../sandbox/runInWorker';
+import { runInWorker, type WorkerJobResult } from '../sandbox/runInWorker';
+import { WorkerPool } from '../sandbox/WorkerPool';
 import { ExerciseError, loadExercise, type Exercise } from './exercise';
 import type { GradeJobInput, GradeJobOutput } from './gradeJob';
 
@@ -16,7 +17,11 @@ export interface GradeOptions {
   referenceWork?: Record<string, number>;
   /** Name shown in the report (default: the file's base name). */
   submissionName?: string;
+  /** Workers to run the job on (a batch keeps them warm); a fresh worker when absent. */
+  pool?: GradePool;
 }
+
+export type GradePool = WorkerPool<GradeJobInput, GradeJobOutput>;
 
 export interface Graded {
   report: GradeReport;
@@ -27,6 +32,16 @@ export interface Graded {
 const JOB = new URL(import.meta.url.endsWith('.ts') ? './gradeJob.ts' : './gradeJob.js', import.meta.url);
 /** Worker start-up, compilation and the reference run on top of the tests' own limits. */
 const SLACK_MS = 60_000;
+
+/** A pool of `size` grading workers that stay alive between submissions; close() it when done. */
+export function gradePool(size: number): GradePool {
+  return new WorkerPool<GradeJobInput, GradeJobOutput>(JOB, size);
+}
+
+/** Runs the grading job on the pool, or in a worker of its own. */
+function runJob(input: GradeJobInput, timeoutMs: number, pool?: GradePool): Promise<WorkerJobResult<GradeJobOutput>> {
+  return pool ? pool.run(input, { timeoutMs }) : runInWorker<GradeJobInput, GradeJobOutput>(JOB, input, { timeoutMs });
+}
 
 /** The rubric tests `names` selects, in rubric order; throws ExerciseError for a name the rubric lacks. */
 export function selectTests(exercise: Exercise, names?: string[]): RubricTest[] {
@@ -42,11 +57,11 @@ export function selectTests(exercise: Exercise, names?: string[]): RubricTest[] 
  * same sandbox as submissions (a batch passes it to every gradeSource). Throws ExerciseError if the
  * reference fails, or the worker does.
  */
-export async function measureReference(exerciseDir: string): Promise<Record<string, number>> {
+export async function measureReference(exerciseDir: string, pool?: GradePool): Promise<Record<string, number>> {
   const exercise = loadExercise(exerciseDir);
   const measure = [...new Set(exercise.spec.tests.filter((t) => t.kind === 'performance').flatMap((t) => t.traces))];
   const input: GradeJobInput = { exerciseDir, source: '', file: 'none.ts', tests: [], referenceWork: null, measure };
-  const job = await runInWorker<GradeJobInput, GradeJobOutput>(JOB, input, { timeoutMs: SLACK_MS + 60_000 * measure.length });
+  const job = await runJob(input, SLACK_MS + 60_000 * measure.length, pool);
   if (!job.ok) throw new ExerciseError(`${exercise.file}: measuring the reference failed: ${job.message}`);
   if (job.value.error) throw new ExerciseError(`${exercise.file}: ${job.value.error}`);
   return job.value.referenceWork;
@@ -60,7 +75,7 @@ export async function gradeSource(exerciseDir: string, source: string, file: str
   const name = options.submissionName ?? basename(file);
   const input: GradeJobInput = { exerciseDir, source, file: basename(file), tests: tests.map((t) => t.name), referenceWork: options.referenceWork ?? null };
   const timeoutMs = tests.reduce((total, t) => total + t.timeLimitMs, 0) + SLACK_MS;
-  const job = await runInWorker<GradeJobInput, GradeJobOutput>(JOB, input, { timeoutMs });
+  const job = await runJob(input, timeoutMs, options.pool);
   const done = (results: TestResult[], notes: string[], referenceWork: Record<string, number>): Graded => ({
     report: gradeReport(exercise.spec.id, name, results, notes, performance.now() - started),
     referenceWork,
