@@ -403,8 +403,8 @@ function grader(): void {
       `≥ ${BATCH_TARGET} ×`, consistent ? (speedup >= BATCH_TARGET ? 'PASS' : 'MISS') : 'ERROR',
       `${cores} cores (os.availableParallelism()); starter.ts copies (a comment with the index) on 2 traces, ` +
       `3 tests; the submissions alone; with measureReference: ${seconds(one.ms)} vs ${seconds(two.ms)} = ${whole.toFixed(2)} ×; ` +
-      `the process kept ${busyOne.toFixed(2)} cores busy on 1 worker, ${busyTwo.toFixed(2)} on 2 (V8's helper threads ` +
-      `collect the sandboxes' WebAssembly memories beside each worker), so ${cores} cores allow about ${(cores / busyOne).toFixed(2)} ×; ${before} before, ${load()} after`]);
+      `the process kept ${busyOne.toFixed(2)} cores busy on 1 worker, ${busyTwo.toFixed(2)} on 2 (V8's garbage-collector ` +
+      `helper threads run beside each worker), so ${cores} cores allow about ${(cores / busyOne).toFixed(2)} ×; ${before} before, ${load()} after`]);
   } catch (error) {
     crashed('5', name, error);
   }
