@@ -26,3 +26,19 @@ export function parseArgs(args: string[], flags: readonly string[] = []): Parsed
   }
   return { positional, options };
 }
+
+/**
+ * parseArgs for one command: null when --help was asked (the caller prints `usage`), else the parsed
+ * arguments; a UsageError for any option outside `known` (flags included).
+ */
+export function commandArgs(args: string[], known: readonly string[], usage: string, flags: readonly string[] = []): Parsed | null {
+  const parsed = parseArgs(args, ['help', ...flags]);
+  if (parsed.options.has('help')) return null;
+  for (const key of parsed.options.keys()) if (!known.includes(key) && !flags.includes(key)) throw new UsageError(`unknown option --${key}\n\n${usage}`);
+  return parsed;
+}
+
+/** A comma-separated option value as a list of non-empty names; undefined when the option is absent. */
+export function listOption(value: string | undefined): string[] | undefined {
+  return value?.split(',').map((name) => name.trim()).filter((name) => name !== '');
+}

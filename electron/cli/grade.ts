@@ -7,7 +7,7 @@ import type { GradeReport } from '../../engine/grader/Grade';
 import { ExerciseError, findExercise } from '../host/grader/exercise';
 import { formatGradescope, formatJson, formatJunit, formatText } from '../host/grader/formats';
 import { gradeSource } from '../host/grader/grade';
-import { UsageError, parseArgs } from './args';
+import { UsageError, commandArgs, listOption } from './args';
 
 export const gradeUsage = `usage: freenos-lab grade <exercise> <submission.ts> [--format text|json|gradescope|junit] [--out FILE]
                         [--pack DIR] [--test NAME[,NAME...]]
@@ -39,16 +39,16 @@ export function readFormat(value: string | undefined): Format {
 
 /** Runs the grade command; resolves to the exit code. */
 export async function gradeCommand(args: string[], print: (text: string) => void, warn: (text: string) => void): Promise<number> {
-  const { positional, options } = parseArgs(args, ['help']);
-  if (options.has('help')) {
+  const parsed = commandArgs(args, ['format', 'out', 'pack', 'test'], gradeUsage);
+  if (parsed === null) {
     print(gradeUsage);
     return 0;
   }
-  for (const key of options.keys()) if (!['format', 'out', 'pack', 'test'].includes(key)) throw new UsageError(`unknown option --${key}\n\n${gradeUsage}`);
+  const { positional, options } = parsed;
   const [exerciseName, submission, ...extra] = positional;
   if (!exerciseName || !submission || extra.length > 0) throw new UsageError(gradeUsage);
   const format = readFormat(options.get('format'));
-  const tests = options.get('test')?.split(',').map((t) => t.trim()).filter((t) => t !== '');
+  const tests = listOption(options.get('test'));
   let source: string;
   try {
     source = readFileSync(submission, 'utf8');

@@ -10,7 +10,7 @@ import { BatchError, defaultWorkers, findSubmissions, gradeBatch, type Batch } f
 import { BatchWriter } from '../host/grader/batchOutput';
 import { ExerciseError, findExercise, loadExercise } from '../host/grader/exercise';
 import { selectTests } from '../host/grader/grade';
-import { UsageError, parseArgs } from './args';
+import { UsageError, commandArgs, listOption } from './args';
 
 export const gradeBatchUsage = `usage: freenos-lab grade-batch <exercise> <folder> [--out DIR] [--workers N] [--pack DIR] [--test NAMES]
 
@@ -95,16 +95,16 @@ function readWorkers(value: string | undefined): number {
 /** Runs the grade-batch command; resolves to the exit code. */
 export async function gradeBatchCommand(args: string[], print: (text: string) => void, warn: (text: string) => void,
   stderr: NodeJS.WriteStream = process.stderr): Promise<number> {
-  const { positional, options } = parseArgs(args, ['help']);
-  if (options.has('help')) {
+  const parsed = commandArgs(args, ['out', 'workers', 'pack', 'test'], gradeBatchUsage);
+  if (parsed === null) {
     print(gradeBatchUsage);
     return 0;
   }
-  for (const key of options.keys()) if (!['out', 'workers', 'pack', 'test'].includes(key)) throw new UsageError(`unknown option --${key}\n\n${gradeBatchUsage}`);
+  const { positional, options } = parsed;
   const [exerciseName, folder, ...extra] = positional;
   if (!exerciseName || !folder || extra.length > 0) throw new UsageError(gradeBatchUsage);
   const workers = readWorkers(options.get('workers'));
-  const tests = options.get('test')?.split(',').map((t) => t.trim()).filter((t) => t !== '');
+  const tests = listOption(options.get('test'));
 
   try {
     const dir = findExercise(exerciseName, options.get('pack'));
