@@ -11,6 +11,7 @@ const BOOTSTRAP = new URL('./poolWorker.mjs', import.meta.url);
 interface Pending<I, O> {
   input: I;
   timeoutMs: number;
+  onProgress?: (value: unknown) => void;
   resolve: (result: WorkerJobResult<O>) => void;
 }
 
@@ -31,10 +32,10 @@ export class WorkerPool<I, O> {
   }
 
   /** Queues one job; resolves with its value, or 'timeout' / 'crashed' and why. */
-  run(input: I, options: { timeoutMs: number }): Promise<WorkerJobResult<O>> {
+  run(input: I, options: { timeoutMs: number; onProgress?: (value: unknown) => void }): Promise<WorkerJobResult<O>> {
     if (this.closed) return Promise.resolve({ ok: false, reason: 'crashed', message: 'the worker pool is closed' });
     return new Promise((resolve) => {
-      this.queue.push({ input, timeoutMs: options.timeoutMs, resolve });
+      this.queue.push({ input, timeoutMs: options.timeoutMs, onProgress: options.onProgress, resolve });
       this.dispatch();
     });
   }
@@ -84,8 +85,12 @@ export class WorkerPool<I, O> {
       job.resolve(result);
       if (!this.closed) this.dispatch();
     };
-    const onMessage = (message: { id: number; ok: boolean; value?: O; message?: string }) => {
+    const onMessage = (message: { id: number; ok: boolean; value?: O; message?: string; progress?: unknown }) => {
       if (message.id !== id) return;
+      if ('progress' in message) {
+        job.onProgress?.(message.progress);
+        return;
+      }
       if (message.ok) finish({ ok: true, value: message.value as O }, false);
       else finish({ ok: false, reason: 'crashed', message: message.message ?? 'the job failed' }, false);
     };

@@ -1,6 +1,7 @@
 // The worker side of WorkerPool: imports the job module once (registering tsx first for a .ts
-// module), then runs one job per message, `run(input)`, and posts { id, ok, value } or
-// { id, ok: false, message } back. The host ends the worker when a job passes its time limit.
+// module), then runs one job per message, `run(input, progress)`, and posts { id, ok, value } or
+// { id, ok: false, message } back, and { id, progress } for each progress call. The host ends
+// the worker when a job passes its time limit.
 import { parentPort, workerData } from 'node:worker_threads';
 
 const { moduleUrl, typescript } = workerData;
@@ -20,7 +21,8 @@ parentPort.on('message', async ({ id, input }) => {
   try {
     loaded ??= load();
     const job = await loaded;
-    parentPort.postMessage({ id, ok: true, value: await job.run(input) });
+    const value = await job.run(input, (progress) => parentPort.postMessage({ id, progress }));
+    parentPort.postMessage({ id, ok: true, value });
   } catch (error) {
     const message = error instanceof Error ? `${error.name}: ${error.message}` : `threw ${typeof error}`;
     parentPort.postMessage({ id, ok: false, message });

@@ -9,6 +9,8 @@ export interface WorkerJobOptions {
   timeoutMs: number;
   /** V8 heap and stack limits of the worker (exceeding them ends the job as 'crashed'). */
   resourceLimits?: ResourceLimits;
+  /** Called with each value the job passes to its progress callback (run's second argument). */
+  onProgress?: (value: unknown) => void;
 }
 
 export type WorkerJobResult<O> = { ok: true; value: O } | { ok: false; reason: 'timeout' | 'crashed'; message: string };
@@ -39,7 +41,11 @@ export function runInWorker<I, O>(moduleUrl: URL, input: I, options: WorkerJobOp
       () => finish({ ok: false, reason: 'timeout', message: `the job did not finish within ${options.timeoutMs} ms` }),
       options.timeoutMs,
     );
-    worker.on('message', (message: { ok: boolean; value?: O; message?: string }) => {
+    worker.on('message', (message: { ok: boolean; value?: O; message?: string; progress?: unknown }) => {
+      if ('progress' in message) {
+        if (!settled) options.onProgress?.(message.progress);
+        return;
+      }
       if (message.ok) finish({ ok: true, value: message.value as O });
       else finish({ ok: false, reason: 'crashed', message: message.message ?? 'the job failed' });
     });

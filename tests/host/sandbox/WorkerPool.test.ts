@@ -3,7 +3,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { WorkerPool } from '../../../electron/host/sandbox/WorkerPool';
 
-type Input = { pauseMs?: number; how?: 'spin' | 'throw' };
+type Input = { pauseMs?: number; how?: 'spin' | 'throw'; steps?: number };
 type Output = { threadId: number; jobs: number };
 const JOB = new URL('./jobs/whoAmI.ts', import.meta.url);
 const pools: WorkerPool<Input, Output>[] = [];
@@ -55,6 +55,16 @@ describe('WorkerPool', () => {
     expect(await p.run({ how: 'throw' }, { timeoutMs: 20_000 })).toEqual({ ok: false, reason: 'crashed', message: 'TypeError: job refused' });
     const after = value(await p.run({}, { timeoutMs: 20_000 }));
     expect([after.threadId, after.jobs]).toEqual([first.threadId, 3]);
+  });
+
+  it("passes each job's progress values to that job's callback, in order", async () => {
+    const p = pool(2);
+    const seen: [unknown[], unknown[]] = [[], []];
+    await Promise.all([
+      p.run({ steps: 3 }, { timeoutMs: 20_000, onProgress: (v) => seen[0].push(v) }),
+      p.run({ steps: 2 }, { timeoutMs: 20_000, onProgress: (v) => seen[1].push(v) }),
+    ]);
+    expect(seen).toEqual([[{ step: 1 }, { step: 2 }, { step: 3 }], [{ step: 1 }, { step: 2 }]]);
   });
 
   it('after close, queued and new jobs come back as crashed', async () => {

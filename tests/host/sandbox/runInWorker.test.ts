@@ -31,6 +31,13 @@ describe('runInWorker', () => {
     expect(result.ok ? '' : result.message).toMatch(/out of memory/i);
   });
 
+  it("passes the job's progress values to onProgress before the result", async () => {
+    const seen: unknown[] = [];
+    const result = await runInWorker(job('whoAmI'), { steps: 2 }, { timeoutMs: 20_000, onProgress: (v) => seen.push(v) });
+    expect(result.ok).toBe(true);
+    expect(seen).toEqual([{ step: 1 }, { step: 2 }]);
+  });
+
   it('runs a QuickJS sandbox target end to end inside the worker', async () => {
     const result = await runInWorker<SandboxJobInput, SandboxJobOutput>(job('sandboxJob'), { source: BUMP, sizes: [8, 100, 4000] }, { timeoutMs: 20_000 });
     if (!result.ok) throw new Error(result.message);
