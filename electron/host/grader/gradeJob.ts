@@ -7,6 +7,7 @@ import { replay } from '../../../engine/grader/Replay';
 import type { TraceOutcome } from '../../../engine/grader/Grade';
 import { compileSubmission, type CompileError } from '../sandbox/compile';
 import { createSandboxTarget } from '../sandbox/QuickJSTarget';
+import type { SubmissionMap } from '../sandbox/sourceMap';
 import { loadExercise, loadTrace, readExerciseFile, type Exercise } from './exercise';
 import type { Trace } from '../../../engine/workload/Trace';
 
@@ -60,7 +61,7 @@ export async function run(input: GradeJobInput): Promise<GradeJobOutput> {
       }
       const left = endsAt - Date.now();
       if (left <= 0) break;
-      const outcome = await runTrace(exercise, compiled.code, name, traceOf(name), left, test.timeLimitMs);
+      const outcome = await runTrace(exercise, compiled, name, traceOf(name), left, test.timeLimitMs);
       // A trace cut short by this test's limit may pass under a later test's fresh limit: not cached.
       if (outcome.failure?.kind !== 'timeout' || !outcome.failure.reason.includes("test's time limit")) done.set(name, outcome);
       outcomes.push(outcome);
@@ -77,7 +78,7 @@ export async function run(input: GradeJobInput): Promise<GradeJobOutput> {
       return output;
     }
     for (const name of needed) {
-      const outcome = await runTrace(exercise, reference.code, name, traceOf(name), Infinity, 0, 'reference');
+      const outcome = await runTrace(exercise, reference, name, traceOf(name), Infinity, 0, 'reference');
       if (!outcome.ok) {
         output.error = `the exercise's reference fails its own trace: ${outcome.failure?.reason ?? 'unknown failure'}`;
         return output;
@@ -89,13 +90,13 @@ export async function run(input: GradeJobInput): Promise<GradeJobOutput> {
 }
 
 /** Replays one trace in a fresh sandbox; every failure, start-up included, becomes the outcome's failure. */
-async function runTrace(exercise: Exercise, code: string, name: string, trace: Trace, leftMs: number, limitMs: number, who = 'student'): Promise<TraceOutcome> {
+async function runTrace(exercise: Exercise, program: { code: string; map: SubmissionMap }, name: string, trace: Trace, leftMs: number, limitMs: number, who = 'student'): Promise<TraceOutcome> {
   const started = performance.now();
   const { limit, parent } = exercise.spec.heap;
   const base = { trace: name, file: trace.file };
   let target;
   try {
-    target = await createSandboxTarget(code, { name: who, heapLimit: limit, parent, logLines: LOG_LINES });
+    target = await createSandboxTarget(program.code, { name: who, heapLimit: limit, parent, logLines: LOG_LINES, sourceMap: program.map });
   } catch (error) {
     if (!(error instanceof TargetError)) throw error;
     const failure = { op: -1, line: 0, where: trace.file, operation: 'new Allocator(heap)', kind: error.kind === 'timeout' ? 'timeout' as const : 'target' as const, reason: error.message };

@@ -9,6 +9,7 @@ import { TargetError, type ReplayTarget } from '../../../engine/grader/ReplayTar
 import { clip, hex, thrownText, valueText } from './messages';
 import { mib, settle, type SandboxOptions, type SandboxSettings } from './options';
 import { PRELUDE } from './prelude';
+import { stackPosition } from './sourceMap';
 import { newQuickJSInstance } from './wasm';
 
 export type { SandboxOptions } from './options';
@@ -23,7 +24,8 @@ export interface SandboxTarget extends ReplayTarget {
 /**
  * Starts `code` (compileSubmission's output) in a fresh QuickJS instance and constructs its default
  * export with the sandbox heap. Rejects with TargetError when the module or the constructor throws,
- * times out or runs out of memory, or there is no default export class with malloc and free.
+ * times out or runs out of memory, or there is no default export class with malloc and free. With
+ * options.sourceMap (compileSubmission's map), thrown errors end with ' (at mm.ts:57:12 in malloc)'.
  */
 export async function createSandboxTarget(code: string, options: SandboxOptions = {}): Promise<SandboxTarget> {
   const settings = settle(options);
@@ -262,13 +264,14 @@ class QuickJSTarget implements SandboxTarget {
     }
     const { ctx } = this;
     const part = (k: number): string | null => ctx.getProp(described, k).consume((h) => (ctx.typeof(h) === 'string' ? ctx.getString(h) : null));
-    const [type, name, message] = [part(0) ?? '', part(1), part(2)];
+    const [type, name, message, stack] = [part(0) ?? '', part(1), part(2), part(3)];
     described.dispose();
+    const at = stack !== null && this.s.sourceMap ? stackPosition(stack, this.s.sourceMap) : '';
     // QuickJS throws null when it cannot even allocate the error object (or the student threw null).
     if (type === 'null') return this.kill('memory', `${what} ran out of memory or threw null (${memory})`);
     if (name === 'InternalError' && message === 'out of memory') return this.kill('memory', `${what} ran out of memory (${memory})`);
-    if (name === 'InternalError' && message === 'stack overflow') return new TargetError('threw', `${what} threw: stack overflow (recursion too deep)`);
-    return new TargetError('threw', `${what} threw ${thrownText(type, name, message)}`);
+    if (name === 'InternalError' && message === 'stack overflow') return new TargetError('threw', `${what} threw: stack overflow (recursion too deep)${at}`);
+    return new TargetError('threw', `${what} threw ${thrownText(type, name, message)}${at}`);
   }
 
   /** describe(error) in the sandbox within the failed call's own deadline; null if that failed too. */

@@ -3,7 +3,9 @@
 // which at run time is a virtual module whose `log` is the sandbox's capped logger (its types,
 // Heap and MallocAllocator, vanish at compile time). Any other import, static or dynamic, and any
 // syntax error comes back as an error at the student's line and column. Types are not checked.
+// A source map of the script comes with it, for run-time errors' positions (sourceMap.ts).
 import * as esbuild from 'esbuild';
+import type { SubmissionMap } from './sourceMap';
 
 export interface CompileError {
   file: string;
@@ -13,7 +15,7 @@ export interface CompileError {
   message: string;
 }
 
-export type CompileResult = { ok: true; code: string } | { ok: false; errors: CompileError[] };
+export type CompileResult = { ok: true; code: string; map: SubmissionMap } | { ok: false; errors: CompileError[] };
 
 /** The only module a submission may import. */
 export const LAB_MODULE = 'freenos-lab';
@@ -39,8 +41,9 @@ const labOnly: esbuild.Plugin = {
 
 /**
  * Compiles `source` (named `file` in messages). On success `code` is a script whose completion
- * value is the module namespace (its `default` is the allocator class); it defines no globals.
- * On failure, the errors with 1-based lines and columns. Assumes nothing about the source.
+ * value is the module namespace (its `default` is the allocator class); it defines no globals;
+ * `map` maps its positions (as submission.js) to `file`'s. On failure, the errors with 1-based
+ * lines and columns. Assumes nothing about the source.
  */
 export async function compileSubmission(source: string, file: string): Promise<CompileResult> {
   try {
@@ -58,10 +61,17 @@ export async function compileSubmission(source: string, file: string): Promise<C
       tsconfigRaw: {},
       charset: 'utf8',
       legalComments: 'none',
+      // Never written: the name only lets esbuild make an external map (no sourceMappingURL comment).
+      outfile: 'submission.js',
+      sourcemap: 'external',
+      sourcesContent: false,
     });
-    const bundle = result.outputFiles[0]?.text ?? '';
+    const output = (suffix: string) => result.outputFiles.find((f) => f.path.endsWith(suffix))?.text ?? '';
+    const raw = JSON.parse(output('.js.map') || '{}') as { sources?: string[]; mappings?: string };
     // `var __labSubmission = (...)()` inside a function: the exports stay local, the value is returned.
-    return { ok: true, code: `(function () {\n${bundle}\nreturn ${EXPORTS};\n})()` };
+    // The wrapper's first line shifts the bundle one line down: so does the ';' before the mappings.
+    const code = `(function () {\n${output('.js')}\nreturn ${EXPORTS};\n})()`;
+    return { ok: true, code, map: { file, source: raw.sources?.indexOf(file) ?? -1, mappings: `;${raw.mappings ?? ''}` } };
   } catch (error) {
     const messages = (error as { errors?: esbuild.Message[] }).errors;
     if (!Array.isArray(messages) || messages.length === 0) {

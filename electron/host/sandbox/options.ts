@@ -1,5 +1,6 @@
 // Sandbox options: what a QuickJS target is given (heap layout, parent, limits, log caps) and the
 // defaults filled in. A layout that cannot work is the caller's mistake: RangeError, not TargetError.
+import type { SubmissionMap } from './sourceMap';
 
 export interface SandboxOptions {
   /** Name in reports. Default 'student'. */
@@ -17,6 +18,8 @@ export interface SandboxOptions {
   /** Most log lines kept, and most characters per line. Defaults 200 and 500. */
   logLines?: number;
   logLineLength?: number;
+  /** compileSubmission's map of the code: errors thrown by it then name the student's line. Default none. */
+  sourceMap?: SubmissionMap | null;
 }
 
 export type SandboxSettings = Required<SandboxOptions>;
@@ -46,6 +49,7 @@ export function settle(options: SandboxOptions): SandboxSettings {
     callDeadlineMs: positive(options.callDeadlineMs, 2000, 'callDeadlineMs'),
     logLines: positive(options.logLines, 200, 'logLines'),
     logLineLength: positive(options.logLineLength, 500, 'logLineLength'),
+    sourceMap: options.sourceMap ?? null,
   };
 }
 

@@ -10,6 +10,7 @@
 /**
  * The prelude's source: `(function (hostGrow, hostLog, base, limit, maxLineLength, maxLines) {...})`.
  * hostGrow(bytes) returns the new end or 0 (refused); hostLog(line) receives one capped string.
+ * describe(e) returns [type, name, message, stack] for an object, [type, text] for anything else.
  * It returns { heap, peek8, poke8, peek32, poke32, getDefault, instantiate, method, describe, droppedLines,
  * call1, call2, takeBad }.
  */
@@ -17,7 +18,7 @@ export const PRELUDE = String.raw`(function (hostGrow, hostLog, base, limit, max
   'use strict';
   var global = globalThis;
   var U8 = Uint8Array, U16 = Uint16Array, U32 = Uint32Array, AB = ArrayBuffer;
-  var RangeErr = RangeError;
+  var RangeErr = RangeError, isError = Error.isError;
   var freeze = Object.freeze, defineProperty = Object.defineProperty;
   var getOwnPropertyDescriptor = Object.getOwnPropertyDescriptor, getPrototypeOf = Object.getPrototypeOf;
   var objectProto = Object.prototype, objToString = Object.prototype.toString;
@@ -172,10 +173,19 @@ export const PRELUDE = String.raw`(function (hostGrow, hostLog, base, limit, max
     } catch (err) { /* a proxy or a throwing trap: no such string */ }
     return void 0;
   }
+  // A real Error's own stack string, set by QuickJS when the Error is made (for a Proxy, no trap runs).
+  function ownStack(e) {
+    try {
+      if (typeof isError !== 'function' || !isError(e)) return void 0;
+      var d = getOwnPropertyDescriptor(e, 'stack');
+      var dv = d === void 0 ? void 0 : getOwnPropertyDescriptor(d, 'value');
+      return dv !== void 0 && typeof dv.value === 'string' ? clip(dv.value, 2000) : void 0;
+    } catch (err) { return void 0; }
+  }
   function describe(e) {
     var t = typeof e;
     if (e === null) return ['null', ''];
-    if (t === 'object' || t === 'function') return [t, ownString(e, 'name'), ownString(e, 'message')];
+    if (t === 'object' || t === 'function') return [t, ownString(e, 'name'), ownString(e, 'message'), ownStack(e)];
     if (t === 'string') return [t, clip(e, 500)];
     if (t === 'symbol' || t === 'bigint') return [t, '']; // a huge bigint takes seconds to print
     return [t, '' + e];

@@ -133,7 +133,7 @@ describe('hostile submissions graded whole: time and memory', { timeout: 60_000 
   it('deep recursion: a stack overflow, not a crash', async () => {
     const report = await grade(bump({ malloc: 'if (size > 0) return this.malloc(size + 1);' }));
     expectAllFailed(report);
-    expectEveryTrace(report, /^(random|realloc): FAILED at operation 0 .*: malloc\(\d+\) threw: stack overflow \(recursion too deep\)$/, 'target');
+    expectEveryTrace(report, /^(random|realloc): FAILED at operation 0 .*: malloc\(\d+\) threw: stack overflow \(recursion too deep\) \(at student\.ts:11:19 in malloc\)$/, 'target');
   });
 
   it('a thrown object whose toString never ends is described without calling it', async () => {
@@ -154,7 +154,7 @@ describe('hostile submissions graded whole: escape attempts', { timeout: 60_000 
         g.constructor.constructor('return process')().exit(0);`,
     }));
     expectAllFailed(report);
-    expectEveryTrace(report, /^(random|realloc): FAILED at operation 0 .*: malloc\(\d+\) threw ReferenceError: 'process' is not defined$/, 'target');
+    expectEveryTrace(report, /^(random|realloc): FAILED at operation 0 .*: malloc\(\d+\) threw ReferenceError: 'process' is not defined \(at student\.ts:14:51 in malloc\)$/, 'target');
     for (const result of report.tests) {
       for (const { trace } of result.traces) expect(logOf(result, trace)).toEqual(['typeof undefined undefined undefined undefined', 'via Function undefined']);
     }
@@ -184,7 +184,7 @@ describe('hostile submissions graded whole: escape attempts', { timeout: 60_000 
         g.require('fs').writeFileSync(${JSON.stringify(target)}, 'pwned');`,
     }));
     expectAllFailed(report);
-    expectEveryTrace(report, /^(random|realloc): FAILED at operation 0 .*: malloc\(\d+\) threw TypeError: not a function$/, 'target');
+    expectEveryTrace(report, /^(random|realloc): FAILED at operation 0 .*: malloc\(\d+\) threw TypeError: not a function \(at student\.ts:15:11 in malloc\)$/, 'target');
     expect(logOf(test(report, 'random'), 'random')).toEqual(['std undefined undefined undefined']);
     expect(readdirSync(dir)).toEqual(before);
     expect(before).toEqual([]);

@@ -139,7 +139,7 @@ describe('QuickJSTarget: a bump allocator', () => {
       return 16;
     }`));
     const e = failure(() => target.malloc(1));
-    expect([e.kind, e.message]).toEqual(['threw', 'malloc(1) threw TypeError: size 1 is not supported']);
+    expect([e.kind, e.message]).toEqual(['threw', 'malloc(1) threw TypeError: size 1 is not supported (at student.ts:6:33 in malloc)']);
     expect(failure(() => target.malloc(2)).message).toBe('malloc(2) threw "plain string" (a string, not an Error)');
     expect(failure(() => target.malloc(3)).message).toBe('malloc(3) threw undefined (not an Error)');
     expect(target.malloc(4)).toBe(16);

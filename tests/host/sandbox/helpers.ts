@@ -11,11 +11,11 @@ afterEach(() => {
   for (const target of live.splice(0)) target.dispose();
 });
 
-/** Compiles `source` as student.ts and starts it; throws a plain Error if it does not compile. */
+/** Compiles `source` as student.ts and starts it with its source map; throws a plain Error if it does not compile. */
 export async function start(source: string, options: SandboxOptions = {}): Promise<SandboxTarget> {
   const compiled = await compileSubmission(source, 'student.ts');
   if (!compiled.ok) throw new Error(compiled.errors.map((e) => `${e.line}:${e.column} ${e.message}`).join('\n'));
-  const target = await createSandboxTarget(compiled.code, options);
+  const target = await createSandboxTarget(compiled.code, { sourceMap: compiled.map, ...options });
   live.push(target);
   return target;
 }

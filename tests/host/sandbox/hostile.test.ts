@@ -73,10 +73,10 @@ describe('hostile submissions: time and memory', () => {
   it('reports deep recursion as a stack overflow and keeps the host (and the target) usable', async () => {
     const target = await start(allocator(`malloc(size: number): number { return size > 0 ? this.malloc(size + 1) : 16; }`), FAST);
     const e = failure(() => target.malloc(1));
-    expect([e.kind, e.message]).toEqual(['threw', 'malloc(1) threw: stack overflow (recursion too deep)']);
+    expect([e.kind, e.message]).toEqual(['threw', 'malloc(1) threw: stack overflow (recursion too deep) (at student.ts:5:57 in malloc)']);
     expect(target.malloc(0)).toBe(16);
     const deeper = await startFailure(`function f(n: number): number { return f(n + 1) + 1; }\nf(0);\nexport default class {}`, FAST);
-    expect(deeper.message).toBe("the submission's top level threw: stack overflow (recursion too deep)");
+    expect(deeper.message).toBe("the submission's top level threw: stack overflow (recursion too deep) (at student.ts:1:40 in f)");
     const next = await start(BUMP, FAST);
     expect(next.malloc(8)).toBe(next.heapBase() + 16);
   });
@@ -208,9 +208,9 @@ describe('hostile submissions: forged values and errors', () => {
     }`), { callDeadlineMs: 250 });
     expect(failure(() => target.malloc(1)).message).toBe('malloc(1) threw an object that is not an Error');
     expect(failure(() => target.malloc(2)).message).toBe('malloc(2) threw an object that is not an Error');
-    expect(failure(() => target.malloc(3)).message).toBe('malloc(3) threw Error');
+    expect(failure(() => target.malloc(3)).message).toBe('malloc(3) threw Error (at student.ts:9:84 in E)');
     const long = failure(() => target.malloc(4)).message;
-    expect(long).toBe(`malloc(4) threw Error: ${'x'.repeat(500)}…`);
+    expect(long).toBe(`malloc(4) threw Error: ${'x'.repeat(500)}… (at student.ts:10:39 in malloc)`);
     const proxy = failure(() => target.malloc(5));
     expect([proxy.kind, proxy.message]).toEqual(['threw', 'malloc(5) threw a value that could not be described in time']);
     expect(failure(() => target.malloc(6)).message).toBe('malloc(6) threw Fake: custom');
@@ -298,8 +298,8 @@ describe('hostile submissions: the checker view cannot be forged', () => {
     }`), { heapBase: 0x10000000, heapLimit: 1 << 20 });
     target.malloc(1);
     expect(target.logs()).toEqual(['RangeError: heap.write32(0x10100004): address outside the heap [0x10000000, 0x10000040)']);
-    expect(failure(() => target.malloc(2)).message).toBe('malloc(2) threw RangeError: heap.write32(0x100004): address outside the heap [0x10000000, 0x10000080)');
-    expect(failure(() => target.malloc(3)).message).toBe('malloc(3) threw RangeError: heap.read8(0x100000c0): address outside the heap [0x10000000, 0x100000c0)');
-    expect(failure(() => target.malloc(4)).message).toBe('malloc(4) threw RangeError: heap.read32(undefined): an address must be a number in the heap [0x10000000, 0x10000100)');
+    expect(failure(() => target.malloc(2)).message).toBe('malloc(2) threw RangeError: heap.write32(0x100004): address outside the heap [0x10000000, 0x10000080) (at student.ts:9:25 in malloc)');
+    expect(failure(() => target.malloc(3)).message).toBe('malloc(3) threw RangeError: heap.read8(0x100000c0): address outside the heap [0x10000000, 0x100000c0) (at student.ts:10:25 in malloc)');
+    expect(failure(() => target.malloc(4)).message).toBe('malloc(4) threw RangeError: heap.read32(undefined): an address must be a number in the heap [0x10000000, 0x10000100) (at student.ts:11:25 in malloc)');
   });
 });
