@@ -7,6 +7,7 @@ import type { GradeReport } from '../../engine/grader/Grade';
 import { ExerciseError, findExercise } from '../host/grader/exercise';
 import { formatGradescope, formatJson, formatJunit, formatText } from '../host/grader/formats';
 import { gradeSource } from '../host/grader/grade';
+import type { GradeProgress } from '../host/grader/gradeJob';
 import { UsageError, commandArgs, listOption } from './args';
 
 export const gradeUsage = `usage: freenos-lab grade <exercise> <submission.ts> [--format text|json|gradescope|junit] [--out FILE]
@@ -58,7 +59,8 @@ export async function gradeCommand(args: string[], print: (text: string) => void
   try {
     const dir = findExercise(exerciseName, options.get('pack'));
     warn(`grading ${submission} on ${exerciseName}…`);
-    const { report } = await gradeSource(dir, source, submission, { tests });
+    const onTest = (e: GradeProgress) => warn(`  [${e.index}/${e.total}] ${e.test}: ${e.passed ? 'passed' : 'FAILED'} (${(e.ms / 1000).toFixed(2)} s)`);
+    const { report } = await gradeSource(dir, source, submission, { tests, onTest });
     const text = render(report, format, options.get('out') === undefined && process.stdout.isTTY === true);
     const out = options.get('out');
     if (out) writeFileSync(out, text);

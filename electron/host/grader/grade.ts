@@ -8,7 +8,7 @@ import type { RubricTest } from '../../../engine/grader/Rubric';
 import { runInWorker, type WorkerJobResult } from '../sandbox/runInWorker';
 import { WorkerPool } from '../sandbox/WorkerPool';
 import { ExerciseError, loadExercise, type Exercise } from './exercise';
-import type { GradeJobInput, GradeJobOutput } from './gradeJob';
+import type { GradeJobInput, GradeJobOutput, GradeProgress } from './gradeJob';
 
 export interface GradeOptions {
   /** Run only these tests (by name); all when absent. */
@@ -19,6 +19,8 @@ export interface GradeOptions {
   submissionName?: string;
   /** Workers to run the job on (a batch keeps them warm); a fresh worker when absent. */
   pool?: GradePool;
+  /** Hears about each test as the job finishes it (for a progress display). */
+  onTest?: (event: GradeProgress) => void;
 }
 
 export type GradePool = WorkerPool<GradeJobInput, GradeJobOutput>;
@@ -39,8 +41,9 @@ export function gradePool(size: number): GradePool {
 }
 
 /** Runs the grading job on the pool, or in a worker of its own. */
-function runJob(input: GradeJobInput, timeoutMs: number, pool?: GradePool): Promise<WorkerJobResult<GradeJobOutput>> {
-  return pool ? pool.run(input, { timeoutMs }) : runInWorker<GradeJobInput, GradeJobOutput>(JOB, input, { timeoutMs });
+function runJob(input: GradeJobInput, timeoutMs: number, pool?: GradePool, onTest?: (event: GradeProgress) => void): Promise<WorkerJobResult<GradeJobOutput>> {
+  const onProgress = onTest && ((value: unknown) => onTest(value as GradeProgress));
+  return pool ? pool.run(input, { timeoutMs, onProgress }) : runInWorker<GradeJobInput, GradeJobOutput>(JOB, input, { timeoutMs, onProgress });
 }
 
 /** The rubric tests `names` selects, in rubric order; throws ExerciseError for a name the rubric lacks. */
@@ -75,7 +78,7 @@ export async function gradeSource(exerciseDir: string, source: string, file: str
   const name = options.submissionName ?? basename(file);
   const input: GradeJobInput = { exerciseDir, source, file: basename(file), tests: tests.map((t) => t.name), referenceWork: options.referenceWork ?? null };
   const timeoutMs = tests.reduce((total, t) => total + t.timeLimitMs, 0) + SLACK_MS;
-  const job = await runJob(input, timeoutMs, options.pool);
+  const job = await runJob(input, timeoutMs, options.pool, options.onTest);
   const done = (results: TestResult[], notes: string[], referenceWork: Record<string, number>): Graded => ({
     report: gradeReport(exercise.spec.id, name, results, notes, performance.now() - started),
     referenceWork,

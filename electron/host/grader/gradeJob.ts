@@ -36,8 +36,19 @@ export interface GradeJobOutput {
 /** Log lines kept per trace; the sandbox counts the rest ('… N more lines dropped'). */
 const LOG_LINES = 20;
 
-/** The worker entry point (see runInWorker). */
-export async function run(input: GradeJobInput): Promise<GradeJobOutput> {
+/** What the job reports after each test it ran (before any scoring). */
+export interface GradeProgress {
+  test: string;
+  /** 1-based position among the tests run, and their count. */
+  index: number;
+  total: number;
+  /** Every trace of the test ran and passed the checker. */
+  passed: boolean;
+  ms: number;
+}
+
+/** The worker entry point (see runInWorker); `progress` hears about each test as it ends. */
+export async function run(input: GradeJobInput, progress?: (event: GradeProgress) => void): Promise<GradeJobOutput> {
   const exercise = loadExercise(input.exerciseDir);
   const output: GradeJobOutput = { compileErrors: null, outcomes: {}, referenceWork: { ...(input.referenceWork ?? {}) }, error: null };
   const tests = exercise.spec.tests.filter((t) => input.tests.includes(t.name));
@@ -50,7 +61,8 @@ export async function run(input: GradeJobInput): Promise<GradeJobOutput> {
     return output;
   }
   const done = new Map<string, TraceOutcome>();
-  for (const test of tests) {
+  for (const [k, test] of tests.entries()) {
+    const started = performance.now();
     const outcomes: TraceOutcome[] = [];
     const endsAt = Date.now() + test.timeLimitMs;
     for (const name of test.traces) {
@@ -67,6 +79,8 @@ export async function run(input: GradeJobInput): Promise<GradeJobOutput> {
       outcomes.push(outcome);
     }
     output.outcomes[test.name] = outcomes;
+    const passed = outcomes.length === test.traces.length && outcomes.every((o) => o.ok);
+    progress?.({ test: test.name, index: k + 1, total: tests.length, passed, ms: performance.now() - started });
   }
 
   const wanted = [...tests.filter((t) => t.kind === 'performance').flatMap((t) => t.traces), ...(input.measure ?? [])];

@@ -60,7 +60,9 @@ describe.concurrent('freenos-lab grade (as a process)', { timeout: 90_000 }, () 
     expect(run.stdout).toMatch(/^\[PASS\] 1 random \(3 \/ 3, \d+\.\d\d s\)$/m);
     expect(run.stdout.trimEnd().split('\n').at(-1)).toBe('3 of 3 tests passed, score 10 / 10');
     expect(run.stderr).toContain('3 of 3 tests passed, score 10 / 10');
+    expect(run.stderr).toMatch(/^ {2}\[1\/3\] random: passed \(\d+\.\d\d s\)\n {2}\[2\/3\] realloc: passed .*\n {2}\[3\/3\] performance: passed /m);
     expect(run.stdout).not.toContain('grading ');
+    expect(run.stdout).not.toContain('[1/3]');
   });
 
   it('exits 1 for a failing submission; --format json prints only the JSON, whatever the submission logs', async () => {
