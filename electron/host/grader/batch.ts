@@ -9,7 +9,7 @@ import { basename, join, relative, resolve, sep } from 'node:path';
 import { failAll, gradeReport, type GradeReport } from '../../../engine/grader/Grade';
 import type { RubricTest } from '../../../engine/grader/Rubric';
 import { ExerciseError, loadExercise, type Exercise } from './exercise';
-import { gradePool, gradeSource, measureReference, selectTests, type GradePool } from './grade';
+import { gradePool, gradeSource, measureReference, selectTests, withheldNote, type GradePool } from './grade';
 
 /** One student's entry in the submissions folder. */
 export interface Submission {
@@ -202,6 +202,9 @@ export async function gradeBatch(exerciseDir: string, submissions: Submission[],
     const referenceWork = needsReference ? await measureReference(exerciseDir, pool) : {};
     options.onStart?.();
     const results = await gradeAll(exerciseDir, exercise.spec.id, submissions, tests, referenceWork, workers, pool, options);
+    // The pack's own note (hidden tests it leaves out) is the same for everyone: not a student's problem.
+    const common = new Set(withheldNote(exercise, tests));
+    for (const r of results) if (r.problem !== null && r.report.notes.every((n) => common.has(n))) r.problem = null;
     return { exercise, tests, results, referenceWork, ms: performance.now() - started };
   } finally {
     await pool.close();

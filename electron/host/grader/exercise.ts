@@ -26,7 +26,14 @@ export interface Exercise {
   /** Path of exercise.yaml. */
   file: string;
   spec: ExerciseSpec;
+  /** Traces whose files this pack leaves out (a student pack's hidden traces): their tests are not run here. */
+  withheld: string[];
+  /** The reference's work per trace from reference-work.json (a student pack has it instead of the reference). */
+  referenceWork: Record<string, number> | null;
 }
+
+/** The file a student pack carries in place of the reference: its work per trace. */
+export const REFERENCE_WORK = 'reference-work.json';
 
 /**
  * Finds an exercise: `name` is a folder holding exercise.yaml, or an exercise id inside `pack`.
@@ -71,12 +78,37 @@ export function loadExercise(dir: string): Exercise {
     if (error instanceof RubricError) throw new ExerciseError(error.message);
     throw error;
   }
-  const files: [string, string | null][] = [['starter', spec.starter], ['reference', spec.reference], ['instructions', spec.instructions]];
-  for (const [name, traceSource] of Object.entries(spec.traces)) if ('file' in traceSource) files.push([`traces.${name}.file`, traceSource.file]);
+  const referenceWork = readReferenceWork(dir);
+  const files: [string, string | null][] = [['starter', spec.starter], ['reference', referenceWork ? null : spec.reference], ['instructions', spec.instructions]];
   for (const [field, path] of files) {
     if (path !== null && !existsSync(join(dir, path))) throw new ExerciseError(`${file}: ${field}: ${path} does not exist in ${dir}`);
   }
-  return { dir, file, spec };
+  // A missing trace file is an error, unless only tests students do not see use it (a student pack).
+  const withheld: string[] = [];
+  for (const [name, source] of Object.entries(spec.traces)) {
+    if (!('file' in source) || existsSync(join(dir, source.file))) continue;
+    const users = spec.tests.filter((t) => t.traces.includes(name));
+    if (users.length === 0 || users.some((t) => t.visibility === 'visible')) throw new ExerciseError(`${file}: traces.${name}.file: ${source.file} does not exist in ${dir}`);
+    withheld.push(name);
+  }
+  return { dir, file, spec, withheld, referenceWork };
+}
+
+/** reference-work.json's contents, null when there is none; ExerciseError when it is malformed. */
+function readReferenceWork(dir: string): Record<string, number> | null {
+  const path = join(dir, REFERENCE_WORK);
+  if (!existsSync(path)) return null;
+  let data: unknown;
+  try {
+    data = JSON.parse(readFileSync(path, 'utf8'));
+  } catch (error) {
+    throw new ExerciseError(`${path}: not valid JSON: ${(error as Error).message}`);
+  }
+  if (typeof data !== 'object' || data === null || Array.isArray(data)) throw new ExerciseError(`${path}: must map trace names to work units`);
+  for (const [name, work] of Object.entries(data)) {
+    if (typeof work !== 'number' || !Number.isFinite(work) || work < 0) throw new ExerciseError(`${path}: ${name}: must be a number of work units, not ${JSON.stringify(work)}`);
+  }
+  return data as Record<string, number>;
 }
 
 /** The trace `name` of the exercise, parsed or generated; throws ExerciseError naming the trace. */

@@ -46,13 +46,29 @@ function runJob(input: GradeJobInput, timeoutMs: number, pool?: GradePool, onTes
   return pool ? pool.run(input, { timeoutMs, onProgress }) : runInWorker<GradeJobInput, GradeJobOutput>(JOB, input, { timeoutMs, onProgress });
 }
 
-/** The rubric tests `names` selects, in rubric order; throws ExerciseError for a name the rubric lacks. */
+/**
+ * The rubric tests to run: those `names` selects (all when absent), in rubric order, leaving out the
+ * tests whose traces this pack withholds. Throws ExerciseError for a name the rubric lacks, or a
+ * withheld test asked for by name.
+ */
 export function selectTests(exercise: Exercise, names?: string[]): RubricTest[] {
-  if (!names || names.length === 0) return exercise.spec.tests;
+  const runnable = (t: RubricTest) => !t.traces.some((trace) => exercise.withheld.includes(trace));
+  if (!names || names.length === 0) return exercise.spec.tests.filter(runnable);
   const known = exercise.spec.tests.map((t) => t.name);
   const unknown = names.filter((n) => !known.includes(n));
   if (unknown.length > 0) throw new ExerciseError(`${exercise.file}: no test named ${unknown.map((n) => `'${n}'`).join(', ')} (tests: ${known.join(', ')})`);
-  return exercise.spec.tests.filter((t) => names.includes(t.name));
+  const chosen = exercise.spec.tests.filter((t) => names.includes(t.name));
+  const absent = chosen.filter((t) => !runnable(t));
+  if (absent.length > 0) throw new ExerciseError(`${exercise.file}: test ${absent.map((t) => `'${t.name}'`).join(', ')} needs traces this pack leaves out (hidden tests: your instructor runs them)`);
+  return chosen;
+}
+
+/** A note for the tests this pack cannot run (a student pack's hidden tests), or none. */
+export function withheldNote(exercise: Exercise, run: RubricTest[]): string[] {
+  const left = exercise.spec.tests.filter((t) => !run.includes(t) && t.traces.some((trace) => exercise.withheld.includes(trace)));
+  if (left.length === 0) return [];
+  const points = left.reduce((total, t) => total + t.points, 0);
+  return [`${left.length} hidden test${left.length === 1 ? '' : 's'} (${left.map((t) => t.name).join(', ')}; ${points} points) ${left.length === 1 ? 'is' : 'are'} not in this pack: your instructor grades ${left.length === 1 ? 'it' : 'them'}`];
 }
 
 /**
@@ -62,7 +78,9 @@ export function selectTests(exercise: Exercise, names?: string[]): RubricTest[] 
  */
 export async function measureReference(exerciseDir: string, pool?: GradePool): Promise<Record<string, number>> {
   const exercise = loadExercise(exerciseDir);
-  const measure = [...new Set(exercise.spec.tests.filter((t) => t.kind === 'performance').flatMap((t) => t.traces))];
+  if (exercise.referenceWork) return exercise.referenceWork;
+  const measure = [...new Set(exercise.spec.tests.filter((t) => t.kind === 'performance').flatMap((t) => t.traces))]
+    .filter((trace) => !exercise.withheld.includes(trace));
   const input: GradeJobInput = { exerciseDir, source: '', file: 'none.ts', tests: [], referenceWork: null, measure };
   const job = await runJob(input, SLACK_MS + 60_000 * measure.length, pool);
   if (!job.ok) throw new ExerciseError(`${exercise.file}: measuring the reference failed: ${job.message}`);
@@ -76,16 +94,18 @@ export async function gradeSource(exerciseDir: string, source: string, file: str
   const exercise = loadExercise(exerciseDir);
   const tests = selectTests(exercise, options.tests);
   const name = options.submissionName ?? basename(file);
-  const input: GradeJobInput = { exerciseDir, source, file: basename(file), tests: tests.map((t) => t.name), referenceWork: options.referenceWork ?? null };
+  const notes = options.tests?.length ? [] : withheldNote(exercise, tests);
+  const referenceWork = options.referenceWork ?? exercise.referenceWork;
+  const input: GradeJobInput = { exerciseDir, source, file: basename(file), tests: tests.map((t) => t.name), referenceWork };
   const timeoutMs = tests.reduce((total, t) => total + t.timeLimitMs, 0) + SLACK_MS;
   const job = await runJob(input, timeoutMs, options.pool, options.onTest);
-  const done = (results: TestResult[], notes: string[], referenceWork: Record<string, number>): Graded => ({
-    report: gradeReport(exercise.spec.id, name, results, notes, performance.now() - started),
-    referenceWork,
+  const done = (results: TestResult[], problems: string[], work: Record<string, number>): Graded => ({
+    report: gradeReport(exercise.spec.id, name, results, [...problems, ...notes], performance.now() - started),
+    referenceWork: work,
   });
   if (!job.ok) {
     const why = job.reason === 'timeout' ? `grading did not finish within ${Math.round(timeoutMs / 1000)} s and was stopped` : `the grader's worker crashed: ${job.message}`;
-    return done(failAll(tests, why), [why], options.referenceWork ?? {});
+    return done(failAll(tests, why), [why], referenceWork ?? {});
   }
   const out = job.value;
   if (out.error) throw new ExerciseError(`${exercise.file}: ${out.error}`);

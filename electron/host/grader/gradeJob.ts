@@ -8,7 +8,7 @@ import type { TraceOutcome } from '../../../engine/grader/Grade';
 import { compileSubmission, type CompileError } from '../sandbox/compile';
 import { createSandboxTarget } from '../sandbox/QuickJSTarget';
 import type { SubmissionMap } from '../sandbox/sourceMap';
-import { loadExercise, loadTrace, readExerciseFile, type Exercise } from './exercise';
+import { REFERENCE_WORK, loadExercise, loadTrace, readExerciseFile, type Exercise } from './exercise';
 import type { Trace } from '../../../engine/workload/Trace';
 
 export interface GradeJobInput {
@@ -85,6 +85,10 @@ export async function run(input: GradeJobInput, progress?: (event: GradeProgress
 
   const wanted = [...tests.filter((t) => t.kind === 'performance').flatMap((t) => t.traces), ...(input.measure ?? [])];
   const needed = [...new Set(wanted)].filter((n) => !(n in output.referenceWork));
+  if (needed.length > 0 && exercise.referenceWork) {
+    output.error = `${REFERENCE_WORK} has no reference work for ${needed.join(', ')}`;
+    return output;
+  }
   if (needed.length > 0) {
     const reference = await compileSubmission(readExerciseFile(exercise, exercise.spec.reference), exercise.spec.reference);
     if (!reference.ok) {

@@ -54,13 +54,20 @@ describe('freenos-lab', () => {
     }
   });
 
-  it('exercises list and validate: the lab\'s own 07-malloc is listed and sound', () => {
+  it('exercises list, validate --run and pack: the lab\'s own 07-malloc is listed, sound and packs for students', { timeout: 120_000 }, () => {
     const list = spawnSync(tsx, [cli, 'exercises', 'list'], { encoding: 'utf8' });
     expect(list.status).toBe(0);
     expect(list.stdout).toMatch(/^07-malloc\s+A malloc of your own {2}\(13 tests, 100 points\)/m);
-    const validate = spawnSync(tsx, [cli, 'exercises', 'validate', '07-malloc'], { encoding: 'utf8' });
+    // --run: the reference must score full marks and the starter less (this is the CI check of the pack).
+    const validate = spawnSync(tsx, [cli, 'exercises', 'validate', '--run'], { encoding: 'utf8' });
     expect(validate.stdout).toContain('1 of 1 exercises sound');
+    expect(validate.stderr).toMatch(/reference 100 \/ 100, starter \d+(\.\d+)? \/ 100/);
     expect(validate.status).toBe(0);
+    const out = mkdtempSync(path.join(tmpdir(), 'lab-student-pack-'));
+    const pack = spawnSync(tsx, [cli, 'exercises', 'pack', '07-malloc', '--student', '--out', out], { encoding: 'utf8' });
+    expect(pack.stdout).toContain('07-malloc -> ');
+    expect(pack.stdout).toContain('3 hidden traces left out');
+    expect(spawnSync(tsx, [cli, 'exercises', 'validate', '--pack', out], { encoding: 'utf8' }).status).toBe(0);
     const missing = spawnSync(tsx, [cli, 'exercises', 'validate', 'no-such-exercise'], { encoding: 'utf8' });
     expect(missing.status).toBe(2);
     expect(missing.stderr).toContain("no exercise 'no-such-exercise'");

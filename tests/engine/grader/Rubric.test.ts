@@ -72,11 +72,15 @@ describe('readExerciseSpec: the real 07-malloc exercise', () => {
     expect(spec.thresholds.weights!.utilization + spec.thresholds.weights!.throughput).toBeCloseTo(1, 12);
   });
 
-  it('reads file traces and generated traces with their options', () => {
+  it('reads its trace files, the hidden ones in hidden/', () => {
     expect(Object.keys(spec.traces)).toEqual(Object.keys(raw.traces));
     expect(spec.traces['ramp-random']).toEqual({ file: '../traces/ramp-random.trace' });
-    expect(spec.traces['hidden-random']).toEqual({ generate: 'randomSizes', options: { seed: 7301, ops: 6000, sizes: 'lognormal' } });
-    expect(spec.traces['hidden-realloc']).toEqual({ generate: 'reallocHeavy', options: { seed: 7302 } });
+    expect(spec.traces['hidden-random']).toEqual({ file: 'hidden/random.trace' });
+    expect(spec.traces['hidden-realloc']).toEqual({ file: 'hidden/realloc.trace' });
+  });
+
+  it('reads a generated trace with its options', () => {
+    expect(readExerciseSpec(minimal(), 'exercise.yaml').traces.b).toEqual({ generate: 'ramp', options: { seed: 3, ops: 40 } });
   });
 
   it('fills in the defaults of every test: numbers in order, correctness, visible, 60 s', () => {

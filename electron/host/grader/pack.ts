@@ -1,0 +1,78 @@
+// Exercise packs: copies of exercises an instructor hands out or keeps. Each exercise is copied to
+// <out>/<id>/ with the trace files it uses from outside its folder brought inside (traces/), so a
+// pack stands alone. A student pack also leaves out the reference (reference-work.json carries its
+// work per trace instead, so throughput still scores) and every trace only non-visible tests use:
+// those tests show as graded by the instructor. Generated hidden traces would give their seeds
+// away, so a student pack points them at files it does not ship.
+import { copyFileSync, cpSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { basename, dirname, join, relative, resolve, sep } from 'node:path';
+import { parseDocument } from 'yaml';
+import { ExerciseError, REFERENCE_WORK, loadExercise } from './exercise';
+import { measureReference } from './grade';
+
+export interface PackedExercise {
+  id: string;
+  dir: string;
+  /** Traces a student pack left out, and whether the reference was replaced by its work (reference-work.json). */
+  withheld: string[];
+  referenceWork: boolean;
+}
+
+/** Writes the exercises in `dirs` to `out` (created; an existing exercise folder there is an error). */
+export async function writePack(dirs: string[], out: string, options: { student: boolean }): Promise<PackedExercise[]> {
+  const packed: PackedExercise[] = [];
+  for (const dir of dirs) packed.push(await packOne(dir, out, options.student));
+  return packed;
+}
+
+async function packOne(dir: string, out: string, student: boolean): Promise<PackedExercise> {
+  const exercise = loadExercise(dir);
+  const { spec } = exercise;
+  const dest = join(out, spec.id);
+  if (existsSync(dest)) throw new ExerciseError(`${dest} already exists: pack into an empty folder`);
+  const hidden = new Set(Object.keys(spec.traces).filter((name) => {
+    const users = spec.tests.filter((t) => t.traces.includes(name));
+    return users.length > 0 && users.every((t) => t.visibility !== 'visible');
+  }));
+  const leftOut = new Set<string>(); // absolute paths not copied
+  if (student) {
+    leftOut.add(resolve(dir, spec.reference));
+    for (const name of hidden) {
+      const source = spec.traces[name]!;
+      if ('file' in source) leftOut.add(resolve(dir, source.file));
+    }
+  }
+  mkdirSync(dest, { recursive: true });
+  cpSync(dir, dest, { recursive: true, filter: (path) => !leftOut.has(resolve(path)) });
+
+  const doc = parseDocument(readFileSync(exercise.file, 'utf8'));
+  for (const [name, source] of Object.entries(spec.traces)) {
+    if (student && hidden.has(name)) {
+      // Withheld: a file the pack does not ship (for a generated trace, not its seed either).
+      const file = 'file' in source && isInside(dir, source.file) ? source.file : `hidden/${name}.trace`;
+      doc.setIn(['traces', name], doc.createNode({ file }, { flow: true }));
+      continue;
+    }
+    if (!('file' in source) || isInside(dir, source.file)) continue;
+    const copy = `traces/${basename(source.file)}`;
+    mkdirSync(join(dest, 'traces'), { recursive: true });
+    copyFileSync(join(dir, source.file), join(dest, copy));
+    doc.setIn(['traces', name], doc.createNode({ file: copy }, { flow: true }));
+  }
+  writeFileSync(join(dest, 'exercise.yaml'), doc.toString());
+
+  if (student) {
+    const scored = spec.tests.some((t) => t.kind === 'performance' && !t.traces.some((n) => hidden.has(n)));
+    const work = scored ? await measureReference(dir) : {};
+    const shipped = Object.fromEntries(Object.entries(work).filter(([name]) => !hidden.has(name)));
+    writeFileSync(join(dest, REFERENCE_WORK), `${JSON.stringify(shipped, null, 2)}\n`);
+  }
+  loadExercise(dest); // the pack must load as it is
+  return { id: spec.id, dir: dest, withheld: student ? [...hidden] : [], referenceWork: student };
+}
+
+/** Whether `path` (relative to `dir`) stays inside `dir`. */
+function isInside(dir: string, path: string): boolean {
+  const rel = relative(dir, resolve(dir, path));
+  return rel !== '' && !rel.startsWith(`..${sep}`) && rel !== '..' && dirname(rel) !== '..';
+}
