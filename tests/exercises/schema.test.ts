@@ -1,0 +1,90 @@
+// exercises/exercise.schema.json (for editors and other tools) and the grader's own check of
+// exercise.yaml (readExerciseSpec) agree: both accept the lab's exercises and a minimal one, and
+// every broken variant the schema can describe is refused by both. Rules across fields (names that
+// must exist, unique names, max above min, weights adding up to 1) only the grader checks.
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import Ajv2020 from 'ajv/dist/2020';
+import { parse } from 'yaml';
+import { describe, expect, it } from 'vitest';
+import { RubricError, readExerciseSpec } from '../../engine/grader/Rubric';
+
+type Doc = Record<string, unknown> & { traces: Record<string, unknown>; grading: { thresholds: Record<string, unknown>; tests: Record<string, unknown>[] } };
+const root = path.resolve(import.meta.dirname, '../..');
+const schema = JSON.parse(readFileSync(path.join(root, 'exercises/exercise.schema.json'), 'utf8')) as object;
+const validate = new Ajv2020({ allErrors: true, strict: true, strictRequired: false, allowUnionTypes: true }).compile(schema);
+
+function minimal(): Doc {
+  return {
+    id: 'tiny-one', title: 'Tiny', kind: 'malloc', starter: 'starter.ts', reference: 'reference.ts',
+    traces: { a: { file: 'a.trace' }, b: { generate: 'ramp', options: { seed: 3, ops: 40 } } },
+    grading: {
+      thresholds: { utilization: { min: 0.5, max: 0.9 }, throughput: { min: 0.5, max: 1 } },
+      tests: [{ name: 'first', trace: 'a', points: 2 }, { name: 'both', kind: 'performance', traces: ['a', 'b'], points: 3 }],
+    },
+  };
+}
+
+const grader = (doc: unknown): string | null => {
+  try {
+    readExerciseSpec(doc, 'exercise.yaml');
+    return null;
+  } catch (error) {
+    if (error instanceof RubricError) return error.message;
+    throw error;
+  }
+};
+
+/** Broken variants of the minimal exercise: [what, edit, whether the schema alone can refuse it]. */
+const broken: [string, (d: Doc) => void, boolean][] = [
+  ['an unknown top-level field', (d) => { d.colour = 'red'; }, true],
+  ['no id', (d) => { delete d.id; }, true],
+  ['an id with capitals', (d) => { d.id = 'Tiny'; }, true],
+  ['an empty title', (d) => { d.title = '  '; }, true],
+  ['another kind', (d) => { d.kind = 'paging'; }, true],
+  ['a heap limit below 16', (d) => { d.heap = { limit: 8 }; }, true],
+  ['a fractional heap limit', (d) => { d.heap = { limit: 1000.5 }; }, true],
+  ['an unknown heap parent', (d) => { d.heap = { parent: 'mmap' }; }, true],
+  ['no traces', (d) => { d.traces = {}; }, true],
+  ['a trace with neither file nor generator', (d) => { d.traces.a = { path: 'a.trace' }; }, true],
+  ['a trace with both file and an extra key', (d) => { d.traces.a = { file: 'a.trace', seed: 1 }; }, true],
+  ['no thresholds', (d) => { delete d.grading.thresholds; }, true],
+  ['a band without max', (d) => { d.grading.thresholds.utilization = { min: 0.5 }; }, true],
+  ['a negative band', (d) => { d.grading.thresholds.throughput = { min: -1, max: 1 }; }, true],
+  ['no tests', (d) => { d.grading.tests = []; }, true],
+  ['a test without points', (d) => { delete d.grading.tests[0]!.points; }, true],
+  ['negative points', (d) => { d.grading.tests[0]!.points = -1; }, true],
+  ['an unknown visibility', (d) => { d.grading.tests[0]!.visibility = 'secret'; }, true],
+  ['an unknown test kind', (d) => { d.grading.tests[0]!.kind = 'speed'; }, true],
+  ['both trace and traces', (d) => { d.grading.tests[0]!.traces = ['a']; }, true],
+  ['neither trace nor traces', (d) => { delete d.grading.tests[0]!.trace; }, true],
+  ['an empty traces list', (d) => { delete d.grading.tests[0]!.trace; d.grading.tests[0]!.traces = []; }, true],
+  ['a time limit of 0', (d) => { d.grading.tests[0]!.timeLimitSeconds = 0; }, true],
+  ['an unknown test field', (d) => { d.grading.tests[0]!.weight = 2; }, true],
+  // Rules across fields: the grader's check only.
+  ['a test naming an unknown trace', (d) => { d.grading.tests[0]!.trace = 'zzz'; }, false],
+  ['two tests with one name', (d) => { d.grading.tests[1]!.name = 'first'; }, false],
+  ['a band with max below min', (d) => { d.grading.thresholds.utilization = { min: 0.9, max: 0.5 }; }, false],
+  ['weights that do not add up to 1', (d) => { d.grading.thresholds.weights = { utilization: 0.5, throughput: 0.4 }; }, false],
+];
+
+describe('exercise.schema.json and readExerciseSpec', () => {
+  it('both accept the lab\'s 07-malloc exercise and a minimal one', () => {
+    const real = parse(readFileSync(path.join(root, 'exercises/07-malloc/exercise.yaml'), 'utf8')) as unknown;
+    for (const doc of [real, minimal()]) {
+      expect(validate(doc), JSON.stringify(validate.errors)).toBe(true);
+      expect(grader(doc)).toBeNull();
+    }
+  });
+
+  it.each(broken)('both refuse %s (or the grader alone, for a rule across fields)', (_what, edit, bySchema) => {
+    const doc = minimal();
+    edit(doc);
+    expect(grader(doc)).toMatch(/^exercise\.yaml: \S+: /);
+    expect(validate(doc)).toBe(!bySchema);
+  });
+
+  it('the 07-malloc exercise names the schema for editors', () => {
+    expect(readFileSync(path.join(root, 'exercises/07-malloc/exercise.yaml'), 'utf8')).toMatch(/^# yaml-language-server: \$schema=\.\.\/exercise\.schema\.json$/m);
+  });
+});
