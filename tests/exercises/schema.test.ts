@@ -48,7 +48,7 @@ const broken: [string, (d: Doc) => void, boolean][] = [
   ['no traces', (d) => { d.traces = {}; }, true],
   ['a trace with neither file nor generator', (d) => { d.traces.a = { path: 'a.trace' }; }, true],
   ['a trace with both file and an extra key', (d) => { d.traces.a = { file: 'a.trace', seed: 1 }; }, true],
-  ['no thresholds', (d) => { delete d.grading.thresholds; }, true],
+  ['no thresholds', (d) => { delete (d.grading as Partial<Doc['grading']>).thresholds; }, true],
   ['a band without max', (d) => { d.grading.thresholds.utilization = { min: 0.5 }; }, true],
   ['a negative band', (d) => { d.grading.thresholds.throughput = { min: -1, max: 1 }; }, true],
   ['no tests', (d) => { d.grading.tests = []; }, true],
