@@ -5,6 +5,7 @@
 // Every failure becomes a TargetError whose message never ran student code on the host side;
 // after a timeout, running out of memory or a host-level fault, the target is dead ('crash').
 import type { QuickJSContext, QuickJSHandle, QuickJSRuntime, QuickJSWASMModule } from 'quickjs-emscripten-core';
+import type { ApiTarget } from '../../../engine/grader/Conformance';
 import { TargetError, type ReplayTarget } from '../../../engine/grader/ReplayTarget';
 import { clip, hex, thrownText, valueText } from './messages';
 import { mib, settle, type SandboxOptions, type SandboxSettings } from './options';
@@ -28,6 +29,21 @@ export interface SandboxTarget extends ReplayTarget {
  * options.sourceMap (compileSubmission's map), thrown errors end with ' (at mm.ts:57:12 in malloc)'.
  */
 export async function createSandboxTarget(code: string, options: SandboxOptions = {}): Promise<SandboxTarget> {
+  return start(code, { ...options, api: null });
+}
+
+/** A conformance exercise's class in the sandbox: constructed with `api.args`, called through invoke(). */
+export interface SandboxApiTarget extends ApiTarget {
+  setTimeLimit(ms: number): void;
+  dispose(): void;
+}
+
+/** Starts `code` and constructs its default export with `options.api.args`; rejects like createSandboxTarget. */
+export async function createSandboxApiTarget(code: string, options: SandboxOptions & { api: { methods: string[]; args: unknown[] } }): Promise<SandboxApiTarget> {
+  return start(code, options);
+}
+
+async function start(code: string, options: SandboxOptions): Promise<QuickJSTarget> {
   const settings = settle(options);
   const target = new QuickJSTarget(await newQuickJSInstance(settings.memoryLimit), settings);
   try {
@@ -40,11 +56,13 @@ export async function createSandboxTarget(code: string, options: SandboxOptions 
 }
 
 const PAGE_STEP = 128 * 1024;
-const TRUSTED = ['peek8', 'poke8', 'peek32', 'poke32', 'getDefault', 'instantiate', 'method', 'describe', 'droppedLines', 'call1', 'call2', 'takeBad'] as const;
+const TRUSTED = ['peek8', 'poke8', 'peek32', 'poke32', 'getDefault', 'instantiate', 'instantiateWith', 'callJson', 'method', 'describe', 'droppedLines', 'call1', 'call2', 'takeBad'] as const;
+/** The longest JSON text a conformance call may return. */
+const MAX_RESULT = 64 * 1024;
 type Trusted = Record<(typeof TRUSTED)[number], QuickJSHandle>;
 type Result = { value: QuickJSHandle; error?: undefined } | { error: QuickJSHandle };
 
-class QuickJSTarget implements SandboxTarget {
+class QuickJSTarget implements SandboxTarget, SandboxApiTarget {
   readonly name: string;
   hasRealloc = false;
   private readonly rt: QuickJSRuntime;
@@ -53,6 +71,7 @@ class QuickJSTarget implements SandboxTarget {
   private trusted: Trusted | null = null;
   private instance: QuickJSHandle | null = null;
   private methods: { malloc: QuickJSHandle; free: QuickJSHandle; realloc: QuickJSHandle | null } | null = null;
+  private readonly apiMethods = new Map<string, QuickJSHandle>();
   private end: number;
   private deadline = 0;
   private interrupted = false;
@@ -99,14 +118,24 @@ class QuickJSTarget implements SandboxTarget {
     const Class = this.own(this.call('loading the default export', this.trusted.getDefault, [ns]));
     if (ctx.typeof(Class) === 'string') {
       const notClass = ctx.getString(Class) === 'not-class';
-      throw new TargetError('invalid', `${notClass ? 'the default export is not a class' : 'the submission has no default export class'}: write \`export default class ... implements MallocAllocator\``);
+      throw new TargetError('invalid', `${notClass ? 'the default export is not a class' : 'the submission has no default export class'}: write \`export default class ... implements ${s.api ? 'the exercise\'s interface' : 'MallocAllocator'}\``);
     }
-    const instance = this.own(this.counted(() => this.call("the allocator's constructor", this.trusted!.instantiate, [Class])));
+    const instance = this.own(this.counted(() => s.api
+      ? this.call("the class's constructor", this.trusted!.instantiateWith, [Class, this.own(ctx.newString(JSON.stringify(s.api.args)))])
+      : this.call("the allocator's constructor", this.trusted!.instantiate, [Class])));
     this.instance = instance;
     const method = (name: string): QuickJSHandle | null => {
       const h = this.own(this.call(`looking up ${name}`, this.trusted!.method, [instance, this.own(ctx.newString(name))]));
       return ctx.typeof(h) === 'function' ? h : null;
     };
+    if (s.api) {
+      for (const name of s.api.methods) {
+        const h = method(name);
+        if (!h) throw new TargetError('invalid', `the class has no ${name} method (it needs ${s.api.methods.join(', ')})`);
+        this.apiMethods.set(name, h);
+      }
+      return;
+    }
     const malloc = method('malloc'), free = method('free'), realloc = method('realloc');
     if (!malloc || !free) throw new TargetError('invalid', `the allocator has no ${malloc ? 'free' : 'malloc'} method`);
     this.methods = { malloc, free, realloc };
@@ -125,6 +154,23 @@ class QuickJSTarget implements SandboxTarget {
     const realloc = this.methods?.realloc;
     if (!realloc) throw new TargetError('invalid', 'the allocator has no realloc method');
     return this.counted(() => this.address(() => `realloc(${hex(address)}, ${size})`, this.trusted!.call2, [realloc, this.instance!, address, size]));
+  }
+
+  /** A conformance call: the method's result as plain data (undefined when it returned nothing). */
+  invoke(method: string, args: number[]): unknown {
+    const fn = this.apiMethods.get(method);
+    if (!fn) throw new TargetError('invalid', `no method ${method} to call`);
+    const what = () => `${method}(${args.join(', ')})`;
+    const json = this.ctx.newString(JSON.stringify(args));
+    try {
+      const text = this.counted(() => this.call(what, this.trusted!.callJson, [fn, this.instance!, json])).consume((h) => (this.ctx.typeof(h) === 'string' ? this.ctx.getString(h) : ''));
+      if (text === '~undefined') return undefined;
+      if (text === '~unserializable') throw new TargetError('invalid', `${what()} returned a value that is not plain data (a function or a symbol)`);
+      if (text.length > MAX_RESULT) throw new TargetError('invalid', `${what()} returned ${text.length} characters of data, more than the ${MAX_RESULT} allowed`);
+      return JSON.parse(text) as unknown;
+    } finally {
+      json.dispose();
+    }
   }
 
   heapBase(): number { return this.s.heapBase; }

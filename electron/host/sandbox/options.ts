@@ -15,6 +15,11 @@ export interface SandboxOptions {
   memoryLimit?: number;
   /** Deadline of each host→sandbox call. Default 2000 ms. */
   callDeadlineMs?: number;
+  /**
+   * A class with another API than malloc's (a conformance exercise): the methods it must have, and
+   * the constructor's arguments (plain data) in place of the heap. Default null: a MallocAllocator.
+   */
+  api?: { methods: string[]; args: unknown[] } | null;
   /** Most log lines kept, and most characters per line. Defaults 200 and 500. */
   logLines?: number;
   logLineLength?: number;
@@ -49,6 +54,7 @@ export function settle(options: SandboxOptions): SandboxSettings {
     callDeadlineMs: positive(options.callDeadlineMs, 2000, 'callDeadlineMs'),
     logLines: positive(options.logLines, 200, 'logLines'),
     logLineLength: positive(options.logLineLength, 500, 'logLineLength'),
+    api: options.api ?? null,
     sourceMap: options.sourceMap ?? null,
   };
 }

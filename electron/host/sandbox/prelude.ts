@@ -11,8 +11,8 @@
  * The prelude's source: `(function (hostGrow, hostLog, base, limit, maxLineLength, maxLines) {...})`.
  * hostGrow(bytes) returns the new end or 0 (refused); hostLog(line) receives one capped string.
  * describe(e) returns [type, name, message, stack] for an object, [type, text] for anything else.
- * It returns { heap, peek8, poke8, peek32, poke32, getDefault, instantiate, method, describe, droppedLines,
- * call1, call2, takeBad }.
+ * It returns { heap, peek8, poke8, peek32, poke32, getDefault, instantiate, instantiateWith, callJson,
+ * method, describe, droppedLines, call1, call2, takeBad }.
  */
 export const PRELUDE = String.raw`(function (hostGrow, hostLog, base, limit, maxLineLength, maxLines) {
   'use strict';
@@ -26,7 +26,7 @@ export const PRELUDE = String.raw`(function (hostGrow, hostLog, base, limit, max
   // callWith(f, o, a, b) is f.call(o, a, b) with the call fixed now (a bound function, no lookups later).
   var callWith = Function.prototype.bind.call(Function.prototype.call, Function.prototype.call);
   var toStr = String, strSlice = String.prototype.slice, symToString = Symbol.prototype.toString;
-  var stringify = JSON.stringify, isArray = Array.isArray;
+  var stringify = JSON.stringify, parse = JSON.parse, isArray = Array.isArray;
   var DIGITS = '0123456789abcdef';
 
   var bytes = limit + 3 - (limit + 3) % 4;
@@ -149,6 +149,14 @@ export const PRELUDE = String.raw`(function (hostGrow, hostLog, base, limit, max
     return C;
   }
   function instantiate(C) { return new C(heap); }
+  // A conformance exercise's class: built from plain arguments, its results returned as JSON text.
+  function instantiateWith(C, argsJson) { return construct(C, parse(argsJson)); }
+  function callJson(f, o, argsJson) {
+    var r = apply(f, o, parse(argsJson));
+    if (r === void 0) return '~undefined';
+    var s = stringify(r);
+    return typeof s === 'string' ? s : '~unserializable';
+  }
   function method(o, name) { var f = o[name]; return typeof f === 'function' ? f : void 0; }
   // An allocator call whose result must be an address: the address, or -1 with the value kept for takeBad().
   var bad;
@@ -192,7 +200,8 @@ export const PRELUDE = String.raw`(function (hostGrow, hostLog, base, limit, max
   }
   return {
     heap: heap, peek8: peek8, poke8: poke8, peek32: peek32, poke32: poke32,
-    getDefault: getDefault, instantiate: instantiate, method: method, describe: describe, droppedLines: droppedLines,
+    getDefault: getDefault, instantiate: instantiate, instantiateWith: instantiateWith, callJson: callJson,
+    method: method, describe: describe, droppedLines: droppedLines,
     call1: call1, call2: call2, takeBad: takeBad,
   };
 })`;

@@ -1,0 +1,79 @@
+// The sandbox for conformance exercises: a student's class built from plain constructor arguments,
+// called through invoke() with numbers, its results back as plain data; every misbehaviour a
+// TargetError with a clear message, as for malloc targets.
+import { afterEach, describe, expect, it } from 'vitest';
+import { TargetError } from '../../../engine/grader/ReplayTarget';
+import { compileSubmission } from '../../../electron/host/sandbox/compile';
+import { createSandboxApiTarget, type SandboxApiTarget } from '../../../electron/host/sandbox/QuickJSTarget';
+
+const live: SandboxApiTarget[] = [];
+afterEach(() => {
+  for (const t of live.splice(0)) t.dispose();
+});
+
+const CLASS = `export default class Counter {
+  private total: number;
+  constructor(start: number, private readonly label: string) { this.total = start; }
+  add(n: number): { total: number; label: string } { this.total += n; return { total: this.total, label: this.label }; }
+  range(n: number): number[] { return Array.from({ length: n }, (_, k) => k); }
+  nothing(): void {}
+  fn(): unknown { return () => 1; }
+  spin(): number { for (;;) {} }
+  boom(n: number): number { if (n > 0) throw new RangeError('too big'); return n; }
+}
+`;
+
+async function start(source: string, methods: string[], args: unknown[]): Promise<SandboxApiTarget> {
+  const compiled = await compileSubmission(source, 'counter.ts');
+  if (!compiled.ok) throw new Error(JSON.stringify(compiled.errors));
+  const target = await createSandboxApiTarget(compiled.code, { api: { methods, args }, heapLimit: 4096, callDeadlineMs: 300, sourceMap: compiled.map });
+  live.push(target);
+  return target;
+}
+
+function failure(call: () => unknown): TargetError {
+  try {
+    call();
+  } catch (error) {
+    if (error instanceof TargetError) return error;
+    throw error;
+  }
+  throw new Error('expected a TargetError');
+}
+
+describe('createSandboxApiTarget', () => {
+  it('builds the class from plain arguments and returns plain data', async () => {
+    const t = await start(CLASS, ['add', 'range', 'nothing'], [10, 'c']);
+    expect(t.invoke('add', [5])).toEqual({ total: 15, label: 'c' });
+    expect(t.invoke('add', [-20])).toEqual({ total: -5, label: 'c' });
+    expect(t.invoke('range', [4])).toEqual([0, 1, 2, 3]);
+    expect(t.invoke('nothing', [])).toBeUndefined();
+  });
+
+  it('refuses a class without a required method, naming it', async () => {
+    const compiled = await compileSubmission(CLASS, 'counter.ts');
+    if (!compiled.ok) throw new Error('no compile');
+    await expect(createSandboxApiTarget(compiled.code, { api: { methods: ['add', 'release'], args: [0, ''] } }))
+      .rejects.toThrow('the class has no release method (it needs add, release)');
+  });
+
+  it('turns results that are not data, that are too large, throws and loops into TargetErrors', async () => {
+    const t = await start(CLASS, ['fn', 'range', 'boom', 'spin'], [0, '']);
+    expect(failure(() => t.invoke('fn', [])).message).toBe('fn() returned a value that is not plain data (a function or a symbol)');
+    expect(failure(() => t.invoke('range', [100_000])).message).toMatch(/^range\(100000\) returned \d+ characters of data, more than the 65536 allowed$/);
+    const thrown = failure(() => t.invoke('boom', [1]));
+    expect(thrown.kind).toBe('threw');
+    expect(thrown.message).toMatch(/^boom\(1\) threw RangeError: too big \(at counter\.ts:9:\d+ in boom\)$/);
+    expect(t.invoke('boom', [0])).toBe(0);
+    const spun = failure(() => t.invoke('spin', []));
+    expect([spun.kind, spun.message]).toEqual(['timeout', 'spin() did not return within 300 ms']);
+    expect(failure(() => t.invoke('boom', [0])).kind).toBe('crash');
+  });
+
+  it('counts the work of the calls', async () => {
+    const t = await start(CLASS, ['range'], [0, '']);
+    const before = t.work();
+    for (let k = 0; k < 20; k++) t.invoke('range', [2000]);
+    expect(t.work()).toBeGreaterThan(before);
+  });
+});
