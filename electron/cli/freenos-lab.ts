@@ -5,6 +5,7 @@ import { UsageError } from './args';
 import { exercisesCommand, exercisesUsage } from './exercises';
 import { gradeCommand, gradeUsage } from './grade';
 import { gradeBatchCommand, gradeBatchUsage } from './gradeBatch';
+import { quizCommand, quizUsage } from './quiz';
 import { replayCommand, replayUsage } from './replay';
 import { traceCommand, traceUsage } from './trace';
 
@@ -18,13 +19,15 @@ commands:
   grade          grade a submission: text, JSON, Gradescope or JUnit report
   grade-batch    grade a folder of submissions: grades.csv and a report per student
   exercises      list the exercises of a pack, or validate them
+  quiz           seeded questions: next fit, available(), address translation, pools (quiz list)
   help           this text (each command also takes --help)
 
 ${traceUsage}
 ${replayUsage}
 ${gradeUsage}
 ${gradeBatchUsage}
-${exercisesUsage}`;
+${exercisesUsage}
+${quizUsage}`;
 
 async function main(args: string[]): Promise<number> {
   const [command, ...rest] = args;
@@ -40,6 +43,7 @@ async function main(args: string[]): Promise<number> {
     if (command === 'grade') return await gradeCommand(rest, print, warn);
     if (command === 'grade-batch') return await gradeBatchCommand(rest, print, warn);
     if (command === 'exercises') return await exercisesCommand(rest, print, warn);
+    if (command === 'quiz') return await quizCommand(rest, print, warn);
     if (command === undefined || command === 'help' || command === '--help') {
       print(usage);
       return command === undefined ? 2 : 0;
