@@ -96,12 +96,19 @@ export function sameValue(a: unknown, b: unknown): boolean {
   return ka.every((key) => Object.hasOwn(b, key) && sameValue((a as Record<string, unknown>)[key], (b as Record<string, unknown>)[key]));
 }
 
-/** A value as the report shows it: JSON, hex for large integers, clipped. */
+/** A value as the report shows it: JSON-like, integers from 4096 up in hex (strings stay quoted), clipped. */
 export function show(value: unknown): string {
-  if (value === undefined) return 'undefined';
-  const text = JSON.stringify(value, (_key, v: unknown) => (typeof v === 'number' && Number.isInteger(v) && v >= 4096 ? `0x${v.toString(16).toUpperCase()}` : v));
-  const plain = text === undefined ? String(value) : text.replace(/"(0x[0-9A-F]+)"/g, '$1');
-  return plain.length > 200 ? `${plain.slice(0, 199)}…` : plain;
+  const text = render(value, 0);
+  return text.length > 200 ? `${text.slice(0, 199)}…` : text;
+}
+
+function render(value: unknown, depth: number): string {
+  if (typeof value === 'number') return Number.isInteger(value) && value >= 4096 ? `0x${value.toString(16).toUpperCase()}` : String(value);
+  if (typeof value === 'string') return JSON.stringify(value.length > 100 ? `${value.slice(0, 100)}…` : value);
+  if (value === null || typeof value !== 'object') return String(value);
+  if (depth > 4) return '…';
+  if (Array.isArray(value)) return `[${value.slice(0, 100).map((v) => render(v, depth + 1)).join(',')}${value.length > 100 ? ',…' : ''}]`;
+  return `{${Object.entries(value).slice(0, 40).map(([k, v]) => `${JSON.stringify(k)}:${render(v, depth + 1)}`).join(',')}}`;
 }
 
 function safeWork(target: ApiTarget): number {
