@@ -7,6 +7,7 @@ import { compileSubmission } from '../host/sandbox/compile';
 import { BUILT_IN_PACK, ExerciseError, findExercise, listExerciseDirs, loadExercise, loadTrace, readExerciseFile } from '../host/grader/exercise';
 import { gradeSource } from '../host/grader/grade';
 import { writePack } from '../host/grader/pack';
+import { loadScenario } from '../host/grader/scenario';
 import { UsageError, parseArgs } from './args';
 
 export const exercisesUsage = `usage: freenos-lab exercises list [--pack DIR]
@@ -87,7 +88,8 @@ async function validate(dir: string, run: boolean, warn: (text: string) => void)
   const problems: string[] = [];
   for (const name of Object.keys(exercise.spec.traces).filter((n) => !exercise.withheld.includes(n))) {
     try {
-      loadTrace(exercise, name);
+      if (exercise.spec.kind === 'api') loadScenario(exercise, name);
+      else loadTrace(exercise, name);
     } catch (error) {
       if (!(error instanceof ExerciseError)) throw error;
       problems.push(error.message);

@@ -19,6 +19,8 @@ export interface TraceOutcome {
   /** Lines the submission logged on this trace (capped). */
   logs: string[];
   ms: number;
+  /** An api exercise's scenario: the calls answered like the engine (malloc traces have metrics instead). */
+  calls?: number;
 }
 
 export interface TestResult {
@@ -104,6 +106,7 @@ export function gradeReport(exercise: string, submission: string, tests: TestRes
 /** One line for a trace: passed with its utilization and work, or the first failure. */
 export function describeOutcome(o: TraceOutcome): string {
   if (o.ok && o.metrics) return `${o.trace}: passed (${o.metrics.operations} operations, utilization ${percent(o.metrics.utilization)}, ${o.metrics.work} work units)`;
+  if (o.ok) return `${o.trace}: passed (${o.calls ?? 0} calls answered as FreeNOS does)`;
   const f = o.failure;
   if (!f) return `${o.trace}: failed`;
   const verdict = f.kind === 'timeout' ? 'TIMED OUT' : 'FAILED';

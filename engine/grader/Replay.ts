@@ -10,8 +10,11 @@ import { IntervalSet } from './IntervalSet';
 import { TargetError, type ReplayTarget } from './ReplayTarget';
 import { OpKind, describeOp, whereOp, type Trace } from '../workload/Trace';
 
-/** 'timeout': the allocator ran past a deadline (a call's, or the test's time limit); 'target': it threw, ran out of memory or returned a non-address. */
-export type FailureKind = 'alignment' | 'outside' | 'overlap' | 'integrity' | 'contents' | 'out-of-memory' | 'nonzero' | 'timeout' | 'target' | 'trace';
+/**
+ * 'timeout': the allocator ran past a deadline (a call's, or the test's time limit); 'target': it threw, ran out of memory or
+ * returned a non-address; 'mismatch': an api exercise's class answered a call unlike the engine (Conformance.ts).
+ */
+export type FailureKind = 'alignment' | 'outside' | 'overlap' | 'integrity' | 'contents' | 'out-of-memory' | 'nonzero' | 'timeout' | 'target' | 'trace' | 'mismatch';
 
 export interface ReplayFailure {
   /** 0-based operation index, its 1-based trace line (0 if generated), `file:line`, and the operation as text. */

@@ -1,14 +1,16 @@
 // Rubric: a graded exercise as data (read from its exercise.yaml), checked field by field. An
-// exercise names its traces (a file, or a generator with options) and its tests: each test has
-// points, a visibility, a time limit and a kind. A 'correctness' test passes when every trace passes
-// the checker; a 'performance' test also earns points on malloc-lab's index (thresholds as data).
+// exercise names its traces and its tests: each test has points, a visibility, a time limit and a
+// kind. In a 'malloc' exercise a trace is a file or a generator with options, a 'correctness' test
+// passes when every trace passes the checker, and a 'performance' test also earns points on
+// malloc-lab's index (thresholds as data). In an 'api' exercise (the student re-implements a FreeNOS
+// class, the `subject`) a trace is a scenario of calls: options for the subject, or a JSON file.
 import type { Thresholds } from './Score';
 
 export type Visibility = 'visible' | 'hidden' | 'after_due_date' | 'after_published';
 export const VISIBILITIES: readonly Visibility[] = ['visible', 'hidden', 'after_due_date', 'after_published'];
 
-/** Where a trace comes from: a file relative to the exercise folder, or a seeded generator. */
-export type TraceSource = { file: string } | { generate: string; options: Record<string, unknown> };
+/** Where a trace comes from: a file relative to the exercise folder, a seeded generator (malloc), or a subject's scenario options (api). */
+export type TraceSource = { file: string } | { generate: string; options: Record<string, unknown> } | { scenario: Record<string, unknown> };
 
 export interface RubricTest {
   name: string;
@@ -28,7 +30,9 @@ export interface ExerciseSpec {
   title: string;
   /** One line for lists; null when not given. */
   summary: string | null;
-  kind: 'malloc';
+  kind: 'malloc' | 'api';
+  /** The class an 'api' exercise re-implements (a name in engine/grader/subjects); null for malloc. */
+  subject: string | null;
   /** Files relative to the exercise folder. */
   starter: string;
   reference: string;
@@ -67,10 +71,14 @@ export function readExerciseSpec(data: unknown, file: string): ExerciseSpec {
   };
 
   const root = obj(data, '(top level)');
-  known(root, '', ['id', 'title', 'kind', 'summary', 'starter', 'reference', 'instructions', 'heap', 'traces', 'grading']);
+  known(root, '', ['id', 'title', 'kind', 'subject', 'summary', 'starter', 'reference', 'instructions', 'heap', 'traces', 'grading']);
   const id = str(root.id, 'id');
   if (!/^[a-z0-9][a-z0-9-]*$/.test(id)) fail('id', `'${id}' must be lowercase letters, digits and dashes`);
-  if (root.kind !== 'malloc') fail('kind', `'${String(root.kind)}' is not a kind this grader knows (malloc)`);
+  if (root.kind !== 'malloc' && root.kind !== 'api') fail('kind', `'${String(root.kind)}' is not a kind this grader knows (malloc, api)`);
+  const kind = root.kind as ExerciseSpec['kind'];
+  const api = kind === 'api';
+  if (api) str(root.subject, 'subject');
+  else if (root.subject !== undefined) fail('subject', 'only an api exercise has a subject');
 
   const heapData = root.heap === undefined ? {} : obj(root.heap, 'heap');
   known(heapData, 'heap', ['limit', 'parent']);
@@ -86,16 +94,20 @@ export function readExerciseSpec(data: unknown, file: string): ExerciseSpec {
     if (typeof t.file === 'string') {
       known(t, field, ['file']);
       traces[name] = { file: str(t.file, `${field}.file`) };
-    } else if (typeof t.generate === 'string') {
+    } else if (!api && typeof t.generate === 'string') {
       known(t, field, ['generate', 'options']);
       traces[name] = { generate: t.generate, options: t.options === undefined ? {} : obj(t.options, `${field}.options`) };
-    } else fail(field, 'needs `file: <path>` or `generate: <generator>`');
+    } else if (api && t.scenario !== undefined) {
+      known(t, field, ['scenario']);
+      traces[name] = { scenario: obj(t.scenario, `${field}.scenario`) };
+    } else fail(field, api ? 'needs `file: <scenario.json>` or `scenario: { seed: ..., ... }`' : 'needs `file: <path>` or `generate: <generator>`');
   }
   if (Object.keys(traces).length === 0) fail('traces', 'must name at least one trace');
 
   const grading = obj(root.grading, 'grading');
   known(grading, 'grading', ['thresholds', 'tests']);
-  const th = obj(grading.thresholds, 'grading.thresholds');
+  // An api exercise has no performance tests, so thresholds are optional there (and unused).
+  const th = api && grading.thresholds === undefined ? { utilization: { min: 0, max: 0 }, throughput: { min: 0, max: 0 } } : obj(grading.thresholds, 'grading.thresholds');
   known(th, 'grading.thresholds', ['utilization', 'throughput', 'weights']);
   const band = (v: unknown, field: string) => {
     const b = obj(v, field);
@@ -124,6 +136,7 @@ export function readExerciseSpec(data: unknown, file: string): ExerciseSpec {
     names.add(name);
     const kind = t.kind ?? 'correctness';
     if (kind !== 'correctness' && kind !== 'performance') fail(`${field}.kind`, `'${String(kind)}' must be correctness or performance`);
+    if (api && kind === 'performance') fail(`${field}.kind`, 'an api exercise has correctness tests only');
     let list: unknown[];
     if (t.trace !== undefined && t.traces !== undefined) list = fail(field, 'give `trace` or `traces`, not both');
     else if (t.trace !== undefined) list = [t.trace];
@@ -153,7 +166,8 @@ export function readExerciseSpec(data: unknown, file: string): ExerciseSpec {
     id,
     title: str(root.title, 'title'),
     summary: optionalStr(root.summary, 'summary'),
-    kind: 'malloc',
+    kind,
+    subject: api ? (root.subject as string) : null,
     starter: str(root.starter, 'starter'),
     reference: str(root.reference, 'reference'),
     instructions: optionalStr(root.instructions, 'instructions'),

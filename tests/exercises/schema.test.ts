@@ -25,6 +25,14 @@ function minimal(): Doc {
   };
 }
 
+function minimalApi(): Doc {
+  return {
+    id: 'bits', title: 'Bits', kind: 'api', subject: 'bit-allocator', starter: 'starter.ts', reference: 'reference.ts',
+    traces: { s1: { scenario: { seed: 1 } }, s2: { file: 'hidden/s2.json' } },
+    grading: { tests: [{ name: 'one', trace: 's1', points: 1 }, { name: 'two', trace: 's2', points: 1, visibility: 'hidden' }] },
+  } as unknown as Doc;
+}
+
 const grader = (doc: unknown): string | null => {
   try {
     readExerciseSpec(doc, 'exercise.yaml');
@@ -61,11 +69,21 @@ const broken: [string, (d: Doc) => void, boolean][] = [
   ['an empty traces list', (d) => { delete d.grading.tests[0]!.trace; d.grading.tests[0]!.traces = []; }, true],
   ['a time limit of 0', (d) => { d.grading.tests[0]!.timeLimitSeconds = 0; }, true],
   ['an unknown test field', (d) => { d.grading.tests[0]!.weight = 2; }, true],
+  ['a subject in a malloc exercise', (d) => { d.subject = 'bit-allocator'; }, true],
+  ['a scenario trace in a malloc exercise', (d) => { d.traces.b = { scenario: { seed: 1 } }; }, false],
   // Rules across fields: the grader's check only.
   ['a test naming an unknown trace', (d) => { d.grading.tests[0]!.trace = 'zzz'; }, false],
   ['two tests with one name', (d) => { d.grading.tests[1]!.name = 'first'; }, false],
   ['a band with max below min', (d) => { d.grading.thresholds.utilization = { min: 0.9, max: 0.5 }; }, false],
   ['weights that do not add up to 1', (d) => { d.grading.thresholds.weights = { utilization: 0.5, throughput: 0.4 }; }, false],
+];
+
+/** Broken variants of the minimal api exercise, as above. */
+const brokenApi: [string, (d: Doc) => void, boolean][] = [
+  ['no subject', (d) => { delete d.subject; }, true],
+  ['a scenario that is not a mapping', (d) => { d.traces.s1 = { scenario: 3 }; }, true],
+  ['a generated malloc trace', (d) => { d.traces.s1 = { generate: 'ramp' }; }, false],
+  ['a performance test', (d) => { d.grading.tests[0]!.kind = 'performance'; }, false],
 ];
 
 describe('exercise.schema.json and readExerciseSpec', () => {
@@ -79,6 +97,19 @@ describe('exercise.schema.json and readExerciseSpec', () => {
 
   it.each(broken)('both refuse %s (or the grader alone, for a rule across fields)', (_what, edit, bySchema) => {
     const doc = minimal();
+    edit(doc);
+    expect(grader(doc)).toMatch(/^exercise\.yaml: \S+: /);
+    expect(validate(doc)).toBe(!bySchema);
+  });
+
+  it('both accept a minimal api exercise, thresholds left out', () => {
+    const doc = minimalApi();
+    expect(validate(doc), JSON.stringify(validate.errors)).toBe(true);
+    expect(grader(doc)).toBeNull();
+  });
+
+  it.each(brokenApi)('both refuse an api exercise with %s (or the grader alone)', (_what, edit, bySchema) => {
+    const doc = minimalApi();
     edit(doc);
     expect(grader(doc)).toMatch(/^exercise\.yaml: \S+: /);
     expect(validate(doc)).toBe(!bySchema);

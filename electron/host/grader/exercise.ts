@@ -7,6 +7,7 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parse as parseYaml } from 'yaml';
 import { RubricError, readExerciseSpec, type ExerciseSpec } from '../../../engine/grader/Rubric';
+import { subjects } from '../../../engine/grader/subjects';
 import { generate } from '../../../engine/workload/generators';
 import { TraceError, parseTrace } from '../../../engine/workload/TraceFormat';
 import type { Trace } from '../../../engine/workload/Trace';
@@ -78,6 +79,9 @@ export function loadExercise(dir: string): Exercise {
     if (error instanceof RubricError) throw new ExerciseError(error.message);
     throw error;
   }
+  if (spec.subject !== null && !Object.hasOwn(subjects, spec.subject)) {
+    throw new ExerciseError(`${file}: subject: '${spec.subject}' is not a subject the grader knows (${Object.keys(subjects).join(', ')})`);
+  }
   const referenceWork = readReferenceWork(dir);
   const files: [string, string | null][] = [['starter', spec.starter], ['reference', referenceWork ? null : spec.reference], ['instructions', spec.instructions]];
   for (const [field, path] of files) {
@@ -120,6 +124,7 @@ export function loadTrace(exercise: Exercise, name: string): Trace {
       // Named as exercise.yaml names it, so reports are the same on every machine.
       return { ...parseTrace(readFileSync(join(exercise.dir, source.file), 'latin1'), source.file), name };
     }
+    if ('scenario' in source) throw new Error('is a scenario of an api exercise, not a malloc trace');
     return { ...generate(source.generate, source.options as Record<string, number | string> & { seed: number }), name };
   } catch (error) {
     if (error instanceof TraceError) throw new ExerciseError(error.message);

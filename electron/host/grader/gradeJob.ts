@@ -1,6 +1,7 @@
 // The grading job, run inside a worker thread (runInWorker): compiles one submission, replays each
 // selected test's traces against it in a fresh QuickJS sandbox per trace under the test's time
 // limit, and runs the exercise's reference in the same kind of sandbox for the throughput ratio.
+// An api exercise's traces are scenarios, checked call by call against the engine (scenarioJob.ts).
 // It returns plain data only; scoring happens in the host (engine/grader/Grade.ts).
 import { TargetError } from '../../../engine/grader/ReplayTarget';
 import { replay } from '../../../engine/grader/Replay';
@@ -9,6 +10,7 @@ import { compileSubmission, type CompileError } from '../sandbox/compile';
 import { createSandboxTarget } from '../sandbox/QuickJSTarget';
 import type { SubmissionMap } from '../sandbox/sourceMap';
 import { REFERENCE_WORK, loadExercise, loadTrace, readExerciseFile, type Exercise } from './exercise';
+import { runScenarioCase } from './scenarioJob';
 import type { Trace } from '../../../engine/workload/Trace';
 
 export interface GradeJobInput {
@@ -73,7 +75,9 @@ export async function run(input: GradeJobInput, progress?: (event: GradeProgress
       }
       const left = endsAt - Date.now();
       if (left <= 0) break;
-      const outcome = await runTrace(exercise, compiled, name, traceOf(name), left, test.timeLimitMs);
+      const outcome = exercise.spec.kind === 'api'
+        ? await runScenarioCase(exercise, compiled, name, left, test.timeLimitMs)
+        : await runTrace(exercise, compiled, name, traceOf(name), left, test.timeLimitMs);
       // A trace cut short by this test's limit may pass under a later test's fresh limit: not cached.
       if (outcome.failure?.kind !== 'timeout' || !outcome.failure.reason.includes("test's time limit")) done.set(name, outcome);
       outcomes.push(outcome);

@@ -49,7 +49,7 @@ async function packOne(dir: string, out: string, student: boolean): Promise<Pack
   for (const [name, source] of Object.entries(spec.traces)) {
     if (student && hidden.has(name)) {
       // Withheld: a file the pack does not ship (for a generated trace, not its seed either).
-      const file = 'file' in source && isInside(dir, source.file) ? source.file : `hidden/${name}.trace`;
+      const file = 'file' in source && isInside(dir, source.file) ? source.file : `hidden/${name}.${spec.kind === 'api' ? 'json' : 'trace'}`;
       doc.setIn(['traces', name], doc.createNode({ file }, { flow: true }));
       continue;
     }

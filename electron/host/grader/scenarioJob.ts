@@ -1,0 +1,43 @@
+// The grading job's part for api exercises: one scenario of calls run against the student's class
+// in a fresh sandbox, compared call by call with the engine's own answers (runScenario), and turned
+// into the same TraceOutcome a malloc trace gives, so scoring and reports need nothing else.
+import { callText, runScenario } from '../../../engine/grader/Conformance';
+import type { TraceOutcome } from '../../../engine/grader/Grade';
+import { TargetError } from '../../../engine/grader/ReplayTarget';
+import type { SubmissionMap } from '../sandbox/sourceMap';
+import { createSandboxApiTarget } from '../sandbox/QuickJSTarget';
+import type { Exercise } from './exercise';
+import { loadScenario, subjectOf } from './scenario';
+
+/** Log lines kept per scenario. */
+const LOG_LINES = 20;
+
+/** Runs scenario `name` for the compiled submission within `leftMs` (the test's limit is `limitMs`). */
+export async function runScenarioCase(exercise: Exercise, compiled: { code: string; map: SubmissionMap }, name: string, leftMs: number, limitMs: number): Promise<TraceOutcome> {
+  const started = performance.now();
+  const subject = subjectOf(exercise);
+  const scenario = loadScenario(exercise, name);
+  const expected = subject.oracle(scenario);
+  const where = `scenario ${name}`;
+  const base = { trace: name, file: where, metrics: null };
+  let target;
+  try {
+    target = await createSandboxApiTarget(compiled.code, {
+      api: { methods: subject.methods, args: scenario.args }, heapLimit: 64 * 1024, logLines: LOG_LINES, sourceMap: compiled.map,
+    });
+  } catch (error) {
+    if (!(error instanceof TargetError)) throw error;
+    const operation = `new ${subject.name}(${scenario.args.map((a) => JSON.stringify(a)).join(', ')})`;
+    const failure = { op: -1, line: 0, where, operation, kind: error.kind === 'timeout' ? 'timeout' as const : 'target' as const, reason: error.message };
+    return { ...base, ok: false, failure, logs: [], ms: performance.now() - started, calls: 0 };
+  }
+  try {
+    if (Number.isFinite(leftMs)) target.setTimeLimit(Math.max(1, Math.min(leftMs, limitMs)));
+    const result = runScenario(scenario, expected, target);
+    const f = result.failure;
+    const failure = f && { op: f.op, line: 0, where: `${where}, call ${f.op + 1} of ${scenario.calls.length}`, operation: callText(scenario.calls[f.op]!), kind: f.kind, reason: f.reason };
+    return { ...base, ok: result.ok, failure, logs: target.logs(), ms: performance.now() - started, calls: result.calls };
+  } finally {
+    target.dispose();
+  }
+}

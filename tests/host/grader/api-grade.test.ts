@@ -1,0 +1,55 @@
+// Grading an api exercise (01-bit-allocator): the student's class is checked call by call against
+// the engine's BitAllocator. The reference earns full marks; the starter fails with the call, the
+// expected and the returned values; a class that loops, throws or lacks a method fails cleanly; a
+// student pack keeps the hidden scenarios (and their seeds) out.
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { gradeSource } from '../../../electron/host/grader/grade';
+import { writePack } from '../../../electron/host/grader/pack';
+
+const EXERCISE = path.resolve(import.meta.dirname, '../../../exercises/01-bit-allocator');
+const read = (file: string) => readFileSync(path.join(EXERCISE, file), 'utf8');
+const reference = read('reference.ts');
+
+describe('grading 01-bit-allocator', { timeout: 60_000 }, () => {
+  it('gives the reference full marks, every scenario answered as FreeNOS does', async () => {
+    const { report } = await gradeSource(EXERCISE, reference, 'reference.ts');
+    expect([report.score, report.maxScore]).toEqual([10, 10]);
+    for (const test of report.tests) for (const o of test.traces) expect(o.calls).toBeGreaterThan(0);
+    expect(report.tests[0]!.output).toMatch(/^small: passed \(40 calls answered as FreeNOS does\)$/m);
+  });
+
+  it('fails the starter at a call, with what FreeNOS returns and what came back', async () => {
+    const { report } = await gradeSource(EXERCISE, read('starter.ts'), 'starter.ts');
+    expect(report.score).toBeLessThan(report.maxScore);
+    const failed = report.tests.find((t) => t.status === 'failed')!;
+    expect(failed.output).toMatch(/FAILED at operation \d+ \(scenario [\w-]+, call \d+ of \d+: \w+\([^)]*\)\): \w+\([^)]*\) returned .+, FreeNOS returns .+/);
+    expect(failed.traces[0]!.failure!.kind).toBe('mismatch');
+  });
+
+  it('fails a class that loops, throws or lacks a method, with the reason', async () => {
+    const looping = reference.replace(/\n {2}allocate\(size: number, alignment: number\): BitAllocation \{/, '$& for (;;) {}');
+    expect(looping).not.toBe(reference);
+    const loop = (await gradeSource(EXERCISE, looping, 'mine.ts', { tests: ['small'] })).report.tests[0]!;
+    expect(loop.output).toMatch(/^small: TIMED OUT at operation \d+ .*did not return within 2000 ms/m);
+    const throwing = reference.replace(/\n {2}available\(\): number \{/, "$& throw new Error('not yet');");
+    expect(throwing).not.toBe(reference);
+    const threw = (await gradeSource(EXERCISE, throwing, 'mine.ts', { tests: ['small'] })).report.tests[0]!;
+    expect(threw.output).toMatch(/available\(\) threw Error: not yet \(at mine\.ts:\d+:\d+ in available\)/);
+    const missing = reference.replace(/\n {2}bitmap\(\)/, '\n  bitmapNot()');
+    expect(missing).not.toBe(reference);
+    const lacks = (await gradeSource(EXERCISE, missing, 'mine.ts', { tests: ['small'] })).report.tests[0]!;
+    expect(lacks.output).toMatch(/the class has no bitmap method \(it needs allocate, release, available, bitmap\)/);
+    for (const t of [loop, threw, lacks]) expect([t.status, t.score]).toEqual(['failed', 0]);
+  });
+
+  it('packs for students without the hidden scenarios', async () => {
+    const [packed] = await writePack([EXERCISE], mkdtempSync(path.join(tmpdir(), 'lab-api-pack-')), { student: true });
+    expect(packed!.withheld.sort()).toEqual(['hidden-1', 'hidden-2']);
+    const { report } = await gradeSource(packed!.dir, reference, 'reference.ts');
+    expect([report.score, report.maxScore]).toEqual([8, 8]);
+    expect(report.notes).toEqual(['1 hidden test (hidden; 2 points) is not in this pack: your instructor grades it']);
+  });
+});
