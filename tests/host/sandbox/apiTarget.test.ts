@@ -2,9 +2,9 @@
 // called through invoke() with numbers, its results back as plain data; every misbehaviour a
 // TargetError with a clear message, as for malloc targets.
 import { afterEach, describe, expect, it } from 'vitest';
-import { TargetError } from '../../../engine/grader/ReplayTarget';
 import { compileSubmission } from '../../../electron/host/sandbox/compile';
 import { createSandboxApiTarget, type SandboxApiTarget } from '../../../electron/host/sandbox/QuickJSTarget';
+import { failure } from './helpers';
 
 const live: SandboxApiTarget[] = [];
 afterEach(() => {
@@ -29,16 +29,6 @@ async function start(source: string, methods: string[], args: unknown[]): Promis
   const target = await createSandboxApiTarget(compiled.code, { api: { methods, args }, heapLimit: 4096, callDeadlineMs: 300, sourceMap: compiled.map });
   live.push(target);
   return target;
-}
-
-function failure(call: () => unknown): TargetError {
-  try {
-    call();
-  } catch (error) {
-    if (error instanceof TargetError) return error;
-    throw error;
-  }
-  throw new Error('expected a TargetError');
 }
 
 describe('createSandboxApiTarget', () => {
