@@ -40,3 +40,76 @@ export interface BitAllocatorExercise {
 
 /** What a 01-bit-allocator submission exports by default. */
 export type BitAllocatorExerciseClass = new (base: number, size: number, chunkSize: number) => BitAllocatorExercise;
+
+/**
+ * 04-split-allocator: what one `allocateSparse` call answers. `result` is a FreeNOS Allocator::Result
+ * code (0 Success, 2 InvalidSize, 4 OutOfMemory); `runs` is the physical address of each run of 8
+ * contiguous pages taken, in the order taken (FreeNOS calls its callback once per run). A call that
+ * fails half-way keeps the runs it took: they are listed, and stay allocated.
+ */
+export interface SparseAllocation {
+  result: number;
+  runs: number[];
+}
+
+/**
+ * 04-split-allocator: FreeNOS's SplitAllocator, the kernel's physical page allocator. The grader
+ * constructs the class as `new YourClass(physicalBase, physicalSize, virtualBase, pageSize)`: it
+ * manages floor(physicalSize / pageSize) pages, page i at physicalBase + i * pageSize, all free; the
+ * same bytes appear in the kernel's virtual space from virtualBase. Addresses are unsigned 32-bit
+ * numbers. The exact rules are in the exercise's README.md.
+ */
+export interface SplitAllocatorExercise {
+  /** A BitAllocator's allocate over the pages (next fit, alignment relative to physicalBase); the address is physical. */
+  allocate(size: number, alignment: number): BitAllocation;
+  /** Marks the page that holds `address` used (outside the range: nothing); always answers 0 (Success). */
+  allocateAt(address: number): number;
+  /** `size` bytes as runs of 8 contiguous pages: OutOfMemory (4) above available(), InvalidSize (2) off a multiple of 8 pages. */
+  allocateSparse(size: number): SparseAllocation;
+  /** Frees the one page that holds `address`; always answers 0 (Success). */
+  release(address: number): number;
+  /** Whether the page that holds `address` is used (outside the range: false). */
+  isAllocated(address: number): boolean;
+  /** Free pages times pageSize, in bytes. */
+  available(): number;
+  /** The kernel virtual address of a physical address: physical − (physicalBase − virtualBase), modulo 2^32. */
+  toVirtual(physical: number): number;
+  /** The physical address of a kernel virtual address: virtual + (physicalBase − virtualBase), modulo 2^32. */
+  toPhysical(virtual: number): number;
+}
+
+/** What a 04-split-allocator submission exports by default. */
+export type SplitAllocatorExerciseClass = new (physicalBase: number, physicalSize: number, virtualBase: number, pageSize: number) => SplitAllocatorExercise;
+
+/**
+ * 02-bubble-allocator: what one `allocate` call answers. `result` is a FreeNOS Allocator::Result
+ * code (0 Success, 4 OutOfMemory: the only two a BubbleAllocator's allocate answers); `address` is
+ * the block's first byte on Success, 0 otherwise.
+ */
+export interface BubbleAllocation {
+  result: number;
+  address: number;
+}
+
+/**
+ * 02-bubble-allocator: FreeNOS's BubbleAllocator, the grow-only allocator under the kernel heap.
+ * The grader constructs the class as `new YourClass(base, size, alignment)`: it manages the bytes
+ * [base, base + size), all free, and rounds every request up to a multiple of `alignment` (its own
+ * alignment, at least 4, not always a power of two). All arithmetic is unsigned 32-bit, wrapping
+ * modulo 2^32 as on FreeNOS's 32-bit targets. The exact rules are in the exercise's README.md.
+ */
+export interface BubbleAllocatorExercise {
+  /**
+   * Hands out the next `size` bytes, rounded up to the allocator's alignment, at base + (bytes
+   * handed out so far), if they still fit; the request's `alignment` is ignored. Size 0 always
+   * succeeds and takes nothing. Does not fit: OutOfMemory (4).
+   */
+  allocate(size: number, alignment: number): BubbleAllocation;
+  /** Gives nothing back: always answers 1 (InvalidAddress), whatever the address. */
+  release(address: number): number;
+  /** size minus the bytes handed out so far. */
+  available(): number;
+}
+
+/** What a 02-bubble-allocator submission exports by default. */
+export type BubbleAllocatorExerciseClass = new (base: number, size: number, alignment: number) => BubbleAllocatorExercise;

@@ -1,9 +1,13 @@
 // The conformance subjects by name, as exercise.yaml names them (`subject: bit-allocator`).
 import type { Subject } from '../Conformance';
 import { bitAllocatorSubject } from './bitAllocator';
+import { splitAllocatorSubject } from './splitAllocator';
+import { bubbleAllocatorSubject } from './bubbleAllocator';
 
 export const subjects: Record<string, Subject> = {
   [bitAllocatorSubject.name]: bitAllocatorSubject,
+  [splitAllocatorSubject.name]: splitAllocatorSubject,
+  [bubbleAllocatorSubject.name]: bubbleAllocatorSubject,
 };
 
 export { bitAllocatorSubject };

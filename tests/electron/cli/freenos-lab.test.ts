@@ -60,7 +60,7 @@ describe('freenos-lab', () => {
     expect(list.stdout).toMatch(/^07-malloc\s+A malloc of your own {2}\(13 tests, 100 points\)/m);
     // --run: the reference must score full marks and the starter less (this is the CI check of the pack).
     const validate = spawnSync(tsx, [cli, 'exercises', 'validate', '--run'], { encoding: 'utf8' });
-    expect(validate.stdout).toContain('2 of 2 exercises sound');
+    expect(validate.stdout).toMatch(/^(\d+) of \1 exercises sound$/m);
     expect(validate.stderr).toMatch(/reference 100 \/ 100, starter \d+(\.\d+)? \/ 100/);
     expect(validate.status).toBe(0);
     const out = mkdtempSync(path.join(tmpdir(), 'lab-student-pack-'));
