@@ -3,6 +3,7 @@
 // compile, hidden tests exist; with --run the reference scores full marks and the starter less);
 // and packs for students or instructors. Exit 0 fine, 1 an exercise is broken (each problem named
 // with its file), 2 usage error.
+import { basename } from 'node:path';
 import { compileSubmission } from '../host/sandbox/compile';
 import { BUILT_IN_PACK, ExerciseError, findExercise, listExerciseDirs, loadExercise, loadTrace, readExerciseFile } from '../host/grader/exercise';
 import { gradeSource } from '../host/grader/grade';
@@ -32,11 +33,13 @@ export async function exercisesCommand(args: string[], print: (text: string) => 
   const pack = options.get('pack') ?? BUILT_IN_PACK;
   try {
     if (sub === 'list') {
-      for (const dir of listExerciseDirs(pack)) {
+      const dirs = listExerciseDirs(pack);
+      const width = Math.max(16, ...dirs.map((dir) => basename(dir).length));
+      for (const dir of dirs) {
         try {
           const { spec } = loadExercise(dir);
           const points = spec.tests.reduce((total, t) => total + t.points, 0);
-          print(`${spec.id.padEnd(16)} ${spec.title}  (${spec.tests.length} tests, ${points} points)${spec.summary ? `\n${''.padEnd(16)} ${spec.summary}` : ''}`);
+          print(`${spec.id.padEnd(width)} ${spec.title}  (${spec.tests.length} tests, ${points} points)${spec.summary ? `\n${''.padEnd(width)} ${spec.summary}` : ''}`);
         } catch (error) {
           if (!(error instanceof ExerciseError)) throw error;
           print(`${dir}: broken: ${error.message}`);

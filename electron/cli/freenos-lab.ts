@@ -56,4 +56,9 @@ async function main(args: string[]): Promise<number> {
   }
 }
 
+// A reader that stops early (`freenos-lab trace gen ... | head`) is not an error.
+process.stdout.on('error', (error: NodeJS.ErrnoException) => {
+  if (error.code === 'EPIPE') process.exit(process.exitCode ?? 0);
+  throw error;
+});
 process.exitCode = await main(process.argv.slice(2));
