@@ -36,10 +36,15 @@ export async function createSandboxTarget(code: string, options: SandboxOptions 
 export interface SandboxApiTarget extends ApiTarget {
   setTimeLimit(ms: number): void;
   dispose(): void;
+  /** The sandbox heap, for a class built with api.withHeap: granted range and trusted reads (as ReplayTarget's). */
+  heapBase(): number;
+  heapEnd(): number;
+  peek8(address: number): number;
+  peek32(address: number): number;
 }
 
 /** Starts `code` and constructs its default export with `options.api.args`; rejects like createSandboxTarget. */
-export async function createSandboxApiTarget(code: string, options: SandboxOptions & { api: { methods: string[]; args: unknown[] } }): Promise<SandboxApiTarget> {
+export async function createSandboxApiTarget(code: string, options: SandboxOptions & { api: { methods: string[]; args: unknown[]; withHeap?: boolean } }): Promise<SandboxApiTarget> {
   return start(code, options);
 }
 
@@ -121,7 +126,7 @@ class QuickJSTarget implements SandboxTarget, SandboxApiTarget {
       throw new TargetError('invalid', `${notClass ? 'the default export is not a class' : 'the submission has no default export class'}: write \`export default class ... implements ${s.api ? 'the exercise\'s interface' : 'MallocAllocator'}\``);
     }
     const instance = this.own(this.counted(() => s.api
-      ? this.call("the class's constructor", this.trusted!.instantiateWith, [Class, this.own(ctx.newString(JSON.stringify(s.api.args)))])
+      ? this.call("the class's constructor", this.trusted!.instantiateWith, [Class, this.own(ctx.newString(JSON.stringify(s.api.args))), s.api.withHeap ? 1 : 0])
       : this.call("the allocator's constructor", this.trusted!.instantiate, [Class])));
     this.instance = instance;
     const method = (name: string): QuickJSHandle | null => {

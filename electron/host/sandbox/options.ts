@@ -17,9 +17,10 @@ export interface SandboxOptions {
   callDeadlineMs?: number;
   /**
    * A class with another API than malloc's (a conformance exercise): the methods it must have, and
-   * the constructor's arguments (plain data) in place of the heap. Default null: a MallocAllocator.
+   * the constructor's arguments (plain data), after the sandbox heap when withHeap (for a class that
+   * keeps its metadata in memory). Default null: a MallocAllocator.
    */
-  api?: { methods: string[]; args: unknown[] } | null;
+  api?: { methods: string[]; args: unknown[]; withHeap?: boolean } | null;
   /** Most log lines kept, and most characters per line. Defaults 200 and 500. */
   logLines?: number;
   logLineLength?: number;

@@ -150,7 +150,11 @@ export const PRELUDE = String.raw`(function (hostGrow, hostLog, base, limit, max
   }
   function instantiate(C) { return new C(heap); }
   // A conformance exercise's class: built from plain arguments, its results returned as JSON text.
-  function instantiateWith(C, argsJson) { return construct(C, parse(argsJson)); }
+  function instantiateWith(C, argsJson, withHeap) {
+    var args = parse(argsJson);
+    if (withHeap) { var all = [heap]; for (var k = 0; k < args.length; k++) all[k + 1] = args[k]; args = all; }
+    return construct(C, args);
+  }
   function callJson(f, o, argsJson) {
     var r = apply(f, o, parse(argsJson));
     if (r === void 0) return '~undefined';

@@ -60,6 +60,25 @@ describe('createSandboxApiTarget', () => {
     expect(failure(() => t.invoke('boom', [0])).kind).toBe('crash');
   });
 
+  it('with withHeap, passes the sandbox heap first, and the host reads what the class wrote there', async () => {
+    const source = `import type { Heap } from 'freenos-lab';
+export default class Tagger {
+  private readonly at: number;
+  constructor(private readonly heap: Heap, private readonly tag: number) { this.at = heap.grow(16); }
+  write(k: number): number { this.heap.write32(this.at + 4 * k, this.tag + k); return this.at + 4 * k; }
+}
+`;
+    const compiled = await compileSubmission(source, 'tagger.ts');
+    if (!compiled.ok) throw new Error(JSON.stringify(compiled.errors));
+    const t = await createSandboxApiTarget(compiled.code, { api: { methods: ['write'], args: [0xf00], withHeap: true }, heapLimit: 4096 });
+    live.push(t);
+    const address = t.invoke('write', [2]) as number;
+    expect(address).toBe(t.heapBase() + 8);
+    expect(t.heapEnd()).toBe(t.heapBase() + 16);
+    expect(t.peek32(address)).toBe(0xf02);
+    expect(t.peek8(address + 1)).toBe(0x0f);
+  });
+
   it('counts the work of the calls', async () => {
     const t = await start(CLASS, ['range'], [0, '']);
     const before = t.work();
