@@ -73,6 +73,14 @@ describe('freenos-lab', () => {
     expect(missing.stderr).toContain("no exercise 'no-such-exercise'");
   });
 
+  it('npm run cli reads relative paths from the directory it was typed in', () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'lab-npm-cwd-'));
+    writeFileSync(path.join(dir, 'mine.trace'), 'freenos-lab-trace 1\na 0 16\nf 0\n');
+    const run = spawnSync('npm', ['run', '--silent', '--prefix', root, 'cli', '--', 'trace', 'check', 'mine.trace'], { cwd: dir, encoding: 'utf8' });
+    expect(run.stdout).toContain('mine.trace');
+    expect(run.status).toBe(0);
+  });
+
   it('exercises validate names the broken field of a broken exercise and exits 1', () => {
     const pack = mkdtempSync(path.join(tmpdir(), 'lab-pack-'));
     mkdirSync(path.join(pack, 'broken'));
