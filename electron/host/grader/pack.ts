@@ -4,7 +4,7 @@
 // work per trace instead, so throughput still scores) and every trace only non-visible tests use:
 // those tests show as graded by the instructor. Generated hidden traces would give their seeds
 // away, so a student pack points them at files it does not ship.
-import { copyFileSync, cpSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { copyFileSync, cpSync, existsSync, mkdirSync, readFileSync, readdirSync, rmdirSync, statSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join, relative, resolve, sep } from 'node:path';
 import { parseDocument } from 'yaml';
 import { ExerciseError, REFERENCE_WORK, loadExercise } from './exercise';
@@ -60,6 +60,7 @@ async function packOne(dir: string, out: string, student: boolean): Promise<Pack
     doc.setIn(['traces', name], doc.createNode({ file: copy }, { flow: true }));
   }
   writeFileSync(join(dest, 'exercise.yaml'), doc.toString());
+  removeEmptyFolders(dest);
 
   if (student) {
     const scored = spec.tests.some((t) => t.kind === 'performance' && !t.traces.some((n) => hidden.has(n)));
@@ -69,6 +70,16 @@ async function packOne(dir: string, out: string, student: boolean): Promise<Pack
   }
   loadExercise(dest); // the pack must load as it is
   return { id: spec.id, dir: dest, withheld: student ? [...hidden] : [], referenceWork: student };
+}
+
+/** Removes the folders under `dir` that the pack left empty (a student pack's hidden/). */
+function removeEmptyFolders(dir: string): void {
+  for (const entry of readdirSync(dir)) {
+    const path = join(dir, entry);
+    if (!statSync(path).isDirectory()) continue;
+    removeEmptyFolders(path);
+    if (readdirSync(path).length === 0) rmdirSync(path);
+  }
 }
 
 /** Whether `path` (relative to `dir`) stays inside `dir`. */

@@ -36,6 +36,7 @@ describe('a student pack', () => {
     expect(existsSync(path.join(student, 'reference.ts'))).toBe(false);
     expect(existsSync(path.join(student, 'secret.trace'))).toBe(false);
     expect(existsSync(path.join(student, 'starter.ts'))).toBe(true);
+    expect(existsSync(path.join(student, 'hidden'))).toBe(false); // no empty folder left behind
     const yaml = readFileSync(path.join(student, 'exercise.yaml'), 'utf8');
     expect(yaml).not.toContain('4242');
     expect(yaml).toContain('secret-gen: { file: hidden/secret-gen.trace }');
