@@ -14,6 +14,8 @@ export interface Scenario {
   /** Constructor arguments after the heap (plain data). */
   args: unknown[];
   calls: Call[];
+  /** For a subject whose class gets the heap (withHeap): the most bytes the heap may grow to. */
+  heapLimit?: number;
 }
 
 /** The student's object as the runner sees it (a sandbox or an in-process instance). */
@@ -38,6 +40,27 @@ export interface Subject {
   scenario(options: Record<string, number | string>): Scenario;
   /** The engine's answers to every call of the scenario, in order (plain data). */
   oracle(scenario: Scenario): unknown[];
+  /** The class is built as new C(heap, ...args): it keeps its metadata in an sbrk heap (lab.ts Heap). */
+  withHeap?: boolean;
+  /** Heap bytes the class may grow to when a scenario names no heapLimit (withHeap only). */
+  heapLimit?: number;
+  /**
+   * For withHeap subjects: after each call (index k of the result), the heap regions that must hold
+   * exactly the engine's bytes at that moment. runScenario compares them when given a reader.
+   */
+  memory?(scenario: Scenario): MemoryCheck[][];
+}
+
+/** A heap region the student's class must lay out as FreeNOS does, with the bytes the engine has there. */
+export interface MemoryCheck {
+  /** First address; a multiple of 4, as are the bytes' count. */
+  address: number;
+  /** The engine's bytes at [address, address + bytes.length). */
+  bytes: number[];
+  /** What the region is, for the report: 'the pool header', 'the bitmap of the 16-byte pool at 0x10000000'. */
+  what: string;
+  /** Names of its 32-bit words, when they have one ('the bitmap size'); else the report names word k or byte k. */
+  words?: string[];
 }
 
 export interface ConformanceFailure {
@@ -63,7 +86,8 @@ export function callText(call: Call): string {
 }
 
 /** Drives `target` through the scenario and compares each answer with the oracle's; never throws for the target's sake. */
-export function runScenario(scenario: Scenario, expected: unknown[], target: ApiTarget): ConformanceResult {
+export function runScenario(scenario: Scenario, expected: unknown[], target: ApiTarget,
+  memory?: { checks: MemoryCheck[][]; read8: (address: number) => number }): ConformanceResult {
   const start = safeWork(target);
   for (let k = 0; k < scenario.calls.length; k++) {
     const call = scenario.calls[k]!;
@@ -78,12 +102,45 @@ export function runScenario(scenario: Scenario, expected: unknown[], target: Api
     if (!sameValue(expected[k], got)) {
       return done(k, { op: k, call: callText(call), expected: expected[k], got, reason: `${callText(call)} returned ${show(got)}, FreeNOS returns ${show(expected[k])}`, kind: 'mismatch' });
     }
+    const differs = memory ? compareMemory(memory.checks[k] ?? [], memory.read8) : null;
+    if (differs) {
+      return done(k, { op: k, call: callText(call), expected: differs.expected, got: differs.got, reason: `after call ${k + 1}, ${callText(call)}, ${differs.text}`, kind: 'mismatch' });
+    }
   }
   return done(scenario.calls.length, null);
 
   function done(calls: number, failure: ConformanceFailure | null): ConformanceResult {
     return { ok: failure === null, calls, failure, work: safeWork(target) - start };
   }
+}
+
+/** The first difference between the checks' bytes and what `read8` finds, as a sentence; null when none. */
+export function compareMemory(checks: MemoryCheck[], read8: (address: number) => number): { text: string; expected: number; got: number } | null {
+  for (const check of checks) {
+    for (let i = 0; i < check.bytes.length; i++) {
+      const at = check.address + i;
+      const got = read8(at);
+      if (got === check.bytes[i]) continue;
+      const word = Math.floor(i / 4);
+      if (check.bytes.length % 4 !== 0 || check.address % 4 !== 0) {
+        return { text: `${check.what} at ${hexText(check.address)} (byte ${i}, at ${hexText(at)}) is ${hexText(got)}, FreeNOS has ${hexText(check.bytes[i]!)}`, expected: check.bytes[i]!, got };
+      }
+      const start = check.address + 4 * word;
+      const want = wordOf(check.bytes.slice(4 * word, 4 * word + 4));
+      const have = wordOf([0, 1, 2, 3].map((b) => read8(start + b)));
+      const name = check.words?.[word];
+      return { text: `${check.what} at ${hexText(check.address)} (word ${word}${name ? `, ${name}` : ''}${start !== check.address ? `, at ${hexText(start)}` : ''}) is ${hexText(have)}, FreeNOS has ${hexText(want)}`, expected: want, got: have };
+    }
+  }
+  return null;
+}
+
+function wordOf(bytes: number[]): number {
+  return ((bytes[0]! | (bytes[1]! << 8) | (bytes[2]! << 16) | (bytes[3]! << 24)) >>> 0);
+}
+
+function hexText(value: number): string {
+  return `0x${value.toString(16).toUpperCase()}`;
 }
 
 /** Deep equality of plain data (numbers compared with ===, so -0 and 0 are equal; NaN never is). */

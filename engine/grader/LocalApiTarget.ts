@@ -1,18 +1,31 @@
 // LocalApiTarget: a conformance exercise's class run in this JavaScript engine (no sandbox), for
 // tests and the reference check; never for student code, which runs in the QuickJS sandbox. Results
 // go through a JSON round trip, so the runner sees the plain data a sandbox would hand back. Work
-// units are the calls made.
+// units are the calls made. With withHeap, the class gets an sbrk heap in a host buffer (BufferHeap)
+// as its first constructor argument, and the runner reads it back with peek8.
 import type { ApiTarget } from './Conformance';
+import { BufferHeap } from './LocalTarget';
 import { TargetError } from './ReplayTarget';
 
 /** Any class; it is constructed with the scenario's plain arguments. */
 export type ApiClass = abstract new (...args: never[]) => object;
 
+export interface LocalApiOptions {
+  /** Build the class as new Class(heap, ...args) over a fresh BufferHeap at 0x10000000. */
+  withHeap?: boolean;
+  /** The heap's limit in bytes. Default 32 MiB. */
+  heapLimit?: number;
+}
+
+/** An ApiTarget with the heap it was given (null without withHeap) and trusted reads of it. */
+export type LocalApiTarget = ApiTarget & { heap: BufferHeap | null; peek8(address: number): number };
+
 /** An ApiTarget over `new Class(...args)`; the constructor's throw is a TargetError ('threw'). */
-export function localApiTarget(Class: ApiClass, args: unknown[], name: string = Class.name || 'local'): ApiTarget {
+export function localApiTarget(Class: ApiClass, args: unknown[], name: string = Class.name || 'local', options: LocalApiOptions = {}): LocalApiTarget {
   let instance: Record<string, unknown>;
+  const heap = options.withHeap ? new BufferHeap({ limit: options.heapLimit }) : null;
   try {
-    instance = new (Class as unknown as new (...a: unknown[]) => Record<string, unknown>)(...args);
+    instance = new (Class as unknown as new (...a: unknown[]) => Record<string, unknown>)(...(heap ? [heap, ...args] : args));
   } catch (error) {
     throw new TargetError('threw', `the class's constructor threw ${describe(error)}`);
   }
@@ -42,6 +55,8 @@ export function localApiTarget(Class: ApiClass, args: unknown[], name: string = 
     },
     work: () => calls,
     logs: () => [],
+    heap,
+    peek8: (address: number) => (heap ? heap.peek(address, 1) : 0),
   };
 }
 

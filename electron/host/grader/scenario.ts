@@ -40,5 +40,6 @@ export function loadScenario(exercise: Exercise, name: string): Scenario {
   const callsOk = Array.isArray(d.calls) && d.calls.every((c) => typeof c?.method === 'string' && subject.methods.includes(c.method)
     && Array.isArray(c.args) && c.args.every((a) => typeof a === 'number' && Number.isFinite(a)));
   if (!Array.isArray(d.args) || !callsOk) throw new ExerciseError(`${path}: a scenario is { args: [...], calls: [{ method, args: [numbers] }] } with methods of ${subject.name} (${subject.methods.join(', ')})`);
-  return { args: d.args, calls: d.calls! };
+  if (d.heapLimit !== undefined && !(Number.isInteger(d.heapLimit) && d.heapLimit >= 16)) throw new ExerciseError(`${path}: heapLimit must be a whole number of bytes from 16 up`);
+  return d.heapLimit === undefined ? { args: d.args, calls: d.calls! } : { args: d.args, calls: d.calls!, heapLimit: d.heapLimit };
 }

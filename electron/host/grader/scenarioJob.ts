@@ -18,12 +18,14 @@ export async function runScenarioCase(exercise: Exercise, compiled: { code: stri
   const subject = subjectOf(exercise);
   const scenario = loadScenario(exercise, name);
   const expected = subject.oracle(scenario);
+  const withHeap = subject.withHeap === true;
+  const heapLimit = withHeap ? scenario.heapLimit ?? subject.heapLimit ?? 32 * 1024 * 1024 : 64 * 1024;
   const where = `scenario ${name}`;
   const base = { trace: name, file: where, metrics: null };
   let target;
   try {
     target = await createSandboxApiTarget(compiled.code, {
-      api: { methods: subject.methods, args: scenario.args }, heapLimit: 64 * 1024, logLines: LOG_LINES, sourceMap: compiled.map,
+      api: { methods: subject.methods, args: scenario.args, withHeap }, heapLimit, logLines: LOG_LINES, sourceMap: compiled.map,
     });
   } catch (error) {
     if (!(error instanceof TargetError)) throw error;
@@ -33,7 +35,9 @@ export async function runScenarioCase(exercise: Exercise, compiled: { code: stri
   }
   try {
     if (Number.isFinite(leftMs)) target.setTimeLimit(Math.max(1, Math.min(leftMs, limitMs)));
-    const result = runScenario(scenario, expected, target);
+    const sandbox = target;
+    const memory = withHeap && subject.memory ? { checks: subject.memory(scenario), read8: (address: number) => sandbox.peek8(address) } : undefined;
+    const result = runScenario(scenario, expected, target, memory);
     const f = result.failure;
     const failure = f && { op: f.op, line: 0, where: `${where}, call ${f.op + 1} of ${scenario.calls.length}`, operation: callText(scenario.calls[f.op]!), kind: f.kind, reason: f.reason };
     return { ...base, ok: result.ok, failure, logs: target.logs(), ms: performance.now() - started, calls: result.calls };

@@ -2,7 +2,7 @@
 // from the oracle's, a throw or a timeout, naming the call; sameValue, show and callText are the
 // comparison and the report's text. localApiTarget runs a class in-process as plain data.
 import { describe, expect, it } from 'vitest';
-import { callText, runScenario, sameValue, show, type ApiTarget, type Scenario } from '../../../engine/grader/Conformance';
+import { callText, compareMemory, runScenario, sameValue, show, type ApiTarget, type MemoryCheck, type Scenario } from '../../../engine/grader/Conformance';
 import { localApiTarget } from '../../../engine/grader/LocalApiTarget';
 import { TargetError } from '../../../engine/grader/ReplayTarget';
 
@@ -178,5 +178,49 @@ describe('localApiTarget', () => {
     expect(error(() => t.invoke('total', []))).toMatchObject({ kind: 'invalid' });
     expect(error(() => t.invoke('fn', []))).toMatchObject({ kind: 'invalid', message: 'fn() returned a value that is not plain data (a function)' });
     expect(error(() => t.invoke('big', []))).toMatchObject({ kind: 'invalid', message: 'big() returned a value that is not plain data (a bigint)' });
+  });
+});
+
+describe('runScenario with heap checks', () => {
+  const bytes = new Map<number, number>();
+  const read8 = (address: number): number => bytes.get(address) ?? 0;
+  const word = (address: number, value: number): void => [0, 1, 2, 3].forEach((b) => bytes.set(address + b, (value >>> (8 * b)) & 255));
+  const header: MemoryCheck = { address: 0x10000000, bytes: [1, 0, 0, 0, 0x10, 0, 0, 0], what: 'the header', words: ['the count', 'the bitmap size'] };
+
+  it('passes when every region holds the engine\'s bytes, and compares nothing without checks', () => {
+    bytes.clear();
+    word(0x10000000, 1);
+    word(0x10000004, 0x10);
+    const checks: MemoryCheck[][] = [[], [header], [], []];
+    expect(runScenario(scenario, expected, target(expected), { checks, read8 })).toMatchObject({ ok: true, calls: 4 });
+    expect(compareMemory([header], read8)).toBeNull();
+  });
+
+  it('stops after the call whose region differs, naming the word, both values and the call', () => {
+    bytes.clear();
+    word(0x10000000, 1);
+    word(0x10000004, 0x8);
+    const checks: MemoryCheck[][] = [[], [], [header], []];
+    const t = target(expected);
+    const result = runScenario(scenario, expected, t, { checks, read8 });
+    expect(result).toMatchObject({ ok: false, calls: 2 });
+    expect(t.called).toHaveLength(3);
+    expect(result.failure).toEqual({
+      op: 2, call: 'peek()', expected: 0x10, got: 8, kind: 'mismatch',
+      reason: 'after call 3, peek(), the header at 0x10000000 (word 1, the bitmap size, at 0x10000004) is 0x8, FreeNOS has 0x10',
+    });
+  });
+
+  it('names word 0 without repeating the address, and bytes of regions off a word', () => {
+    bytes.clear();
+    expect(compareMemory([{ address: 0x20, bytes: [0x56, 0x2a, 0x31, 0xf7], what: 'the postfix' }], read8)!.text)
+      .toBe('the postfix at 0x20 (word 0) is 0x0, FreeNOS has 0xF7312A56');
+    expect(compareMemory([{ address: 0x21, bytes: [0, 7], what: 'a field' }], read8))
+      .toEqual({ text: 'a field at 0x21 (byte 1, at 0x22) is 0x0, FreeNOS has 0x7', expected: 7, got: 0 });
+  });
+
+  it('answers come first: a wrong answer is reported as before, heap checks or not', () => {
+    const result = runScenario(scenario, expected, target([1, 4, 0, 0]), { checks: [[], [header], [], []], read8: () => 0 });
+    expect(result.failure!.reason).toBe('add(2) returned 4, FreeNOS returns 3');
   });
 });
