@@ -113,3 +113,32 @@ export interface BubbleAllocatorExercise {
 
 /** What a 02-bubble-allocator submission exports by default. */
 export type BubbleAllocatorExerciseClass = new (base: number, size: number, alignment: number) => BubbleAllocatorExercise;
+
+/**
+ * 03-pool-allocator: what one `allocate` call answers. `result` is a FreeNOS Allocator::Result code
+ * (0 Success, 2 InvalidSize, 3 InvalidAlignment, 4 OutOfMemory); `address` is the object's first
+ * byte (just after its 8-byte prefix) on Success, 0 otherwise.
+ */
+export interface PoolAllocation {
+  result: number;
+  address: number;
+}
+
+/**
+ * 03-pool-allocator: FreeNOS's PoolAllocator, the allocator behind new and malloc, made of
+ * power-of-two pools. The grader constructs the class as `new YourClass(heap)`: every pool is a
+ * block from `heap.grow(bytes)` (the parent allocator; it never takes a block back), and the pool
+ * headers, bitmaps and object prefixes and postfixes live in the heap, laid out byte for byte as on
+ * FreeNOS's 32-bit targets; the grader reads them back. The exact rules are in the exercise's README.md.
+ */
+export interface PoolAllocatorExercise {
+  /** An object of at least `size` bytes from the smallest pool that fits it plus 12 bytes; alignment must be 0. */
+  allocate(size: number, alignment: number): PoolAllocation;
+  /** Frees the object at `address` (one the class gave out); always answers 0 (Success). */
+  release(address: number): number;
+  /** Free objects times their object size, over every pool. */
+  available(): number;
+}
+
+/** What a 03-pool-allocator submission exports by default. */
+export type PoolAllocatorExerciseClass = new (heap: import('./workload/Heap').Heap) => PoolAllocatorExercise;

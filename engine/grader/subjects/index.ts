@@ -3,11 +3,13 @@ import type { Subject } from '../Conformance';
 import { bitAllocatorSubject } from './bitAllocator';
 import { splitAllocatorSubject } from './splitAllocator';
 import { bubbleAllocatorSubject } from './bubbleAllocator';
+import { poolAllocatorSubject } from './poolAllocator';
 
 export const subjects: Record<string, Subject> = {
   [bitAllocatorSubject.name]: bitAllocatorSubject,
   [splitAllocatorSubject.name]: splitAllocatorSubject,
   [bubbleAllocatorSubject.name]: bubbleAllocatorSubject,
+  [poolAllocatorSubject.name]: poolAllocatorSubject,
 };
 
 export { bitAllocatorSubject };
