@@ -4,6 +4,7 @@
 // wraps), and mix in odd requests: sizes off a chunk multiple, alignments relative to an unaligned
 // base, invalid alignments, size 0, double frees and addresses outside the range. The oracle is the
 // engine's BitAllocator in release mode, where FreeNOS checks nothing on release().
+import { readOptions } from './options';
 import { Allocator } from '../../kernel/Allocator';
 import { BitAllocator } from '../../kernel/BitAllocator';
 import { Random } from '../../workload/Random';
@@ -75,24 +76,7 @@ function oracle(s: Scenario): unknown[] {
 
 /** Options merged with the defaults and checked; throws RangeError naming the bad option. */
 function checked(options: Options): Omit<typeof defaults, 'base'> & { base: number | 'random' } {
-  for (const key of Object.keys(options)) {
-    if (!Object.hasOwn(defaults, key)) throw new RangeError(`bit-allocator: unknown option '${key}' (known: ${Object.keys(defaults).join(', ')})`);
-  }
-  const o = { ...defaults, ...options } as Options;
-  const int = (key: string, lo: number, hi: number): number => {
-    const v = o[key];
-    if (typeof v !== 'number' || !Number.isInteger(v) || v < lo || v > hi) {
-      throw new RangeError(`bit-allocator: option '${key}' must be an integer from ${lo} to ${hi}, got ${JSON.stringify(v)}`);
-    }
-    return v;
-  };
-  const share = (key: string): number => {
-    const v = o[key];
-    if (typeof v !== 'number' || !(v >= 0 && v <= 0.5)) throw new RangeError(`bit-allocator: option '${key}' must be a number from 0 to 0.5, got ${JSON.stringify(v)}`);
-    return v;
-  };
-  const seed = o.seed;
-  if (typeof seed !== 'number' || !Number.isSafeInteger(seed)) throw new RangeError(`bit-allocator: option 'seed' must be a safe integer, got ${JSON.stringify(seed)}`);
+  const { o, int, share, seed } = readOptions('bit-allocator', defaults, options);
   const chunks = int('chunks', 1, 65536);
   const chunkSize = int('chunkSize', 1, 1 << 20);
   if (chunks * chunkSize > 2 ** 31) throw new RangeError(`bit-allocator: chunks × chunkSize must be at most 2^31 bytes, got ${chunks * chunkSize}`);

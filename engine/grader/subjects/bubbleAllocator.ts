@@ -5,6 +5,7 @@
 // many, sizes that only fit once rounded, size 0 on a full allocator. Requests carry alignments
 // (which FreeNOS ignores), releases come back InvalidAddress, and a few sizes near 2^32 make the
 // 32-bit arithmetic wrap. The oracle is the engine's BubbleAllocator in release mode.
+import { readOptions } from './options';
 import { Allocator } from '../../kernel/Allocator';
 import { BubbleAllocator } from '../../kernel/BubbleAllocator';
 import { Random } from '../../workload/Random';
@@ -82,25 +83,8 @@ interface Checked {
 
 /** Options merged with the defaults and checked; throws RangeError naming the bad option. */
 function checked(options: Options): Checked {
-  for (const key of Object.keys(options)) {
-    if (!Object.hasOwn(defaults, key)) throw new RangeError(`bubble-allocator: unknown option '${key}' (known: ${Object.keys(defaults).join(', ')})`);
-  }
-  const o = { ...defaults, ...options } as Options;
-  const int = (key: string, lo: number, hi: number): number => {
-    const v = o[key];
-    if (typeof v !== 'number' || !Number.isInteger(v) || v < lo || v > hi) {
-      throw new RangeError(`bubble-allocator: option '${key}' must be an integer from ${lo} to ${hi}, got ${JSON.stringify(v)}`);
-    }
-    return v;
-  };
+  const { o, int, share, seed } = readOptions('bubble-allocator', defaults, options);
   const intOrRandom = (key: string, lo: number, hi: number): number | 'random' => (o[key] === 'random' ? 'random' : int(key, lo, hi));
-  const share = (key: string): number => {
-    const v = o[key];
-    if (typeof v !== 'number' || !(v >= 0 && v <= 0.5)) throw new RangeError(`bubble-allocator: option '${key}' must be a number from 0 to 0.5, got ${JSON.stringify(v)}`);
-    return v;
-  };
-  const seed = o.seed;
-  if (typeof seed !== 'number' || !Number.isSafeInteger(seed)) throw new RangeError(`bubble-allocator: option 'seed' must be a safe integer, got ${JSON.stringify(seed)}`);
   const alignment = intOrRandom('alignment', 4, 1 << 20);
   const size = intOrRandom('size', 4, 2 ** 31);
   if (typeof size === 'number') {

@@ -9,6 +9,7 @@
 // cannot hold or no pool can (over 128 MiB), size 0, non-zero alignments, releases of live objects
 // (freed slots are found again by next fit) and a few sizes near 2^32, where the 32-bit sums wrap.
 // The oracle is the engine's PoolAllocator in release mode over that parent.
+import { readOptions } from './options';
 import { Allocator } from '../../kernel/Allocator';
 import type { Pool } from '../../kernel/Pool';
 import { PoolHeaderSize } from '../../kernel/Pool';
@@ -182,24 +183,7 @@ interface Checked {
 
 /** Options merged with the defaults and checked; throws RangeError naming the bad option. */
 function checked(options: Options): Checked {
-  for (const key of Object.keys(options)) {
-    if (!Object.hasOwn(defaults, key)) throw new RangeError(`pool-allocator: unknown option '${key}' (known: ${Object.keys(defaults).join(', ')})`);
-  }
-  const o = { ...defaults, ...options } as Options;
-  const int = (key: string, lo: number, hi: number): number => {
-    const v = o[key];
-    if (typeof v !== 'number' || !Number.isInteger(v) || v < lo || v > hi) {
-      throw new RangeError(`pool-allocator: option '${key}' must be an integer from ${lo} to ${hi}, got ${JSON.stringify(v)}`);
-    }
-    return v;
-  };
-  const share = (key: string, hi = 0.5): number => {
-    const v = o[key];
-    if (typeof v !== 'number' || !(v >= 0 && v <= hi)) throw new RangeError(`pool-allocator: option '${key}' must be a number from 0 to ${hi}, got ${JSON.stringify(v)}`);
-    return v;
-  };
-  const seed = o.seed;
-  if (typeof seed !== 'number' || !Number.isSafeInteger(seed)) throw new RangeError(`pool-allocator: option 'seed' must be a safe integer, got ${JSON.stringify(seed)}`);
+  const { o, int, share, seed } = readOptions('pool-allocator', defaults, options);
   const limit = o.limit === 'random' ? 'random' : int('limit', 16, 16 * KiB * KiB);
   if (typeof limit === 'number' && limit % 16 !== 0) throw new RangeError(`pool-allocator: option 'limit' must be a multiple of 16, got ${limit}`);
   return {

@@ -8,6 +8,7 @@
 // 0, bad alignments, sparse sizes off 8 pages or above what is free, double frees and addresses
 // outside the range. The oracle is the engine's SplitAllocator in release mode, where FreeNOS checks
 // nothing on release(), allocateAt() or isAllocated().
+import { readOptions } from './options';
 import { Allocator } from '../../kernel/Allocator';
 import { SplitAllocator } from '../../kernel/SplitAllocator';
 import { Random } from '../../workload/Random';
@@ -96,24 +97,7 @@ type Checked = Omit<typeof defaults, 'physical' | 'virtual'> & { physical: numbe
 
 /** Options merged with the defaults and checked; throws RangeError naming the bad option. */
 function checked(options: Options): Checked {
-  for (const key of Object.keys(options)) {
-    if (!Object.hasOwn(defaults, key)) throw new RangeError(`split-allocator: unknown option '${key}' (known: ${Object.keys(defaults).join(', ')})`);
-  }
-  const o = { ...defaults, ...options } as Options;
-  const int = (key: string, lo: number, hi: number): number => {
-    const v = o[key];
-    if (typeof v !== 'number' || !Number.isInteger(v) || v < lo || v > hi) {
-      throw new RangeError(`split-allocator: option '${key}' must be an integer from ${lo} to ${hi}, got ${JSON.stringify(v)}`);
-    }
-    return v;
-  };
-  const share = (key: string): number => {
-    const v = o[key];
-    if (typeof v !== 'number' || !(v >= 0 && v <= 0.5)) throw new RangeError(`split-allocator: option '${key}' must be a number from 0 to 0.5, got ${JSON.stringify(v)}`);
-    return v;
-  };
-  const seed = o.seed;
-  if (typeof seed !== 'number' || !Number.isSafeInteger(seed)) throw new RangeError(`split-allocator: option 'seed' must be a safe integer, got ${JSON.stringify(seed)}`);
+  const { o, int, share, seed } = readOptions('split-allocator', defaults, options);
   const pages = int('pages', 1, 65536);
   const pageSize = int('pageSize', 1, 1 << 20);
   const size = pages * pageSize;
