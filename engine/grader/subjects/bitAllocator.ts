@@ -4,6 +4,7 @@
 // wraps), and mix in odd requests: sizes off a chunk multiple, alignments relative to an unaligned
 // base, invalid alignments, size 0, double frees and addresses outside the range. The oracle is the
 // engine's BitAllocator in release mode, where FreeNOS checks nothing on release().
+import { allocatorAnswer } from './allocatorCalls';
 import { readOptions } from './options';
 import { Allocator } from '../../kernel/Allocator';
 import { BitAllocator } from '../../kernel/BitAllocator';
@@ -44,21 +45,8 @@ function engineAllocator(args: unknown[]): BitAllocator {
 
 /** The engine's answer to one call (plain data); throws RangeError for a method the subject lacks. */
 function answer(allocator: BitAllocator, call: Call): unknown {
-  switch (call.method) {
-    case 'allocate': {
-      const range = { address: 0, size: call.args[0]!, alignment: call.args[1]! };
-      const result = allocator.allocate(range);
-      return { result, address: result === Allocator.Result.Success ? range.address : 0 };
-    }
-    case 'release':
-      return allocator.release(call.args[0]!);
-    case 'available':
-      return allocator.available();
-    case 'bitmap':
-      return bitmapBytes(allocator);
-    default:
-      throw new RangeError(`bit-allocator: no method ${call.method}`);
-  }
+  if (call.method === 'bitmap') return bitmapBytes(allocator);
+  return allocatorAnswer('bit-allocator', allocator, call);
 }
 
 /** ceil(chunks / 8) bytes, LSB first, as FreeNOS's BitArray stores them. */

@@ -5,6 +5,7 @@
 // many, sizes that only fit once rounded, size 0 on a full allocator. Requests carry alignments
 // (which FreeNOS ignores), releases come back InvalidAddress, and a few sizes near 2^32 make the
 // 32-bit arithmetic wrap. The oracle is the engine's BubbleAllocator in release mode.
+import { allocatorAnswer } from './allocatorCalls';
 import { readOptions } from './options';
 import { Allocator } from '../../kernel/Allocator';
 import { BubbleAllocator } from '../../kernel/BubbleAllocator';
@@ -50,19 +51,7 @@ function engineAllocator(args: unknown[]): BubbleAllocator {
 
 /** The engine's answer to one call (plain data); throws RangeError for a method the subject lacks. */
 function answer(allocator: BubbleAllocator, call: Call): unknown {
-  switch (call.method) {
-    case 'allocate': {
-      const range = { address: 0, size: call.args[0]!, alignment: call.args[1]! };
-      const result = allocator.allocate(range);
-      return { result, address: result === Allocator.Result.Success ? range.address : 0 };
-    }
-    case 'release':
-      return allocator.release(call.args[0]!);
-    case 'available':
-      return allocator.available();
-    default:
-      throw new RangeError(`bubble-allocator: no method ${call.method}`);
-  }
+  return allocatorAnswer('bubble-allocator', allocator, call);
 }
 
 function oracle(s: Scenario): unknown[] {

@@ -9,6 +9,7 @@
 // cannot hold or no pool can (over 128 MiB), size 0, non-zero alignments, releases of live objects
 // (freed slots are found again by next fit) and a few sizes near 2^32, where the 32-bit sums wrap.
 // The oracle is the engine's PoolAllocator in release mode over that parent.
+import { allocatorAnswer } from './allocatorCalls';
 import { readOptions } from './options';
 import { Allocator } from '../../kernel/Allocator';
 import type { Pool } from '../../kernel/Pool';
@@ -95,19 +96,7 @@ function engine(s: Scenario): Engine {
 
 /** The engine's answer to one call (plain data); throws RangeError for a method the subject lacks. */
 function answer(allocator: PoolAllocator, call: Call): unknown {
-  switch (call.method) {
-    case 'allocate': {
-      const range = { address: 0, size: call.args[0]!, alignment: call.args[1]! };
-      const result = allocator.allocate(range);
-      return { result, address: result === Allocator.Result.Success ? range.address : 0 };
-    }
-    case 'release':
-      return allocator.release(call.args[0]!);
-    case 'available':
-      return allocator.available();
-    default:
-      throw new RangeError(`pool-allocator: no method ${call.method}`);
-  }
+  return allocatorAnswer('pool-allocator', allocator, call);
 }
 
 function oracle(s: Scenario): unknown[] {
