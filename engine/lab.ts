@@ -142,3 +142,45 @@ export interface PoolAllocatorExercise {
 
 /** What a 03-pool-allocator submission exports by default. */
 export type PoolAllocatorExerciseClass = new (heap: import('./workload/Heap').Heap) => PoolAllocatorExercise;
+
+/**
+ * 05-page-tables: what `lookup` answers. `result` is a FreeNOS MemoryContext::Result code (0 Success,
+ * 1 InvalidAddress); `phys` is the physical page (the entry's frame, low 12 bits dropped) on Success, 0 otherwise.
+ */
+export interface PageLookup {
+  result: number;
+  phys: number;
+}
+
+/**
+ * 05-page-tables: what `access` answers. `result` is 0 (Success) or 1 (InvalidAddress); `access` is the
+ * page's Memory::Access flags on Success (Readable 1, plus Writable 2 and User 8 as the entry says), 0 otherwise.
+ */
+export interface PageAccess {
+  result: number;
+  access: number;
+}
+
+/**
+ * 05-page-tables: FreeNOS's IntelPaging, a MemoryContext on Intel 32-bit two-level paging. The grader
+ * constructs the class as `new YourClass(heap)`: the heap is physical memory for the tables. The page
+ * directory is its first page (`heap.grow(4096)` in the constructor, at 0x10000000) and every page
+ * table is the next `heap.grow(4096)`, taken when map() first needs it; entries are little-endian
+ * 32-bit words, written byte for byte as FreeNOS does, and the grader reads them back (and walks them
+ * with an emulated MMU). Addresses are unsigned 32-bit numbers. The exact rules are in the README.
+ */
+export interface PageTablesExercise {
+  /** Maps the 4 KiB page at `virt` to `phys` with Memory::Access flags `access`: 0, 3 (AlreadyExists) or 4 (OutOfMemory). */
+  map(virt: number, phys: number, access: number): number;
+  /** Clears the table entry of `virt`: 0, or 1 (InvalidAddress) when its section has no table. */
+  unmap(virt: number): number;
+  /** The physical page behind `virt`. */
+  lookup(virt: number): PageLookup;
+  /** The access flags of the page behind `virt`. */
+  access(virt: number): PageAccess;
+  /** map() of each page of [virt, virt + size) onto phys + offset (phys is never 0 here), stopping at the first failure. */
+  mapRangeContiguous(virt: number, phys: number, size: number, access: number): number;
+}
+
+/** What a 05-page-tables submission exports by default. */
+export type PageTablesExerciseClass = new (heap: import('./workload/Heap').Heap) => PageTablesExercise;

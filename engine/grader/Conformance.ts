@@ -61,6 +61,8 @@ export interface MemoryCheck {
   what: string;
   /** Names of its 32-bit words, when they have one ('the bitmap size'); else the report names word k or byte k. */
   words?: string[];
+  /** Optional: a further check over the heap (an emulated MMU walking the student's tables); null when it holds. */
+  verify?(read8: (address: number) => number): { text: string; expected: number; got: number } | null;
 }
 
 export interface ConformanceFailure {
@@ -131,6 +133,8 @@ export function compareMemory(checks: MemoryCheck[], read8: (address: number) =>
       const name = check.words?.[word];
       return { text: `${check.what} at ${hexText(check.address)} (word ${word}${name ? `, ${name}` : ''}${start !== check.address ? `, at ${hexText(start)}` : ''}) is ${hexText(have)}, FreeNOS has ${hexText(want)}`, expected: want, got: have };
     }
+    const verified = check.verify?.(read8) ?? null;
+    if (verified) return verified;
   }
   return null;
 }

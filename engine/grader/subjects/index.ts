@@ -4,12 +4,14 @@ import { bitAllocatorSubject } from './bitAllocator';
 import { splitAllocatorSubject } from './splitAllocator';
 import { bubbleAllocatorSubject } from './bubbleAllocator';
 import { poolAllocatorSubject } from './poolAllocator';
+import { pageTablesSubject } from './pageTables';
 
 export const subjects: Record<string, Subject> = {
   [bitAllocatorSubject.name]: bitAllocatorSubject,
   [splitAllocatorSubject.name]: splitAllocatorSubject,
   [bubbleAllocatorSubject.name]: bubbleAllocatorSubject,
   [poolAllocatorSubject.name]: poolAllocatorSubject,
+  [pageTablesSubject.name]: pageTablesSubject,
 };
 
 export { bitAllocatorSubject };
