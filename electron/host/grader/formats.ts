@@ -51,7 +51,7 @@ function testExtraData(test: TestResult) {
   return {
     kind: test.kind,
     performance: p && { utilization: p.utilization, throughput: p.throughput, index: p.index },
-    traces: test.traces.map((o) => ({ trace: o.trace, file: o.file, ok: o.ok, failure: o.failure, metrics: o.metrics, ms: o.ms })),
+    traces: test.traces.map((o) => ({ trace: o.trace, file: o.file, ok: o.ok, failure: o.failure, metrics: o.metrics, ...(o.calls === undefined ? {} : { calls: o.calls }), ms: o.ms })),
     not_run: test.notRun,
   };
 }

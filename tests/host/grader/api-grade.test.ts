@@ -6,6 +6,7 @@ import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { formatJson } from '../../../electron/host/grader/formats';
 import { gradeSource } from '../../../electron/host/grader/grade';
 import { writePack } from '../../../electron/host/grader/pack';
 
@@ -19,6 +20,8 @@ describe('grading 01-bit-allocator', { timeout: 60_000 }, () => {
     expect([report.score, report.maxScore]).toEqual([10, 10]);
     for (const test of report.tests) for (const o of test.traces) expect(o.calls).toBeGreaterThan(0);
     expect(report.tests[0]!.output).toMatch(/^small: passed \(40 calls answered as FreeNOS does\)$/m);
+    const json = JSON.parse(formatJson(report)) as { tests: { extra_data: { traces: { calls?: number; metrics: unknown }[] } }[] };
+    expect(json.tests[0]!.extra_data.traces[0]).toMatchObject({ calls: 40, metrics: null });
   });
 
   it('fails the starter at a call, with what FreeNOS returns and what came back', async () => {
