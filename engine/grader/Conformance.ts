@@ -87,6 +87,20 @@ export function callText(call: Call): string {
   return `${call.method}(${call.args.map((a) => (Number.isInteger(a) && a >= 4096 ? `0x${a.toString(16).toUpperCase()}` : String(a))).join(', ')})`;
 }
 
+/** The most bytes a withHeap subject's heap may grow to in `scenario`: the scenario's limit, else the subject's, else 32 MiB. */
+export function scenarioHeapLimit(subject: Subject, scenario: Scenario): number {
+  return scenario.heapLimit ?? subject.heapLimit ?? 32 * 1024 * 1024;
+}
+
+/**
+ * Runs `scenario` on `target` against the subject's own answers, and, for a subject that keeps its
+ * metadata in the heap, against the engine's bytes read back through `read8` (the trusted reader).
+ */
+export function conform(subject: Subject, scenario: Scenario, target: ApiTarget, read8?: (address: number) => number): ConformanceResult {
+  const memory = subject.withHeap && subject.memory && read8 ? { checks: subject.memory(scenario), read8 } : undefined;
+  return runScenario(scenario, subject.oracle(scenario), target, memory);
+}
+
 /** Drives `target` through the scenario and compares each answer with the oracle's; never throws for the target's sake. */
 export function runScenario(scenario: Scenario, expected: unknown[], target: ApiTarget,
   memory?: { checks: MemoryCheck[][]; read8: (address: number) => number }): ConformanceResult {

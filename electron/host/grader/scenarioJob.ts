@@ -1,7 +1,7 @@
 // The grading job's part for api exercises: one scenario of calls run against the student's class
 // in a fresh sandbox, compared call by call with the engine's own answers (runScenario), and turned
 // into the same TraceOutcome a malloc trace gives, so scoring and reports need nothing else.
-import { callText, runScenario } from '../../../engine/grader/Conformance';
+import { callText, conform, scenarioHeapLimit } from '../../../engine/grader/Conformance';
 import type { TraceOutcome } from '../../../engine/grader/Grade';
 import { TargetError } from '../../../engine/grader/ReplayTarget';
 import type { SubmissionMap } from '../sandbox/sourceMap';
@@ -17,9 +17,8 @@ export async function runScenarioCase(exercise: Exercise, compiled: { code: stri
   const started = performance.now();
   const subject = subjectOf(exercise);
   const scenario = loadScenario(exercise, name);
-  const expected = subject.oracle(scenario);
   const withHeap = subject.withHeap === true;
-  const heapLimit = withHeap ? scenario.heapLimit ?? subject.heapLimit ?? 32 * 1024 * 1024 : 64 * 1024;
+  const heapLimit = withHeap ? scenarioHeapLimit(subject, scenario) : 64 * 1024;
   const where = `scenario ${name}`;
   const base = { trace: name, file: where, metrics: null };
   let target;
@@ -36,8 +35,7 @@ export async function runScenarioCase(exercise: Exercise, compiled: { code: stri
   try {
     if (Number.isFinite(leftMs)) target.setTimeLimit(Math.max(1, Math.min(leftMs, limitMs)));
     const sandbox = target;
-    const memory = withHeap && subject.memory ? { checks: subject.memory(scenario), read8: (address: number) => sandbox.peek8(address) } : undefined;
-    const result = runScenario(scenario, expected, target, memory);
+    const result = conform(subject, scenario, target, (address) => sandbox.peek8(address));
     const f = result.failure;
     const failure = f && { op: f.op, line: 0, where: `${where}, call ${f.op + 1} of ${scenario.calls.length}`, operation: callText(scenario.calls[f.op]!), kind: f.kind, reason: f.reason };
     return { ...base, ok: result.ok, failure, logs: target.logs(), ms: performance.now() - started, calls: result.calls };

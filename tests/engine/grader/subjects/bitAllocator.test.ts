@@ -2,15 +2,14 @@
 // memory, the wrap, invalid alignments, size 0, stray releases); the exercise's reference answers
 // exactly as the engine's BitAllocator on every seed; the starter fails with a report naming the call.
 import { describe, expect, it } from 'vitest';
-import { runScenario, show, type Scenario } from '../../../../engine/grader/Conformance';
-import { localApiTarget } from '../../../../engine/grader/LocalApiTarget';
+import { expectMatchesOnShapes, runClass, seeds, starterFailures } from './helpers';
+import type { Scenario } from '../../../../engine/grader/Conformance';
 import { bitAllocatorSubject as subject } from '../../../../engine/grader/subjects/bitAllocator';
 import { subjects } from '../../../../engine/grader/subjects/index';
 import Reference from '../../../../exercises/01-bit-allocator/reference';
 import Starter from '../../../../exercises/01-bit-allocator/starter';
 
 type Allocation = { result: number; address: number };
-const seeds = (n: number) => Array.from({ length: n }, (_, k) => k + 1);
 
 /** The README's worked example, call by call: [method, args, FreeNOS's answer]. */
 const example: [string, number[], unknown][] = [
@@ -107,7 +106,7 @@ describe('01-bit-allocator reference and starter', () => {
   it('the reference answers as the engine on 200 seeds', () => {
     for (const seed of seeds(200)) {
       const s = subject.scenario({ seed });
-      const result = runScenario(s, subject.oracle(s), localApiTarget(Reference, s.args, 'reference'));
+      const result = runClass(subject, Reference, s, 'reference');
       expect(result.failure, `seed ${seed}`).toBeNull();
       expect(result.work).toBe(200);
     }
@@ -118,30 +117,11 @@ describe('01-bit-allocator reference and starter', () => {
       { chunks: 8, chunkSize: 16 }, { chunks: 1 }, { chunks: 100, chunkSize: 1 }, { chunks: 33, chunkSize: 3, zero: 0.3, strays: 0.3 },
       { chunks: 4096, chunkSize: 8, base: 0, ops: 2000 }, { chunks: 9, chunkSize: 4096, base: 0xffff0000 - 9 * 4096 },
     ];
-    for (const shape of shapes) {
-      for (const seed of seeds(25)) {
-        const s = subject.scenario({ ...shape, seed });
-        const result = runScenario(s, subject.oracle(s), localApiTarget(Reference, s.args));
-        expect(result.failure, `${JSON.stringify(shape)} seed ${seed}`).toBeNull();
-      }
-    }
+    expectMatchesOnShapes(subject, Reference, shapes, 25);
   });
 
   it('the starter fails on most seeds, at the call that shows it, with the expected and the actual answer', () => {
-    let failed = 0;
-    for (const seed of seeds(100)) {
-      const s = subject.scenario({ seed });
-      const expected = subject.oracle(s);
-      const result = runScenario(s, expected, localApiTarget(Starter, s.args, 'starter'));
-      if (result.ok) continue;
-      failed++;
-      const f = result.failure!;
-      expect(f.kind).toBe('mismatch');
-      expect(result.calls).toBe(f.op);
-      expect(f.expected).toEqual(expected[f.op]);
-      expect(f.call).toMatch(/^(allocate|available|bitmap)\(/);
-      expect(f.reason).toBe(`${f.call} returned ${show(f.got)}, FreeNOS returns ${show(f.expected)}`);
-    }
-    expect(failed).toBeGreaterThanOrEqual(90);
+    const failed = starterFailures(subject, Starter, 100, /^(allocate|available|bitmap)\(/);
+    expect(failed.length).toBeGreaterThanOrEqual(90);
   });
 });

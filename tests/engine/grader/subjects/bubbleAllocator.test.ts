@@ -3,8 +3,8 @@
 // the 32-bit wrap); the exercise's reference answers exactly as the engine's BubbleAllocator on
 // every seed; the starter fails with a report naming the call, the expected and the actual answer.
 import { describe, expect, it } from 'vitest';
-import { runScenario, show, type Scenario } from '../../../../engine/grader/Conformance';
-import { localApiTarget } from '../../../../engine/grader/LocalApiTarget';
+import { expectMatchesOnShapes, runClass, seeds, starterFailures } from './helpers';
+import type { Scenario } from '../../../../engine/grader/Conformance';
 import { bubbleAllocatorSubject as subject } from '../../../../engine/grader/subjects/bubbleAllocator';
 import { subjects } from '../../../../engine/grader/subjects/index';
 import { BubbleAllocator } from '../../../../engine/kernel/BubbleAllocator';
@@ -12,7 +12,6 @@ import Reference from '../../../../exercises/02-bubble-allocator/reference';
 import Starter from '../../../../exercises/02-bubble-allocator/starter';
 
 type Allocation = { result: number; address: number };
-const seeds = (n: number) => Array.from({ length: n }, (_, k) => k + 1);
 
 /** The README's worked example, call by call, on new BubbleAllocator(0x31209C, 64, 16): [method, args, FreeNOS's answer]. */
 const example: [string, number[], unknown][] = [
@@ -129,7 +128,7 @@ describe('02-bubble-allocator reference and starter', () => {
   it('the reference answers as the engine on 200 seeds', () => {
     for (const seed of seeds(200)) {
       const s = subject.scenario({ seed });
-      const result = runScenario(s, subject.oracle(s), localApiTarget(Reference, s.args, 'reference'));
+      const result = runClass(subject, Reference, s, 'reference');
       expect(result.failure, `seed ${seed}`).toBeNull();
       expect(result.work).toBe(200);
     }
@@ -141,36 +140,17 @@ describe('02-bubble-allocator reference and starter', () => {
       { size: 0x100000 - 156, alignment: 4, ops: 2000 }, { size: 2048, alignment: 8, base: 2 ** 32 - 2048, zero: 0.3 },
       { alignment: 1 << 20, huge: 0.5 }, { size: 2 ** 31, alignment: 4096, base: 2 ** 31, huge: 0.2 },
     ];
-    for (const shape of shapes) {
-      for (const seed of seeds(25)) {
-        const s = subject.scenario({ ...shape, seed });
-        const result = runScenario(s, subject.oracle(s), localApiTarget(Reference, s.args));
-        expect(result.failure, `${JSON.stringify(shape)} seed ${seed}`).toBeNull();
-      }
-    }
+    expectMatchesOnShapes(subject, Reference, shapes, 25);
   });
 
   it('the starter fails on most seeds, at the call that shows it, with the expected and the actual answer', () => {
-    let failed = 0;
-    for (const seed of seeds(100)) {
-      const s = subject.scenario({ seed });
-      const expected = subject.oracle(s);
-      const result = runScenario(s, expected, localApiTarget(Starter, s.args, 'starter'));
-      if (result.ok) continue;
-      failed++;
-      const f = result.failure!;
-      expect(f.kind).toBe('mismatch');
-      expect(result.calls).toBe(f.op);
-      expect(f.expected).toEqual(expected[f.op]);
-      expect(f.call).toMatch(/^(allocate|release|available)\(/);
-      expect(f.reason).toBe(`${f.call} returned ${show(f.got)}, FreeNOS returns ${show(f.expected)}`);
-    }
-    expect(failed).toBeGreaterThanOrEqual(90);
+    const failed = starterFailures(subject, Starter, 100, /^(allocate|release|available)\(/);
+    expect(failed.length).toBeGreaterThanOrEqual(90);
   });
 
   it('the starter fails the small scenario on rounding, with the addresses in hex', () => {
     const s = subject.scenario({ seed: 1, ops: 40, size: 256, alignment: 4, base: 4096, zero: 0, releases: 0, huge: 0 });
-    const result = runScenario(s, subject.oracle(s), localApiTarget(Starter, s.args, 'starter'));
+    const result = runClass(subject, Starter, s, 'starter');
     expect(result.failure?.reason).toBe('allocate(6, 0) returned {"result":0,"address":0x101D}, FreeNOS returns {"result":0,"address":0x1020}');
   });
 });

@@ -5,7 +5,8 @@
 // engine's IntelPaging on every seed, and the emulated MMU walking its tables agrees; the starter,
 // and a class whose answers and entries are right but whose MMU walk is not, fail with a clear report.
 import { describe, expect, it } from 'vitest';
-import { runScenario, type Scenario } from '../../../../engine/grader/Conformance';
+import { expectMatchesOnShapes, runClass, seeds } from './helpers';
+import type { Scenario } from '../../../../engine/grader/Conformance';
 import { localApiTarget } from '../../../../engine/grader/LocalApiTarget';
 import { pageTablesSubject as subject } from '../../../../engine/grader/subjects/pageTables';
 import { subjects } from '../../../../engine/grader/subjects/index';
@@ -13,13 +14,9 @@ import type { PageTablesExerciseClass } from '../../../../engine/lab';
 import Reference from '../../../../exercises/05-page-tables/reference';
 import Starter from '../../../../exercises/05-page-tables/starter';
 
-const seeds = (n: number) => Array.from({ length: n }, (_, k) => k + 1);
 
 /** Runs `Class` through the scenario in-process over a BufferHeap, comparing answers and heap bytes. */
-function run(Class: PageTablesExerciseClass, s: Scenario) {
-  const target = localApiTarget(Class, s.args, Class.name, { withHeap: true, heapLimit: s.heapLimit });
-  return runScenario(s, subject.oracle(s), target, { checks: subject.memory!(s), read8: target.peek8 });
-}
+const run = (Class: PageTablesExerciseClass, s: Scenario) => runClass(subject, Class, s);
 
 /** The README's worked example on a heap of the directory and two tables: [method, args, FreeNOS's answer]. */
 const example: [string, number[], unknown][] = [
@@ -119,9 +116,7 @@ describe('05-page-tables reference and starter', () => {
     const shapes: Record<string, number | string>[] = [
       { tables: 0, ops: 30 }, { tables: 40, sections: 30, ops: 400 }, { unmaps: 0.3, lookups: 0.5 }, { ranges: 0.4, unaligned: 1 }, { sections: 1 },
     ];
-    for (const shape of shapes) {
-      for (const seed of seeds(5)) expect(run(Reference, subject.scenario({ ...shape, seed })).failure, JSON.stringify({ ...shape, seed })).toBeNull();
-    }
+    expectMatchesOnShapes(subject, Reference, shapes, 5);
   });
 
   it('the starter fails on the directory entry\'s User bit, naming the call and the entry', () => {

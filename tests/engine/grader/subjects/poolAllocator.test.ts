@@ -4,6 +4,7 @@
 // lays out the heap exactly as the engine's PoolAllocator on every seed; the starter, and a class
 // whose answers are right but whose heap bytes are not, fail with a report naming the call and the word.
 import { describe, expect, it } from 'vitest';
+import { expectMatchesOnShapes, runClass, seeds } from './helpers';
 import { runScenario, type Scenario } from '../../../../engine/grader/Conformance';
 import { localApiTarget } from '../../../../engine/grader/LocalApiTarget';
 import { poolAllocatorSubject as subject } from '../../../../engine/grader/subjects/poolAllocator';
@@ -14,13 +15,9 @@ import Reference from '../../../../exercises/03-pool-allocator/reference';
 import Starter from '../../../../exercises/03-pool-allocator/starter';
 
 type Allocation = { result: number; address: number };
-const seeds = (n: number) => Array.from({ length: n }, (_, k) => k + 1);
 
 /** Runs `Class` through the scenario in-process over a BufferHeap, comparing answers and heap bytes. */
-function run(Class: PoolAllocatorExerciseClass, s: Scenario) {
-  const target = localApiTarget(Class, s.args, Class.name, { withHeap: true, heapLimit: s.heapLimit });
-  return runScenario(s, subject.oracle(s), target, { checks: subject.memory!(s), read8: target.peek8 });
-}
+const run = (Class: PoolAllocatorExerciseClass, s: Scenario) => runClass(subject, Class, s);
 
 /** The README's worked example on a 128 KiB heap: [method, args, FreeNOS's answer]. */
 const example: [string, number[], unknown][] = [
@@ -127,9 +124,7 @@ describe('03-pool-allocator reference and starter', () => {
     const shapes: Record<string, number | string>[] = [
       { limit: 131072, releases: 0.5 }, { large: 0.5, limit: 4194304 }, { zero: 0.3, aligned: 0.3, huge: 0.2, oversize: 0.2 }, { limit: 16, ops: 50 },
     ];
-    for (const shape of shapes) {
-      for (const seed of seeds(5)) expect(run(Reference, subject.scenario({ ...shape, seed })).failure, JSON.stringify({ ...shape, seed })).toBeNull();
-    }
+    expectMatchesOnShapes(subject, Reference, shapes, 5);
   });
 
   it('the starter fails where a list of pools grows, naming the call and the header word', () => {

@@ -3,8 +3,8 @@
 // translations that wrap around 2^32, stray addresses); the exercise's reference answers exactly as
 // the engine's SplitAllocator on every seed; the starter fails with a report naming the call.
 import { describe, expect, it } from 'vitest';
-import { runScenario, show, type Scenario } from '../../../../engine/grader/Conformance';
-import { localApiTarget } from '../../../../engine/grader/LocalApiTarget';
+import { expectMatchesOnShapes, runClass, seeds, starterFailures } from './helpers';
+import type { Scenario } from '../../../../engine/grader/Conformance';
 import { subjects } from '../../../../engine/grader/subjects/index';
 import { splitAllocatorSubject as subject } from '../../../../engine/grader/subjects/splitAllocator';
 import Reference from '../../../../exercises/04-split-allocator/reference';
@@ -12,7 +12,6 @@ import Starter from '../../../../exercises/04-split-allocator/starter';
 
 type Allocation = { result: number; address: number };
 type Sparse = { result: number; runs: number[] };
-const seeds = (n: number) => Array.from({ length: n }, (_, k) => k + 1);
 const methods = ['allocate', 'allocateAt', 'allocateSparse', 'release', 'isAllocated', 'available', 'toVirtual', 'toPhysical'];
 
 /** The README's worked example, call by call: [method, args, FreeNOS's answer], on new C(0x200000, 0x20000, 0xC0000000, 0x1000). */
@@ -154,7 +153,7 @@ describe('04-split-allocator reference and starter', () => {
   it('the reference answers as the engine on 200 seeds', () => {
     for (const seed of seeds(200)) {
       const s = subject.scenario({ seed });
-      const result = runScenario(s, subject.oracle(s), localApiTarget(Reference, s.args, 'reference'));
+      const result = runClass(subject, Reference, s, 'reference');
       expect(result.failure, `seed ${seed}`).toBeNull();
       expect(result.work).toBe(200);
     }
@@ -167,33 +166,13 @@ describe('04-split-allocator reference and starter', () => {
       { pages: 9, physical: 0xffff0000 - 9 * 4096, virtual: 0 }, { pages: 16, physical: 0, virtual: 0xffff0000 - 16 * 4096 },
       { pages: 64, sparse: 0.5, translate: 0.25 }, { pages: 40, pageSize: 1024, ops: 400 },
     ];
-    for (const shape of shapes) {
-      for (const seed of seeds(25)) {
-        const s = subject.scenario({ ...shape, seed });
-        const result = runScenario(s, subject.oracle(s), localApiTarget(Reference, s.args));
-        expect(result.failure, `${JSON.stringify(shape)} seed ${seed}`).toBeNull();
-      }
-    }
+    expectMatchesOnShapes(subject, Reference, shapes, 25);
   });
 
   it('the starter fails on most seeds, at the call that shows it, with the expected and the actual answer', () => {
-    let failed = 0;
-    const where = new Set<string>();
-    for (const seed of seeds(100)) {
-      const s = subject.scenario({ seed });
-      const expected = subject.oracle(s);
-      const result = runScenario(s, expected, localApiTarget(Starter, s.args, 'starter'));
-      if (result.ok) continue;
-      failed++;
-      const f = result.failure!;
-      expect(f.kind).toBe('mismatch');
-      expect(result.calls).toBe(f.op);
-      expect(f.expected).toEqual(expected[f.op]);
-      expect(f.call).toMatch(/^(allocate|allocateSparse|toVirtual|toPhysical)\(/);
-      expect(f.reason).toBe(`${f.call} returned ${show(f.got)}, FreeNOS returns ${show(f.expected)}`);
-      where.add(f.call.replace(/\(.*/, ''));
-    }
-    expect(failed).toBeGreaterThanOrEqual(90);
+    const failed = starterFailures(subject, Starter, 100, /^(allocate|allocateSparse|toVirtual|toPhysical)\(/);
+    const where = new Set(failed.map((f) => f.call.replace(/\(.*/, '')));
+    expect(failed.length).toBeGreaterThanOrEqual(90);
     expect([...where].sort()).toEqual(['allocate', 'allocateSparse', 'toPhysical', 'toVirtual']);
   });
 
@@ -201,7 +180,7 @@ describe('04-split-allocator reference and starter', () => {
     const s: Scenario = { args: [0x200000, 0x20000, 0xc0000000, 0x1000], calls: [
       { method: 'toVirtual', args: [0x203456] }, { method: 'toPhysical', args: [0xc001f000] }, { method: 'toPhysical', args: [0x1000] },
     ] };
-    const result = runScenario(s, subject.oracle(s), localApiTarget(Starter, s.args, 'starter'));
+    const result = runClass(subject, Starter, s, 'starter');
     expect(result.failure).toMatchObject({ op: 2, expected: 0x40201000, got: 0x1000 - 0xbfe00000 });
     expect(result.failure!.reason).toBe('toPhysical(0x1000) returned -3219124224, FreeNOS returns 0x40201000');
   });
