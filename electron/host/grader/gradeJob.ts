@@ -79,7 +79,7 @@ export async function run(input: GradeJobInput, progress?: (event: GradeProgress
         ? await runScenarioCase(exercise, compiled, name, left, test.timeLimitMs)
         : await runTrace(exercise, compiled, name, traceOf(name), left, test.timeLimitMs);
       // A trace cut short by this test's limit may pass under a later test's fresh limit: not cached.
-      if (outcome.failure?.kind !== 'timeout' || !outcome.failure.reason.includes("test's time limit")) done.set(name, outcome);
+      if (!(outcome.failure?.kind === 'timeout' && Date.now() >= endsAt)) done.set(name, outcome);
       outcomes.push(outcome);
     }
     output.outcomes[test.name] = outcomes;
