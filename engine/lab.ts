@@ -184,3 +184,51 @@ export interface PageTablesExercise {
 
 /** What a 05-page-tables submission exports by default. */
 export type PageTablesExerciseClass = new (heap: import('./workload/Heap').Heap) => PageTablesExercise;
+
+/** A user page as the kernel describes it to 06-fork-cow's class. */
+export interface ForkPage {
+  virt: number;
+  phys: number;
+  /** The page may be written now (the entry's write bit). */
+  writable: boolean;
+  /** The entry carries the copy-on-write mark (a software bit the MMU ignores). */
+  copyOnWrite: boolean;
+}
+
+/**
+ * The kernel calls 06-fork-cow's class may make (its constructor's first argument). Addresses are
+ * page aligned (lookup accepts any); a call with a bad argument throws a RangeError that says why.
+ */
+export interface ForkKernel {
+  /** The user pages fork copies in `pid`'s space (data, private, heap, stack, arguments), lowest first. */
+  pages(pid: number): ForkPage[];
+  /** The page holding `virt` in `pid`'s space, or null when none is mapped there. */
+  lookup(pid: number, virt: number): ForkPage | null;
+  /** Maps `virt` to the frame `phys` in `pid`'s space (user, readable); false when no memory is left for a page table. */
+  map(pid: number, virt: number, phys: number, writable: boolean, copyOnWrite: boolean): boolean;
+  /** Changes a mapped page: its frame, its write permission and its copy-on-write mark. */
+  remap(pid: number, virt: number, phys: number, writable: boolean, copyOnWrite: boolean): void;
+  /** A fresh 4 KiB frame's physical address, or 0 when memory is full. */
+  allocateFrame(): number;
+  /** Copies the 4096 bytes of frame `from` into frame `to`. */
+  copyFrame(to: number, from: number): void;
+}
+
+/** The machine a 06-fork-cow scenario runs on (the constructor's second argument). */
+export interface ForkMachine {
+  ramMiB: number;
+  dataPages: number;
+}
+
+/** What 06-fork-cow's class does for the kernel. The exact rules are in the README. */
+export interface ForkCowExercise {
+  /** Gives `child` the user pages of `parent` (see ForkKernel.pages); false when memory ran out. */
+  fork(parent: number, child: number): boolean;
+  /** A write to `virt` by `pid` faulted: true when it was a copy-on-write page, now writable by `pid` alone. */
+  fault(pid: number, virt: number): boolean;
+  /** An address space lets go of the frame `phys`; true when it was the last user (the kernel frees it). */
+  release(phys: number): boolean;
+}
+
+/** What a 06-fork-cow submission exports by default. */
+export type ForkCowExerciseClass = new (kernel: ForkKernel, machine: ForkMachine) => ForkCowExercise;

@@ -34,6 +34,8 @@ export interface Subject {
   describe: string;
   /** Methods the student's class must have. */
   methods: string[];
+  /** A harness subject's scenario calls (the machine's, not the student's methods); default `methods`. */
+  calls?: string[];
   /** Options a scenario accepts, with defaults (like a generator's): seed, ops, ... */
   defaults: Record<string, number | string>;
   /** A seeded scenario; same options, same scenario on any machine. Throws RangeError for bad options. */
@@ -49,6 +51,22 @@ export interface Subject {
    * exactly the engine's bytes at that moment. runScenario compares them when given a reader.
    */
   memory?(scenario: Scenario): MemoryCheck[][];
+  /**
+   * For a subject whose class is called by a machine rather than by the scenario (the fork
+   * exercise): a fresh machine for the scenario. Build the student's object with its services
+   * first, then run the scenario on drive(object).
+   */
+  harness?(scenario: Scenario): Harness;
+  /** A hint appended to a mismatch's reason: what such a difference usually means. */
+  explain?(call: Call, expected: unknown, got: unknown): string | null;
+}
+
+/** A scenario's machine: the calls the student's object may make, and the target the scenario drives. */
+export interface Harness {
+  /** Handed to the student's constructor as its first argument (the kernel); each checks its arguments (RangeError). */
+  services: Record<string, (...args: unknown[]) => unknown>;
+  /** The scenario's target: the machine, calling `student` where the student's code decides. */
+  drive(student: ApiTarget): ApiTarget;
 }
 
 /** A heap region the student's class must lay out as FreeNOS does, with the bytes the engine has there. */
@@ -95,10 +113,14 @@ export function scenarioHeapLimit(subject: Subject, scenario: Scenario): number 
 /**
  * Runs `scenario` on `target` against the subject's own answers, and, for a subject that keeps its
  * metadata in the heap, against the engine's bytes read back through `read8` (the trusted reader).
+ * With `harness` (made by subject.harness, `target` built with its services) the scenario runs on its machine.
  */
-export function conform(subject: Subject, scenario: Scenario, target: ApiTarget, read8?: (address: number) => number): ConformanceResult {
+export function conform(subject: Subject, scenario: Scenario, target: ApiTarget, read8?: (address: number) => number, harness?: Harness): ConformanceResult {
   const memory = subject.withHeap && subject.memory && read8 ? { checks: subject.memory(scenario), read8 } : undefined;
-  return runScenario(scenario, subject.oracle(scenario), target, memory);
+  const result = runScenario(scenario, subject.oracle(scenario), harness ? harness.drive(target) : target, memory);
+  const f = result.failure;
+  const hint = f?.kind === 'mismatch' && f.op < scenario.calls.length ? subject.explain?.(scenario.calls[f.op]!, f.expected, f.got) : null;
+  return hint ? { ...result, failure: { ...f!, reason: `${f!.reason}: ${hint}` } } : result;
 }
 
 /** Drives `target` through the scenario and compares each answer with the oracle's; never throws for the target's sake. */

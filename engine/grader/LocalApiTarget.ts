@@ -2,7 +2,8 @@
 // tests and the reference check; never for student code, which runs in the QuickJS sandbox. Results
 // go through a JSON round trip, so the runner sees the plain data a sandbox would hand back. Work
 // units are the calls made. With withHeap, the class gets an sbrk heap in a host buffer (BufferHeap)
-// as its first constructor argument, and the runner reads it back with peek8.
+// as its first constructor argument, and the runner reads it back with peek8; with services (a
+// harness subject's kernel calls), those are.
 import type { ApiTarget } from './Conformance';
 import { BufferHeap } from './LocalTarget';
 import { TargetError } from './ReplayTarget';
@@ -15,6 +16,8 @@ export interface LocalApiOptions {
   withHeap?: boolean;
   /** The heap's limit in bytes. Default 32 MiB. */
   heapLimit?: number;
+  /** A harness's services (Conformance Harness): the class is built as new Class(services, ...args). */
+  services?: Record<string, (...args: unknown[]) => unknown>;
 }
 
 /** An ApiTarget with the heap it was given (null without withHeap) and trusted reads of it. */
@@ -25,7 +28,8 @@ export function localApiTarget(Class: ApiClass, args: unknown[], name: string = 
   let instance: Record<string, unknown>;
   const heap = options.withHeap ? new BufferHeap({ limit: options.heapLimit }) : null;
   try {
-    instance = new (Class as unknown as new (...a: unknown[]) => Record<string, unknown>)(...(heap ? [heap, ...args] : args));
+    const first = heap ? [heap] : options.services ? [{ ...options.services }] : [];
+    instance = new (Class as unknown as new (...a: unknown[]) => Record<string, unknown>)(...first, ...args);
   } catch (error) {
     throw new TargetError('threw', `the class's constructor threw ${describe(error)}`);
   }

@@ -58,6 +58,8 @@ export interface KernelOptions {
   tlbEntries?: number;
   log?: EventLog | null;
   mode?: BuildMode;
+  /** Who counts shared frames' users (default a FrameReferences): the fork exercise plugs in the student's. */
+  references?: FrameReferences;
 }
 
 export interface Area {
@@ -94,7 +96,7 @@ export class Kernel {
   readonly log: EventLog | null;
   readonly mode: BuildMode;
   /** Frames shared between address spaces (copy-on-write fork), with their user counts. */
-  readonly references = new FrameReferences();
+  readonly references: FrameReferences;
 
   constructor(options: KernelOptions = {}) {
     this.arch = options.arch ?? 'intel';
@@ -106,6 +108,7 @@ export class Kernel {
       throw new RangeError(`Kernel: ramSize must be a multiple of 1 MiB from ${smallest / MiB} MiB to 896 MiB, got ${ramSize}`);
     }
     this.log = options.log ?? null;
+    this.references = options.references ?? new FrameReferences();
     this.mode = options.mode ?? 'debug';
     this.memory = new PhysicalMemory(ramSize, { log: this.log });
     this.mmu = arm ? new ARMMMU(this.memory, { tlbEntries: options.tlbEntries, version: options.armVersion })

@@ -10,6 +10,24 @@ import { MemoryContext, PAGESIZE } from '../kernel/MemoryContext';
 import { Region } from '../kernel/MemoryMap';
 import type { Process } from '../kernel/Process';
 
+/**
+ * What the machine's fork and page-fault handler do with user pages: the engine's own (eager or
+ * copy-on-write, below), or the fork exercise's student code. fork() gives `child` the pages of
+ * `parent` (false: out of memory); fault() fixes a write fault at `virt` (false: not its case).
+ */
+export interface ForkPolicy {
+  fork(kernel: Kernel, parent: Process, child: Process): boolean;
+  fault(kernel: Kernel, process: Process, virt: number): boolean;
+}
+
+/** The engine's policy: forkAddressSpace and copyOnWriteFault; `copyOnWrite()` is asked at each fork. */
+export function enginePolicy(copyOnWrite: () => boolean): ForkPolicy {
+  return {
+    fork: (kernel, parent, child) => forkAddressSpace(kernel, parent, child, copyOnWrite()),
+    fault: copyOnWriteFault,
+  };
+}
+
 /** The regions fork copies. UserShare is not: each process has its own kernel channel. */
 export const ForkedRegions = [Region.UserData, Region.UserHeap, Region.UserStack, Region.UserPrivate, Region.UserArgs];
 

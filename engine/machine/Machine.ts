@@ -13,7 +13,7 @@ import { VMCopy, VMCopyDirection } from '../kernel/VMCopy';
 import { VMCtl } from '../kernel/VMCtl';
 import { VirtualMemory, type FaultHandler } from '../hw/VirtualMemory';
 import { builtinPrograms } from './builtins';
-import { copyOnWriteFault, forkAddressSpace } from './Fork';
+import { enginePolicy, type ForkPolicy } from './Fork';
 import { execute, type Task } from './Interpreter';
 import { argumentPages, loadBootProgram, loadSegments, writeArguments } from './Loader';
 import { parseProgram } from './parseProgram';
@@ -25,6 +25,8 @@ export type CallResult = { ok: true; pid: number } | { ok: false; error: Errno; 
 export interface MachineOptions extends KernelOptions {
   /** fork shares pages copy-on-write instead of copying them (the fork exercise's subject). */
   copyOnWrite?: boolean;
+  /** Who forks address spaces and handles write faults; default the engine's (per copyOnWrite). */
+  forkPolicy?: ForkPolicy;
   /** Install the built-in programs (sh, hog, server, broken). Default true. */
   builtins?: boolean;
 }
@@ -42,6 +44,7 @@ export class Machine {
   /** Processes that exited with no parent left to wait for them. */
   readonly exited: { pid: number; program: string; status: number }[] = [];
   copyOnWrite: boolean;
+  readonly forkPolicy: ForkPolicy;
   /** Script steps run so far; sleeping processes wake by it. */
   clock = 0;
   private readonly runtimes = new Map<number, UserRuntime>();
@@ -54,6 +57,7 @@ export class Machine {
     this.kernel = new Kernel(options);
     this.processes = new ProcessManager(this.kernel);
     this.copyOnWrite = options.copyOnWrite ?? false;
+    this.forkPolicy = options.forkPolicy ?? enginePolicy(() => this.copyOnWrite);
     if (options.builtins ?? true) for (const [file, json] of builtinPrograms) this.install(json, file);
   }
 
@@ -151,7 +155,7 @@ export class Machine {
     this.processes.current = caller;
     const child = this.processes.create(caller.registers.eip, caller.memoryMap);
     if (!child) return failed('ENOMEM', 'the process table or memory is full');
-    if (!forkAddressSpace(this.kernel, caller, child, this.copyOnWrite)) {
+    if (!this.forkPolicy.fork(this.kernel, caller, child)) {
       this.processes.remove(child.id, 1);
       return failed('ENOMEM', 'out of memory while copying the address space');
     }
@@ -180,7 +184,7 @@ export class Machine {
     // The arguments are written through the kernel's direct map, which bypasses copy-on-write:
     // pages still shared with a fork parent get their private copy first.
     const args = caller.memoryMap.range(Region.UserArgs);
-    for (let page = 0; page < 2; page++) copyOnWriteFault(this.kernel, caller, args.virt + page * 4096);
+    for (let page = 0; page < 2; page++) this.forkPolicy.fault(this.kernel, caller, args.virt + page * 4096);
     if (!loadSegments(this.kernel, caller, image, true) || !writeArguments(this.kernel, caller, argv ?? image.argv)) {
       this.exit(caller, 127);
       return failed('ENOMEM', `out of memory while loading '${path}'`);
@@ -269,7 +273,7 @@ export class Machine {
 
   /** The kernel's page-fault handler for `process`: copy-on-write on writes, nothing else. */
   private faultHandler(process: Process): FaultHandler {
-    return (virt, kind) => kind === 'write' && copyOnWriteFault(this.kernel, process, virt);
+    return (virt, kind) => kind === 'write' && this.forkPolicy.fault(this.kernel, process, virt);
   }
 
   /** Frees a zombie nobody will wait for, keeping its status in `exited`. */

@@ -37,9 +37,10 @@ export function loadScenario(exercise: Exercise, name: string): Scenario {
     throw new ExerciseError(`${path}: not a scenario (JSON): ${(error as Error).message}`);
   }
   const d = data as Partial<Scenario>;
-  const callsOk = Array.isArray(d.calls) && d.calls.every((c) => typeof c?.method === 'string' && subject.methods.includes(c.method)
+  const names = subject.calls ?? subject.methods;
+  const callsOk = Array.isArray(d.calls) && d.calls.every((c) => typeof c?.method === 'string' && names.includes(c.method)
     && Array.isArray(c.args) && c.args.every((a) => typeof a === 'number' && Number.isFinite(a)));
-  if (!Array.isArray(d.args) || !callsOk) throw new ExerciseError(`${path}: a scenario is { args: [...], calls: [{ method, args: [numbers] }] } with methods of ${subject.name} (${subject.methods.join(', ')})`);
+  if (!Array.isArray(d.args) || !callsOk) throw new ExerciseError(`${path}: a scenario is { args: [...], calls: [{ method, args: [numbers] }] } with calls of ${subject.name} (${names.join(', ')})`);
   if (d.heapLimit !== undefined && !(Number.isInteger(d.heapLimit) && d.heapLimit >= 16)) throw new ExerciseError(`${path}: heapLimit must be a whole number of bytes from 16 up`);
   return d.heapLimit === undefined ? { args: d.args, calls: d.calls! } : { args: d.args, calls: d.calls!, heapLimit: d.heapLimit };
 }

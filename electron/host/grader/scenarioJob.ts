@@ -21,10 +21,12 @@ export async function runScenarioCase(exercise: Exercise, compiled: { code: stri
   const heapLimit = withHeap ? scenarioHeapLimit(subject, scenario) : 64 * 1024;
   const where = `scenario ${name}`;
   const base = { trace: name, file: where, metrics: null };
+  // A harness subject (the fork exercise): a fresh machine whose kernel calls the class gets, and which calls it.
+  const harness = subject.harness?.(scenario);
   let target;
   try {
     target = await createSandboxApiTarget(compiled.code, {
-      api: { methods: subject.methods, args: scenario.args, withHeap }, heapLimit, logLines: LOG_LINES, sourceMap: compiled.map,
+      api: { methods: subject.methods, args: scenario.args, withHeap, services: harness?.services }, heapLimit, logLines: LOG_LINES, sourceMap: compiled.map,
     });
   } catch (error) {
     if (!(error instanceof TargetError)) throw error;
@@ -35,7 +37,7 @@ export async function runScenarioCase(exercise: Exercise, compiled: { code: stri
   try {
     if (Number.isFinite(leftMs)) target.setTimeLimit(Math.max(1, Math.min(leftMs, limitMs)));
     const sandbox = target;
-    const result = conform(subject, scenario, target, (address) => sandbox.peek8(address));
+    const result = conform(subject, scenario, target, (address) => sandbox.peek8(address), harness);
     const f = result.failure;
     const failure = f && { op: f.op, line: 0, where: `${where}, call ${f.op + 1} of ${scenario.calls.length}`, operation: callText(scenario.calls[f.op]!), kind: f.kind, reason: f.reason };
     return { ...base, ok: result.ok, failure, logs: target.logs(), ms: performance.now() - started, calls: result.calls };

@@ -5,10 +5,10 @@
 // Every failure becomes a TargetError whose message never ran student code on the host side;
 // after a timeout, running out of memory or a host-level fault, the target is dead ('crash').
 import type { QuickJSContext, QuickJSHandle, QuickJSRuntime, QuickJSWASMModule } from 'quickjs-emscripten-core';
-import type { ApiTarget } from '../../../engine/grader/Conformance';
+import { callText, type ApiTarget } from '../../../engine/grader/Conformance';
 import { TargetError, type ReplayTarget } from '../../../engine/grader/ReplayTarget';
 import { clip, hex, thrownText, valueText } from './messages';
-import { mib, settle, type SandboxOptions, type SandboxSettings } from './options';
+import { mib, settle, type SandboxApi, type SandboxOptions, type SandboxSettings } from './options';
 import { PRELUDE } from './prelude';
 import { stackPosition } from './sourceMap';
 import { newQuickJSInstance } from './wasm';
@@ -32,7 +32,7 @@ export async function createSandboxTarget(code: string, options: SandboxOptions 
   return start(code, { ...options, api: null });
 }
 
-/** A conformance exercise's class in the sandbox: constructed with `api.args`, called through invoke(). */
+/** A conformance exercise's class in the sandbox: constructed with `api.args` (after the heap or the services), called through invoke(). */
 export interface SandboxApiTarget extends ApiTarget {
   setTimeLimit(ms: number): void;
   dispose(): void;
@@ -44,7 +44,7 @@ export interface SandboxApiTarget extends ApiTarget {
 }
 
 /** Starts `code` and constructs its default export with `options.api.args`; rejects like createSandboxTarget. */
-export async function createSandboxApiTarget(code: string, options: SandboxOptions & { api: { methods: string[]; args: unknown[]; withHeap?: boolean } }): Promise<SandboxApiTarget> {
+export async function createSandboxApiTarget(code: string, options: SandboxOptions & { api: SandboxApi }): Promise<SandboxApiTarget> {
   return start(code, options);
 }
 
@@ -113,10 +113,11 @@ class QuickJSTarget implements SandboxTarget, SandboxApiTarget {
     const { ctx, s } = this;
     const grow = this.own(ctx.newFunction('hostGrow', (n) => ctx.newNumber(this.grant(n && ctx.typeof(n) === 'number' ? ctx.getNumber(n) : NaN))));
     const log = this.own(ctx.newFunction('hostLog', (line) => { if (line && ctx.typeof(line) === 'string') this.record(ctx.getString(line)); }));
+    const service = this.own(ctx.newFunction('hostService', (name, args) => ctx.newString(this.serve(name, args))));
     const factory = this.own(this.check('the sandbox prelude', this.guard(() => ctx.evalCode(PRELUDE, 'lab-prelude.js', { type: 'global', strict: true }))));
     const numbers = [s.heapBase, s.heapLimit, s.logLineLength, s.logLines].map((n) => this.own(ctx.newNumber(n)));
     const where = `a ${s.heapLimit}-byte heap in a sandbox limited to ${mib(s.memoryLimit)}`;
-    const api = this.own(this.check(where, this.guard(() => ctx.callFunction(factory, ctx.undefined, [grow, log, ...numbers]))));
+    const api = this.own(this.check(where, this.guard(() => ctx.callFunction(factory, ctx.undefined, [grow, log, ...numbers, service]))));
     this.trusted = Object.fromEntries(TRUSTED.map((key) => [key, this.own(this.guard(() => ctx.getProp(api, key)))])) as Trusted;
 
     const ns = this.own(this.check("the submission's top level", this.guard(() => ctx.evalCode(code, 'submission.js', { type: 'global' }))));
@@ -126,7 +127,8 @@ class QuickJSTarget implements SandboxTarget, SandboxApiTarget {
       throw new TargetError('invalid', `${notClass ? 'the default export is not a class' : 'the submission has no default export class'}: write \`export default class ... implements ${s.api ? 'the exercise\'s interface' : 'MallocAllocator'}\``);
     }
     const instance = this.own(this.counted(() => s.api
-      ? this.call("the class's constructor", this.trusted!.instantiateWith, [Class, this.own(ctx.newString(JSON.stringify(s.api.args))), s.api.withHeap ? 1 : 0])
+      ? this.call("the class's constructor", this.trusted!.instantiateWith, [Class, this.own(ctx.newString(JSON.stringify(s.api.args))), s.api.withHeap ? 1 : 0,
+        s.api.services ? this.own(ctx.newString(JSON.stringify(Object.keys(s.api.services)))) : ctx.undefined])
       : this.call("the allocator's constructor", this.trusted!.instantiate, [Class])));
     this.instance = instance;
     const method = (name: string): QuickJSHandle | null => {
@@ -165,7 +167,7 @@ class QuickJSTarget implements SandboxTarget, SandboxApiTarget {
   invoke(method: string, args: number[]): unknown {
     const fn = this.apiMethods.get(method);
     if (!fn) throw new TargetError('invalid', `no method ${method} to call`);
-    const what = () => `${method}(${args.join(', ')})`;
+    const what = () => callText({ method, args });
     const json = this.ctx.newString(JSON.stringify(args));
     try {
       const text = this.counted(() => this.call(what, this.trusted!.callJson, [fn, this.instance!, json])).consume((h) => (this.ctx.typeof(h) === 'string' ? this.ctx.getString(h) : ''));
@@ -225,6 +227,24 @@ class QuickJSTarget implements SandboxTarget, SandboxApiTarget {
   /** Whether any byte of [address, address + size) may be granted (the sandbox checks each byte). */
   private inside(address: number, size: number): boolean {
     return Number.isInteger(address) && address + size > this.s.heapBase && address < this.end;
+  }
+
+  /**
+   * A service call from the sandbox (api.services[name] with the JSON arguments): its result as JSON,
+   * '~undefined', or '!' and the message of what it threw (the prelude throws that as a RangeError).
+   */
+  private serve(nameHandle: QuickJSHandle | undefined, argsHandle: QuickJSHandle | undefined): string {
+    const text = (h: QuickJSHandle | undefined) => (h && this.ctx.typeof(h) === 'string' ? this.ctx.getString(h) : '');
+    const name = text(nameHandle);
+    const fn = this.s.api?.services && Object.hasOwn(this.s.api.services, name) ? this.s.api.services[name] : undefined;
+    if (!fn) return `!kernel.${name}: no such call`;
+    try {
+      const args = JSON.parse(text(argsHandle) || '[]') as unknown[];
+      const result = fn(...args);
+      return result === undefined ? '~undefined' : JSON.stringify(result);
+    } catch (error) {
+      return `!${clip(error instanceof Error ? error.message : String(error), 500)}`;
+    }
   }
 
   /** grow(bytes) from the sandbox: the new end, or 0 when refused. */

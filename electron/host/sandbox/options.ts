@@ -18,14 +18,23 @@ export interface SandboxOptions {
   /**
    * A class with another API than malloc's (a conformance exercise): the methods it must have, and
    * the constructor's arguments (plain data), after the sandbox heap when withHeap (for a class that
-   * keeps its metadata in memory). Default null: a MallocAllocator.
+   * keeps its metadata in memory), or after the services object when `services` (a harness's kernel
+   * calls: each gets plain data, returns plain data, throws an Error the student sees as a RangeError).
+   * Default null: a MallocAllocator.
    */
-  api?: { methods: string[]; args: unknown[]; withHeap?: boolean } | null;
+  api?: SandboxApi | null;
   /** Most log lines kept, and most characters per line. Defaults 200 and 500. */
   logLines?: number;
   logLineLength?: number;
   /** compileSubmission's map of the code: errors thrown by it then name the student's line. Default none. */
   sourceMap?: SubmissionMap | null;
+}
+
+export interface SandboxApi {
+  methods: string[];
+  args: unknown[];
+  withHeap?: boolean;
+  services?: Record<string, (...args: unknown[]) => unknown>;
 }
 
 export type SandboxSettings = Required<SandboxOptions>;

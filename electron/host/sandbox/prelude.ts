@@ -8,13 +8,14 @@
 // Globals it leaves: `__lab` (frozen, only `log`), and `console`, whose methods all go to `log`.
 
 /**
- * The prelude's source: `(function (hostGrow, hostLog, base, limit, maxLineLength, maxLines) {...})`.
- * hostGrow(bytes) returns the new end or 0 (refused); hostLog(line) receives one capped string.
+ * The prelude's source: `(function (hostGrow, hostLog, base, limit, maxLineLength, maxLines, hostService) {...})`.
+ * hostGrow(bytes) returns the new end or 0 (refused); hostLog(line) receives one capped string;
+ * hostService(name, argsJson) answers a harness's kernel call: JSON, '~undefined', or '!' + an error message.
  * describe(e) returns [type, name, message, stack] for an object, [type, text] for anything else.
  * It returns { heap, peek8, poke8, peek32, poke32, getDefault, instantiate, instantiateWith, callJson,
  * method, describe, droppedLines, call1, call2, takeBad }.
  */
-export const PRELUDE = String.raw`(function (hostGrow, hostLog, base, limit, maxLineLength, maxLines) {
+export const PRELUDE = String.raw`(function (hostGrow, hostLog, base, limit, maxLineLength, maxLines, hostService) {
   'use strict';
   var global = globalThis;
   var U8 = Uint8Array, U16 = Uint16Array, U32 = Uint32Array, AB = ArrayBuffer;
@@ -149,10 +150,29 @@ export const PRELUDE = String.raw`(function (hostGrow, hostLog, base, limit, max
     return C;
   }
   function instantiate(C) { return new C(heap); }
-  // A conformance exercise's class: built from plain arguments, its results returned as JSON text.
-  function instantiateWith(C, argsJson, withHeap) {
+  // A harness's kernel calls as one frozen object: each sends its arguments as JSON to the host and
+  // returns the JSON answer, or throws the host's message as a RangeError at the student's call.
+  function service(name) {
+    return freeze(function () {
+      var args = [];
+      for (var k = 0; k < arguments.length; k++) args[k] = arguments[k];
+      var reply = hostService(name, stringify(args));
+      if (typeof reply !== 'string') throw new RangeErr('kernel.' + name + ': no answer');
+      if (reply === '~undefined') return void 0;
+      if (reply[0] === '!') throw new RangeErr(apply(strSlice, reply, [1]));
+      return parse(reply);
+    });
+  }
+  function services(namesJson) {
+    var names = parse(namesJson), o = {};
+    for (var k = 0; k < names.length; k++) defineProperty(o, names[k], { value: service(names[k]), enumerable: true });
+    return freeze(o);
+  }
+  // A conformance exercise's class: built from plain arguments (after the heap, or the services), its results returned as JSON text.
+  function instantiateWith(C, argsJson, withHeap, serviceNamesJson) {
     var args = parse(argsJson);
-    if (withHeap) { var all = [heap]; for (var k = 0; k < args.length; k++) all[k + 1] = args[k]; args = all; }
+    var first = withHeap ? heap : typeof serviceNamesJson === 'string' ? services(serviceNamesJson) : void 0;
+    if (first !== void 0) { var all = [first]; for (var k = 0; k < args.length; k++) all[k + 1] = args[k]; args = all; }
     return construct(C, args);
   }
   function callJson(f, o, argsJson) {

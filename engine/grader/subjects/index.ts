@@ -5,6 +5,7 @@ import { splitAllocatorSubject } from './splitAllocator';
 import { bubbleAllocatorSubject } from './bubbleAllocator';
 import { poolAllocatorSubject } from './poolAllocator';
 import { pageTablesSubject } from './pageTables';
+import { forkCowSubject } from './forkCow';
 
 export const subjects: Record<string, Subject> = {
   [bitAllocatorSubject.name]: bitAllocatorSubject,
@@ -12,6 +13,7 @@ export const subjects: Record<string, Subject> = {
   [bubbleAllocatorSubject.name]: bubbleAllocatorSubject,
   [poolAllocatorSubject.name]: poolAllocatorSubject,
   [pageTablesSubject.name]: pageTablesSubject,
+  [forkCowSubject.name]: forkCowSubject,
 };
 
 export { bitAllocatorSubject };

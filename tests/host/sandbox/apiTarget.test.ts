@@ -50,7 +50,7 @@ describe('createSandboxApiTarget', () => {
   it('turns results that are not data, that are too large, throws and loops into TargetErrors', async () => {
     const t = await start(CLASS, ['fn', 'range', 'boom', 'spin'], [0, '']);
     expect(failure(() => t.invoke('fn', [])).message).toBe('fn() returned a value that is not plain data (a function or a symbol)');
-    expect(failure(() => t.invoke('range', [100_000])).message).toMatch(/^range\(100000\) returned \d+ characters of data, more than the 65536 allowed$/);
+    expect(failure(() => t.invoke('range', [100_000])).message).toMatch(/^range\(0x186A0\) returned \d+ characters of data, more than the 65536 allowed$/);
     const thrown = failure(() => t.invoke('boom', [1]));
     expect(thrown.kind).toBe('threw');
     expect(thrown.message).toMatch(/^boom\(1\) threw RangeError: too big \(at counter\.ts:9:\d+ in boom\)$/);
@@ -84,5 +84,41 @@ export default class Tagger {
     const before = t.work();
     for (let k = 0; k < 20; k++) t.invoke('range', [2000]);
     expect(t.work()).toBeGreaterThan(before);
+  });
+
+  it('with services, passes the host\'s kernel calls first: plain data both ways, their errors thrown at the student\'s line', async () => {
+    const source = `export default class User {
+  constructor(private readonly kernel: any, private readonly machine: { scale: number }) {}
+  twice(n: number): number { return this.kernel.double(n) * this.machine.scale; }
+  pages(): unknown { return this.kernel.pages(); }
+  bad(): number { return this.kernel.double('x'); }
+  caught(): string { try { this.kernel.double('x'); return 'no'; } catch (e) { return (e as Error).name + ': ' + (e as Error).message; } }
+  swap(): boolean { try { this.kernel.double = () => 0; } catch { /* frozen */ } return this.kernel.double(2) === 4 && Object.isFrozen(this.kernel); }
+  nothing(): unknown { return this.kernel.nothing() === undefined; }
+}
+`;
+    const seen: unknown[][] = [];
+    const services = {
+      double: (...args: unknown[]) => {
+        seen.push(args);
+        if (typeof args[0] !== 'number') throw new RangeError(`kernel.double(${JSON.stringify(args[0])}): n must be a number`);
+        return args[0] * 2;
+      },
+      pages: () => [{ virt: 0x80000000, writable: true }],
+      nothing: () => undefined,
+    };
+    const compiled = await compileSubmission(source, 'user.ts');
+    if (!compiled.ok) throw new Error(JSON.stringify(compiled.errors));
+    const t = await createSandboxApiTarget(compiled.code, { api: { methods: ['twice', 'pages', 'bad', 'caught', 'swap', 'nothing'], args: [{ scale: 10 }], services }, heapLimit: 4096, sourceMap: compiled.map });
+    live.push(t);
+    expect(t.invoke('twice', [21])).toBe(420);
+    expect(t.invoke('pages', [])).toEqual([{ virt: 0x80000000, writable: true }]);
+    expect(t.invoke('caught', [])).toBe('RangeError: kernel.double("x"): n must be a number');
+    expect(t.invoke('swap', [])).toBe(true);
+    expect(t.invoke('nothing', [])).toBe(true);
+    const thrown = failure(() => t.invoke('bad', []));
+    expect(thrown.kind).toBe('threw');
+    expect(thrown.message).toMatch(/^bad\(\) threw RangeError: kernel\.double\("x"\): n must be a number \(at user\.ts:5:\d+ in bad\)$/);
+    expect(seen[0]).toEqual([21]);
   });
 });

@@ -7,8 +7,10 @@ import { localApiTarget, type ApiClass } from '../../../../engine/grader/LocalAp
 
 export const seeds = (n: number): number[] => Array.from({ length: n }, (_, k) => k + 1);
 
-/** Runs `Class` in-process through `s`: answers against the oracle, heap bytes too for a withHeap subject. */
+/** Runs `Class` in-process through `s`: answers against the oracle, heap bytes too for a withHeap subject; a harness subject's on its machine. */
 export function runClass(subject: Subject, Class: ApiClass, s: Scenario, name?: string): ConformanceResult {
+  const harness = subject.harness?.(s);
+  if (harness) return conform(subject, s, localApiTarget(Class, s.args, name, { services: harness.services }), undefined, harness);
   const withHeap = subject.withHeap === true;
   const target = localApiTarget(Class, s.args, name, withHeap ? { withHeap, heapLimit: scenarioHeapLimit(subject, s) } : {});
   return conform(subject, s, target, target.peek8);
