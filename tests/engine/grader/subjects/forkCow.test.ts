@@ -5,7 +5,7 @@
 import { describe, expect, it } from 'vitest';
 import { runClass, seeds } from './helpers';
 import { TargetError } from '../../../../engine/grader/ReplayTarget';
-import { localApiTarget } from '../../../../engine/grader/LocalApiTarget';
+import { localApiTarget, type ApiClass } from '../../../../engine/grader/LocalApiTarget';
 import { forkCowSubject as subject } from '../../../../engine/grader/subjects/forkCow';
 import { ForkLab, handlersOf } from '../../../../engine/grader/subjects/forkLab';
 import { subjects } from '../../../../engine/grader/subjects/index';
@@ -60,9 +60,9 @@ const isolation = (seed: number) => subject.scenario({ seed, ops: 150, segfaults
 const counted = (seed: number) => subject.scenario({ seed, ops: 150 });
 
 /** A student machine driven by `Class`, for calls one at a time. */
-function machine(Class: typeof Reference, dataPages = 4): ForkLab {
+function machine(Class: ApiClass, dataPages = 4): ForkLab {
   const lab = new ForkLab({ ramMiB: 32, dataPages }, true);
-  const target = localApiTarget(Class, [], Class.name, { services: lab.services() });
+  const target = localApiTarget(Class, [], 'student', { services: lab.services() });
   lab.attach(handlersOf((m, a) => target.invoke(m, a)));
   return lab;
 }
