@@ -18,6 +18,8 @@ const GLOBALS = [
 ].join(',');
 
 const FAST = { callDeadlineMs: 250, heapLimit: 1 << 20, memoryLimit: 16 << 20 };
+/** Memory bombs end by the memory limit; a generous deadline so a loaded machine cannot turn them into timeouts. */
+const BOMB = { ...FAST, callDeadlineMs: 30_000 };
 
 afterEach(() => {
   vi.restoreAllMocks();
@@ -48,19 +50,19 @@ describe('hostile submissions: time and memory', () => {
     expect(failure(() => target.malloc(1)).kind).toBe('timeout');
   });
 
-  it('ends memory bombs as out of memory', async () => {
-    const arrays = await start(allocator(`malloc(): number { const keep: number[][] = []; for (;;) keep.push(new Array(10000).fill(1)); }`), FAST);
+  it('ends memory bombs as out of memory', { timeout: 120_000 }, async () => {
+    const arrays = await start(allocator(`malloc(): number { const keep: number[][] = []; for (;;) keep.push(new Array(10000).fill(1)); }`), BOMB);
     const e = failure(() => arrays.malloc(1));
     expect([e.kind, e.message]).toEqual(['memory', "malloc(1) ran out of memory (the sandbox's limit is 16 MiB)"]);
     expect(failure(() => arrays.malloc(1)).kind).toBe('crash');
-    const strings = await start(allocator(`malloc(): number { const keep: string[] = []; for (let k = 0; ; k++) keep.push(('y'.repeat(100000) + k).toUpperCase()); }`), FAST);
+    const strings = await start(allocator(`malloc(): number { const keep: string[] = []; for (let k = 0; ; k++) keep.push(('y'.repeat(100000) + k).toUpperCase()); }`), BOMB);
     expect(failure(() => strings.malloc(2)).message).toBe("malloc(2) ran out of memory (the sandbox's limit is 16 MiB)");
-    const objects = await start(allocator(`malloc(): number { const keep: object[] = []; for (;;) keep.push({ a: 1, b: [2] }); }`), FAST);
+    const objects = await start(allocator(`malloc(): number { const keep: object[] = []; for (;;) keep.push({ a: 1, b: [2] }); }`), BOMB);
     expect(failure(() => objects.malloc(3)).kind).toBe('memory');
-    const global = await startFailure(`(globalThis as any).keep = []; for (;;) (globalThis as any).keep.push('y'.repeat(1000) + Math.random());\nexport default class {}`, FAST);
+    const global = await startFailure(`(globalThis as any).keep = []; for (;;) (globalThis as any).keep.push('y'.repeat(1000) + Math.random());\nexport default class {}`, BOMB);
     expect(global.kind).toBe('memory');
-    const buffer = await start(allocator(`malloc(): number { return new ArrayBuffer(1 << 30).byteLength; }`), FAST);
-    const typed = await start(allocator(`malloc(): number { const keep: Uint8Array[] = []; for (;;) keep.push(new Uint8Array(1 << 20)); }`), FAST);
+    const buffer = await start(allocator(`malloc(): number { return new ArrayBuffer(1 << 30).byteLength; }`), BOMB);
+    const typed = await start(allocator(`malloc(): number { const keep: Uint8Array[] = []; for (;;) keep.push(new Uint8Array(1 << 20)); }`), BOMB);
     expect(failure(() => typed.malloc(5)).kind).toBe('memory');
     expect(failure(() => buffer.malloc(4)).kind).toBe('memory');
   });
