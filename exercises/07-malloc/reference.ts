@@ -7,11 +7,14 @@
 // Sizes are multiples of 8 and include the header. The header's 2 bit says whether the block just
 // before is allocated, so allocated blocks need no footer; a free block always has an allocated
 // block before it (free blocks are coalesced at once). The heap starts with a word of padding and
-// ends with an epilogue header (size 0, allocated). Free blocks sit in 4 lists per power of two of
-// their size (about 100 classes; the heads and a bitmap of non-empty classes live in this object),
-// most recently freed first. malloc takes the best fit among a few blocks of the request's own
-// class, else the first block of the next non-empty class, else grows the heap by what is missing.
-// realloc grows in place when it can (into a free neighbour, or at the end of the heap).
+// ends with an epilogue header (size 0, allocated) in its last word. Free blocks sit in 4 lists per
+// power of two of their size (about 100 classes; the heads and a bitmap of non-empty classes live in
+// this object), most recently freed first. malloc takes the best fit among a few blocks of the
+// request's own class, else the first block of the next non-empty class, else grows the heap by what
+// the free block at its end lacks. realloc grows in place when it can (into a free neighbour, or at
+// the end of the heap). Every grow may grant more than asked (the PageAllocator heap rounds up to
+// 128 KiB): the new end is read from heap.end() and the slack becomes free space. Addresses may pass
+// 2^31 (FreeNOS's user heap starts at 0xB0001000), so no bitwise operator is applied to an address.
 // The hot paths are written out in place: in the QuickJS sandbox every call costs.
 import type { Heap, MallocAllocator } from 'freenos-lab';
 
@@ -31,15 +34,22 @@ export default class SegregatedFit implements MallocAllocator {
   /** Largest request that can be tried (smaller than the heap limit and safe for 32-bit arithmetic). */
   private readonly max: number;
 
+  /** Lays out the padding and the epilogue; whatever else the first grant holds becomes a free block. */
   constructor(private readonly heap: Heap) {
     const start = heap.end();
-    const first = (start + 4 + 7) & ~7; // the first payload: 8-aligned, room for its header before it
+    const first = Math.ceil((start + 4) / 8) * 8; // the first payload: 8-aligned, room for its header before it
     if (heap.grow(first - start) === 0) throw new Error('no heap for the epilogue');
     this.end = heap.end();
-    heap.write32(this.end - 4, 1 | 2); // epilogue: size 0, allocated, previous "allocated"
     this.max = Math.min(heap.limit, 0x7fff0000) - 16;
+    if (this.end - first >= MIN_BLOCK) {
+      this.insert(first, this.end - first);
+      heap.write32(this.end - 4, 1); // epilogue: size 0, allocated, the block before it free
+    } else {
+      heap.write32(this.end - 4, 1 | 2); // epilogue: size 0, allocated, previous "allocated"
+    }
   }
 
+  /** A payload of at least `size` bytes (8-aligned), or 0 for size 0, a size too large, or a full heap. */
   malloc(size: number): number {
     if (!(size > 0 && size <= this.max)) return 0;
     const heap = this.heap;
@@ -120,6 +130,7 @@ export default class SegregatedFit implements MallocAllocator {
     return block;
   }
 
+  /** Frees the block at `address` (0: nothing), merged at once with free neighbours. */
   free(address: number): void {
     if (address === 0) return;
     const heap = this.heap;
@@ -141,6 +152,7 @@ export default class SegregatedFit implements MallocAllocator {
     this.insert(block, size);
   }
 
+  /** Resizes in place when it can (shrink, a free block after, the end of the heap, a free block before); else moves. */
   realloc(address: number, size: number): number {
     if (address === 0) return this.malloc(size);
     if (size === 0) {

@@ -1,29 +1,94 @@
-// 07-malloc's starter and reference: both pass every lab trace under the checker; the reference's
-// utilization is at least the starter's; and in the QuickJS sandbox, where submissions are graded,
-// the reference does far less work than the starter (its segregated lists against a walk of every block).
-import { readFileSync, readdirSync } from 'node:fs';
+// 07-malloc's starter and reference on the exercise's own heap (FreeNOS's PageAllocator: 128 KiB
+// steps): both use all of a grant bigger than asked, pass every trace of the rubric (and at
+// FreeNOS's heap address 0xB0001000, past 2^31), and land where exercise.yaml's utilization band
+// expects them: the reference at full marks, the starter clearly lower. In the QuickJS sandbox, where
+// submissions are graded, the heap grows the same way and the reference does far less work.
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { localTarget } from '../../engine/grader/LocalTarget';
+import { BufferHeap, localTarget, PageAllocatorStep } from '../../engine/grader/LocalTarget';
 import { replay, type ReplayResult } from '../../engine/grader/Replay';
-import type { MallocAllocatorClass } from '../../engine/workload/Heap';
-import { parseTrace } from '../../engine/workload/TraceFormat';
+import { interpolate } from '../../engine/grader/Score';
+import type { Heap, MallocAllocatorClass } from '../../engine/workload/Heap';
 import type { Trace } from '../../engine/workload/Trace';
+import { loadExercise, loadTrace } from '../../electron/host/grader/exercise';
 import { compileSubmission } from '../../electron/host/sandbox/compile';
 import { createSandboxTarget } from '../../electron/host/sandbox/QuickJSTarget';
 import Reference from '../../exercises/07-malloc/reference';
 import Starter from '../../exercises/07-malloc/starter';
 
 const root = path.resolve(import.meta.dirname, '../..');
-const exercise = path.join(root, 'exercises', '07-malloc');
-const traceDir = path.join(root, 'exercises', 'traces');
-const traces: Trace[] = readdirSync(traceDir).filter((f) => f.endsWith('.trace')).sort()
-  .map((f) => parseTrace(readFileSync(path.join(traceDir, f), 'latin1'), f));
+const exercise = loadExercise(path.join(root, 'exercises', '07-malloc'));
+const { heap: heapSpec, thresholds } = exercise.spec;
+const traces: Trace[] = Object.keys(exercise.spec.traces).map((name) => loadTrace(exercise, name));
+const performance = exercise.spec.tests.find((t) => t.kind === 'performance')!;
+const allocators = { starter: Starter, reference: Reference } as const satisfies Record<string, MallocAllocatorClass>;
+const STEP = PageAllocatorStep;
+const FREENOS_HEAP = 0xB0001000;
 
-const runAll = (Allocator: MallocAllocatorClass): ReplayResult[] => traces.map((trace) => replay(trace, localTarget(Allocator)));
-const meanUtilization = (results: ReplayResult[]) => results.reduce((sum, r) => sum + r.metrics.utilization, 0) / results.length;
+/** Every trace of the rubric replayed in-process on the exercise's heap (at `base` when given). */
+const runAll = (Allocator: MallocAllocatorClass, base?: number): ReplayResult[] =>
+  traces.map((trace) => replay(trace, localTarget(Allocator, { limit: heapSpec.limit, parent: heapSpec.parent, base })));
+/** Mean utilization over the performance test's traces, as the grader takes it. */
+const meanUtilization = (results: ReplayResult[]) =>
+  performance.traces.reduce((sum, name) => sum + results.find((r) => r.trace === name)!.metrics.utilization, 0) / performance.traces.length;
+/** The smallest heap of whole steps that holds `peak` bytes. */
+const stepsFor = (peak: number) => Math.max(1, Math.ceil(peak / STEP)) * STEP;
 
-describe('07-malloc starter and reference, in-process', () => {
+it('the exercise grows its heap in PageAllocator steps of 128 KiB, up to 32 MiB', () => {
+  expect(heapSpec).toEqual({ limit: 32 * 1024 * 1024, parent: 'pages' });
+  expect(STEP).toBe(128 * 1024);
+  expect(performance.traces).toHaveLength(11);
+});
+
+describe.each(Object.entries(allocators))('the %s on a heap that grants more than asked', (_who, Allocator) => {
+  /** A PageAllocator BufferHeap whose grow() calls are recorded: [asked, returned, end after]. */
+  function recordingHeap(base?: number): { heap: Heap; grows: number[][] } {
+    const inner = new BufferHeap({ parent: 'pages', base });
+    const grows: number[][] = [];
+    const heap: Heap = {
+      base: inner.base, limit: inner.limit, end: () => inner.end(),
+      grow: (bytes) => {
+        const at = inner.grow(bytes);
+        grows.push([bytes, at, inner.peekEnd()]);
+        return at;
+      },
+      read8: (a) => inner.read8(a), read16: (a) => inner.read16(a), read32: (a) => inner.read32(a),
+      write8: (a, v) => inner.write8(a, v), write16: (a, v) => inner.write16(a, v), write32: (a, v) => inner.write32(a, v),
+    };
+    return { heap, grows };
+  }
+
+  it.each([['0x10000000', 0x10000000], ['0xB0001000', FREENOS_HEAP]] as const)('uses the rest of its first step before growing again (heap at %s)', (_at, base) => {
+    const { heap, grows } = recordingHeap(base);
+    const malloc = new Allocator(heap);
+    expect(grows).toHaveLength(1);
+    expect(grows[0]![0]).toBeLessThan(64);
+    expect(grows[0]!.slice(1)).toEqual([base, base + STEP]);
+    // Almost the whole step fits in the free space the constructor made of it: no grow.
+    const a = malloc.malloc(STEP - 100);
+    expect(a).toBeGreaterThanOrEqual(base);
+    expect(a % 8).toBe(0);
+    expect(a + STEP - 100).toBeLessThanOrEqual(base + STEP);
+    expect(grows).toHaveLength(1);
+    // The next one needs one more step, not two: it starts in the few bytes left and runs into the grant.
+    const b = malloc.malloc(STEP - 100);
+    expect(grows).toHaveLength(2);
+    expect(grows[1]![0]).toBeLessThanOrEqual(STEP - 100 + 16);
+    expect(grows[1]!.slice(1)).toEqual([base + STEP, base + 2 * STEP]);
+    expect(b).toBeGreaterThanOrEqual(a + STEP - 100);
+    expect(b + STEP - 100).toBeLessThanOrEqual(base + 2 * STEP);
+    // Many small blocks fill the slack of that grant before a third step is asked for.
+    for (let k = 0; k < 8; k++) expect(malloc.malloc(8)).not.toBe(0);
+    expect(grows).toHaveLength(2);
+    malloc.free(a);
+    malloc.free(b);
+    expect(malloc.malloc(2 * STEP - 200)).toBe(a); // the two freed blocks coalesce across the grants' seam
+    expect(grows).toHaveLength(2);
+  });
+});
+
+describe('07-malloc starter and reference, in-process on the PageAllocator heap', () => {
   let starter: ReplayResult[] = [];
   let reference: ReplayResult[] = [];
   beforeAll(() => {
@@ -31,60 +96,93 @@ describe('07-malloc starter and reference, in-process', () => {
     reference = runAll(Reference);
   }, 60_000);
 
-  it('finds the lab traces', () => {
-    expect(traces.length).toBeGreaterThanOrEqual(11);
-  });
-
-  it.each(traces.map((trace, k) => [trace.file, k] as const))('both pass every check on %s', (_file, k) => {
+  it.each(traces.map((trace, k) => [trace.name, k] as const))('both pass every check on %s', (_name, k) => {
     expect(starter[k]!.failure).toBeNull();
     expect(reference[k]!.failure).toBeNull();
     expect(reference[k]!.metrics.operations).toBe(traces[k]!.length);
   });
 
-  it("the reference's mean utilization is at least the starter's", () => {
+  it("both pass every trace at FreeNOS's user heap address, with the same utilization", () => {
+    for (const [who, Allocator] of Object.entries(allocators)) {
+      const atFreeNOS = runAll(Allocator, FREENOS_HEAP);
+      const here = who === 'starter' ? starter : reference;
+      for (let k = 0; k < traces.length; k++) {
+        expect(atFreeNOS[k]!.failure, `${who} on ${traces[k]!.name}`).toBeNull();
+        expect(atFreeNOS[k]!.metrics.utilization, `${who} on ${traces[k]!.name}`).toBe(here[k]!.metrics.utilization);
+      }
+    }
+  }, 60_000);
+
+  it('every heap is whole steps, and the reference needs at most one step more than the peak payload', () => {
+    for (let k = 0; k < traces.length; k++) {
+      for (const results of [starter, reference]) expect(results[k]!.metrics.heapHighWater % STEP, traces[k]!.name).toBe(0);
+      const { peakPayload, heapHighWater } = reference[k]!.metrics;
+      expect(heapHighWater, traces[k]!.name).toBeLessThanOrEqual(stepsFor(peakPayload) + STEP);
+    }
+  });
+
+  it("the reference earns the band's full marks, the starter under half of it", () => {
     const s = meanUtilization(starter);
     const r = meanUtilization(reference);
-    expect(s).toBeGreaterThan(0.5);
-    expect(r).toBeGreaterThan(0.8);
-    expect(r).toBeGreaterThanOrEqual(s - 0.01);
+    const best = performance.traces.reduce((sum, name) => sum + (() => {
+      const peak = reference.find((x) => x.trace === name)!.metrics.peakPayload;
+      return peak / stepsFor(peak);
+    })(), 0) / performance.traces.length;
+    expect(r).toBeLessThanOrEqual(best);
+    expect(thresholds.utilization.max).toBeLessThan(best); // a band no allocator could reach would be no band
+    expect(interpolate(r, thresholds.utilization)).toBe(1);
+    const p = interpolate(s, thresholds.utilization);
+    expect(p).toBeGreaterThan(0.2);
+    expect(p).toBeLessThan(0.5);
+    expect(r - s).toBeGreaterThan(0.05);
+  });
+
+  it('the starter loses utilization where first fit strands space: binary pathologies and realloc', () => {
+    for (const name of ['binary', 'binary-large', 'realloc']) {
+      const k = traces.findIndex((t) => t.name === name);
+      expect(reference[k]!.metrics.utilization - starter[k]!.metrics.utilization, name).toBeGreaterThan(0.1);
+    }
   });
 
   it('the reference does less work on every trace (heap calls)', () => {
     for (let k = 0; k < traces.length; k++) {
-      if (traces[k]!.name === 'reallocHeavy') continue; // copying grown blocks dominates there, for both
-      expect(reference[k]!.metrics.work, traces[k]!.file).toBeLessThan(starter[k]!.metrics.work / 2);
+      if (traces[k]!.name.includes('realloc')) continue; // copying grown blocks dominates there, for both
+      expect(reference[k]!.metrics.work, traces[k]!.name).toBeLessThan(starter[k]!.metrics.work / 2);
     }
   });
 });
 
 describe('07-malloc in the QuickJS sandbox', () => {
-  const picked = ['coalescing', 'adversarialNextFit', 'peak'].map((name) => traces.find((t) => t.name === name)!);
+  const picked = ['coalescing', 'adversarial-next-fit', 'peak'].map((name) => traces.find((t) => t.name === name)!);
 
-  /** Sandbox work of `file` on each picked trace; every replay must pass. */
-  async function sandboxWork(file: string): Promise<number[]> {
-    const compiled = await compileSubmission(readFileSync(path.join(exercise, file), 'utf8'), file);
+  /** Sandbox utilization and work of `file` on each picked trace, on the exercise's heap; every replay must pass. */
+  async function inSandbox(file: string): Promise<{ utilization: number; work: number }[]> {
+    const compiled = await compileSubmission(readFileSync(path.join(exercise.dir, file), 'utf8'), file);
     if (!compiled.ok) throw new Error(compiled.errors.map((e) => `${e.file}:${e.line}:${e.column} ${e.message}`).join('\n'));
-    const work: number[] = [];
+    const out: { utilization: number; work: number }[] = [];
     for (const trace of picked) {
-      const target = await createSandboxTarget(compiled.code);
+      const target = await createSandboxTarget(compiled.code, { heapLimit: heapSpec.limit, parent: heapSpec.parent });
       try {
         const result = replay(trace, target);
-        expect(result.failure, `${file} on ${trace.file}`).toBeNull();
-        work.push(result.metrics.work);
+        expect(result.failure, `${file} on ${trace.name}`).toBeNull();
+        out.push({ utilization: result.metrics.utilization, work: result.metrics.work });
       } finally {
         target.dispose();
       }
     }
-    return work;
+    return out;
   }
 
-  it("the reference's work in the sandbox is under half the starter's", async () => {
+  it('grows the same heap as in-process, and the reference works under half as hard as the starter', async () => {
     expect(picked.every(Boolean)).toBe(true);
-    const starter = await sandboxWork('starter.ts');
-    const reference = await sandboxWork('reference.ts');
+    const starter = await inSandbox('starter.ts');
+    const reference = await inSandbox('reference.ts');
     for (let k = 0; k < picked.length; k++) {
-      expect(reference[k], picked[k]!.file).toBeGreaterThan(0);
-      expect(reference[k]!, picked[k]!.file).toBeLessThan(starter[k]! / 2);
+      const trace = picked[k]!;
+      expect(starter[k]!.utilization, trace.name).toBe(replay(trace, localTarget(Starter, { parent: heapSpec.parent })).metrics.utilization);
+      expect(reference[k]!.utilization, trace.name).toBe(replay(trace, localTarget(Reference, { parent: heapSpec.parent })).metrics.utilization);
+      expect(reference[k]!.work, trace.name).toBeGreaterThan(0);
+      expect(reference[k]!.work, trace.name).toBeLessThan(starter[k]!.work / 2);
     }
-  });
+  }, 60_000);
 });

@@ -66,7 +66,7 @@ describe('readExerciseSpec: the real 07-malloc exercise', () => {
     expect(spec.title).toBe('A malloc of your own');
     expect(spec.summary).toMatch(/^Implement malloc, free and realloc/);
     expect([spec.starter, spec.reference, spec.instructions]).toEqual(['starter.ts', 'reference.ts', 'README.md']);
-    expect(spec.heap).toEqual({ limit: 32 * 1024 * 1024, parent: 'sbrk' });
+    expect(spec.heap).toEqual({ limit: 32 * 1024 * 1024, parent: 'pages' });
     expect(spec.thresholds).toEqual(raw.grading.thresholds);
     for (const band of [spec.thresholds.utilization, spec.thresholds.throughput]) expect(band.min).toBeLessThanOrEqual(band.max);
     expect(spec.thresholds.weights!.utilization + spec.thresholds.weights!.throughput).toBeCloseTo(1, 12);
