@@ -7,7 +7,7 @@ import { TargetError, type ReplayTarget } from './ReplayTarget';
 
 export interface LocalTargetOptions {
   name?: string;
-  /** First heap address: nonzero, 16-byte aligned. Default 0x10000000. */
+  /** First heap address: nonzero, 16-byte aligned. Default heapBaseOf(parent): 0x10000000, 0xB0001000 for 'pages'. */
   base?: number;
   /** Most bytes the heap may grow to. Default 32 MiB. */
   limit?: number;
@@ -16,6 +16,14 @@ export interface LocalTargetOptions {
 }
 
 export const PageAllocatorStep = 128 * 1024;
+
+/**
+ * Where a heap starts by default: an sbrk heap at 0x10000000; a PageAllocator heap where FreeNOS's
+ * first user heap chunk is, 0xB0001000 (UserHeap's first page holds the allocator objects).
+ */
+export function heapBaseOf(parent: 'sbrk' | 'pages'): number {
+  return parent === 'pages' ? 0xb0001000 : 0x10000000;
+}
 
 /** An sbrk heap in a host buffer; counts every call as one work unit. Out-of-heap access throws a RangeError. */
 export class BufferHeap implements Heap {
@@ -27,7 +35,7 @@ export class BufferHeap implements Heap {
   private readonly view: DataView;
 
   constructor(options: LocalTargetOptions = {}, private readonly parent: 'sbrk' | 'pages' = options.parent ?? 'sbrk') {
-    this.base = options.base ?? 0x10000000;
+    this.base = options.base ?? heapBaseOf(parent);
     this.limit = options.limit ?? 32 * 1024 * 1024;
     this.top = this.base;
     this.bytes = new Uint8Array(this.limit);

@@ -1,11 +1,12 @@
 // Sandbox options: what a QuickJS target is given (heap layout, parent, limits, log caps) and the
 // defaults filled in. A layout that cannot work is the caller's mistake: RangeError, not TargetError.
+import { heapBaseOf } from '../../../engine/grader/LocalTarget';
 import type { SubmissionMap } from './sourceMap';
 
 export interface SandboxOptions {
   /** Name in reports. Default 'student'. */
   name?: string;
-  /** First heap address: nonzero, 16-aligned. Default 0x10000000. */
+  /** First heap address: nonzero, 16-aligned. Default 0x10000000, or 0xB0001000 for a 'pages' heap (FreeNOS's UserHeap). */
   heapBase?: number;
   /** Most bytes the heap may grow to (16 B to 1 GiB). Default 32 MiB. */
   heapLimit?: number;
@@ -43,7 +44,7 @@ export const MiB = 1024 * 1024;
 
 /** The options with every default filled in; throws RangeError for a heap that cannot be laid out. */
 export function settle(options: SandboxOptions): SandboxSettings {
-  const heapBase = options.heapBase ?? 0x10000000;
+  const heapBase = options.heapBase ?? heapBaseOf(options.parent ?? 'sbrk');
   const heapLimit = options.heapLimit ?? 32 * MiB;
   if (!Number.isInteger(heapBase) || heapBase <= 0 || heapBase % 16 !== 0) throw new RangeError(`heapBase ${heapBase} must be a nonzero multiple of 16`);
   if (!Number.isInteger(heapLimit) || heapLimit < 16 || heapLimit > 1024 * MiB) throw new RangeError(`heapLimit ${heapLimit} must be an integer from 16 to 1 GiB`);
