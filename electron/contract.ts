@@ -1,0 +1,219 @@
+// The lab API, written once: the methods the renderer calls and the events it hears. The host
+// (electron/host/lab/) implements LabApi; Electron's preload and the web mode's client are both
+// built from `labMethods` and `labEvents` below, the only list of channel names. Every argument and
+// result is plain data (JSON and structured-clone safe). Each method's entry checks its arguments
+// and returns the first problem as text ('args[1] (source): must be a string'), or null.
+// Pure TypeScript: imported by electron/ and by renderer/ (no node:*, no DOM).
+
+export type ExerciseKind = 'malloc' | 'api' | 'tune';
+
+/** An exercise as Home lists it. */
+export interface ExerciseSummary {
+  id: string;
+  title: string;
+  summary: string;
+  kind: ExerciseKind;
+  /** 'built-in', or the folder of the pack the user opened. */
+  pack: string;
+  goals: string[];
+  views: string[];
+  maxScore: number;
+  /** Best score over the attempts so far (null: none yet) and their count. */
+  best: number | null;
+  attempts: number;
+}
+
+export interface ExerciseTest {
+  name: string;
+  points: number;
+  kind: string;
+  visibility: 'visible' | 'hidden' | 'after_due_date' | 'after_published';
+  traces: string[];
+}
+
+/** An exercise opened in the workspace. */
+export interface ExerciseDetail extends ExerciseSummary {
+  /** The task (README.md, markdown). */
+  instructions: string;
+  starter: string;
+  /** The tests a student can run (hidden ones are listed but not runnable). */
+  tests: ExerciseTest[];
+  /** Traces or scenarios a student can run one at a time. */
+  traces: string[];
+  /** Type definitions of the 'freenos-lab' module, for the editor's completion and diagnostics. */
+  typings: string;
+}
+
+/** The student's file as the workspace holds it. */
+export interface SavedCode {
+  source: string;
+  /** ISO time of the last save; null when the file is still the starter. */
+  savedAt: string | null;
+  /** The workspace keeps the version before the last save (`<file>.prev`). */
+  hasPrevious: boolean;
+}
+
+export interface SaveResult {
+  savedAt: string;
+  bytes: number;
+  /** The file on disk, to show the student where their work lives. */
+  path: string;
+}
+
+/** One graded attempt, appended to the exercise's history and never rewritten. */
+export interface Attempt {
+  at: string;
+  score: number;
+  maxScore: number;
+  /** SHA-256 of the graded source, hex. */
+  hash: string;
+  passed: number;
+  tests: number;
+}
+
+/** What to run: one test, one trace or scenario, or every test (a grade, recorded in the history). */
+export type RunTarget = { test: string } | { trace: string } | { grade: true };
+
+export interface RunRequest {
+  exercise: string;
+  source: string;
+  target: RunTarget;
+}
+
+export interface CompileProblem {
+  line: number;
+  column: number;
+  message: string;
+}
+
+/** One test's result, as the results panel shows it. */
+export interface TestView {
+  name: string;
+  points: number;
+  maxPoints: number;
+  passed: boolean;
+  /** What failed, explained ('malloc(24) returned 0x...: overlaps ...'), or ''. */
+  output: string;
+  /** The failing operation (0-based) and its trace, for "show in timeline"; null when none. */
+  failure: { trace: string; op: number } | null;
+  ms: number;
+}
+
+export interface RunResult {
+  runId: string;
+  /** Compile errors at the student's lines; null when it compiled. */
+  compileErrors: CompileProblem[] | null;
+  tests: TestView[];
+  score: number;
+  maxScore: number;
+  /** Log lines of the student's code (log(), console.log), capped. */
+  logs: string[];
+  /** Set when the run could not be done at all (a broken exercise, a stopped run). */
+  error: string | null;
+  stopped: boolean;
+  ms: number;
+}
+
+export interface LabInfo {
+  version: string;
+  host: 'electron' | 'web';
+  workspace: string;
+}
+
+/** The lab API. Every method is async (IPC or a WebSocket underneath). */
+export interface LabApi {
+  info(): Promise<LabInfo>;
+  listExercises(): Promise<ExerciseSummary[]>;
+  openExercise(id: string): Promise<ExerciseDetail>;
+  loadCode(id: string): Promise<SavedCode>;
+  /** Atomic write (temp file, fsync, rename), the previous version kept. */
+  saveCode(id: string, source: string): Promise<SaveResult>;
+  /** Starts a run; progress comes as runProgress events, the end as its result (and a runDone event). */
+  run(request: RunRequest): Promise<RunResult>;
+  /** Stops a run, named by its runId or by its exercise's id (before its first event); false when none was running. */
+  stop(runId: string): Promise<boolean>;
+  history(id: string): Promise<Attempt[]>;
+  /** The file an LMS takes: its name and content. */
+  exportSubmission(id: string): Promise<{ fileName: string; content: string }>;
+  /** Adds the exercises of a pack folder; returns the whole list. */
+  openPack(folder: string): Promise<ExerciseSummary[]>;
+  /** Moves the workspace to `folder` (created when missing). */
+  setWorkspace(folder: string): Promise<LabInfo>;
+}
+
+/** Events the host sends; the renderer subscribes by name. */
+export interface LabEvents {
+  runProgress: { runId: string; exercise: string; test: string; index: number; total: number; passed: boolean };
+  runDone: RunResult;
+  /** The list changed outside the renderer's own calls (a pack opened from the app's menu). */
+  exercisesChanged: { exercises: ExerciseSummary[] };
+  /** The workspace moved (from the app's menu). */
+  workspaceChanged: LabInfo;
+}
+
+// ---- Argument checks: the runtime list of methods and events ----
+
+type Check = (value: unknown) => string | null;
+const string: Check = (v) => (typeof v === 'string' && v.length <= 1_000_000 ? null : 'must be a string (at most 1 MB)');
+const id: Check = (v) => (typeof v === 'string' && /^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$/.test(v) ? null : 'must be an exercise id (letters, digits, . _ -)');
+const folder: Check = (v) => (typeof v === 'string' && v.length > 0 && v.length <= 4096 && !v.includes('\0') ? null : 'must be a folder path');
+const runRequest: Check = (v) => {
+  if (typeof v !== 'object' || v === null) return 'must be { exercise, source, target }';
+  const r = v as Record<string, unknown>;
+  const t = r.target as Record<string, unknown> | null;
+  if (id(r.exercise)) return `exercise ${id(r.exercise)}`;
+  if (string(r.source)) return `source ${string(r.source)}`;
+  const ok = typeof t === 'object' && t !== null && (typeof t.test === 'string' || typeof t.trace === 'string' || t.grade === true);
+  return ok ? null : 'target must be { test }, { trace } or { grade: true }';
+};
+
+/** Each method's argument checks, in order. The keys are the channel names (`lab:<method>`). */
+export const labMethods: { [M in keyof LabApi]: { args: [string, Check][] } } = {
+  info: { args: [] },
+  listExercises: { args: [] },
+  openExercise: { args: [['id', id]] },
+  loadCode: { args: [['id', id]] },
+  saveCode: { args: [['id', id], ['source', string]] },
+  run: { args: [['request', runRequest]] },
+  stop: { args: [['runId', string]] },
+  history: { args: [['id', id]] },
+  exportSubmission: { args: [['id', id]] },
+  openPack: { args: [['folder', folder]] },
+  setWorkspace: { args: [['folder', folder]] },
+};
+
+export const labEvents: { [E in keyof LabEvents]: true } = { runProgress: true, runDone: true, exercisesChanged: true, workspaceChanged: true };
+
+export type LabMethod = keyof LabApi;
+export type LabEvent = keyof LabEvents;
+
+/** The first problem with a call's arguments ('saveCode: args[1] (source): must be a string'), or null. */
+export function checkCall(method: string, args: unknown): string | null {
+  if (!Object.hasOwn(labMethods, method)) return `${method}: not a lab method`;
+  if (!Array.isArray(args)) return `${method}: arguments must be a list`;
+  const spec = labMethods[method as LabMethod].args;
+  if (args.length !== spec.length) return `${method}: takes ${spec.length} argument${spec.length === 1 ? '' : 's'}, got ${args.length}`;
+  for (const [k, [name, check]] of spec.entries()) {
+    const problem = check(args[k]);
+    if (problem) return `${method}: args[${k}] (${name}): ${problem}`;
+  }
+  return null;
+}
+
+// ---- The web mode's wire format (a WebSocket at /lab?token=..., JSON text frames) ----
+
+/** Renderer → host: call `method` with `args`; `id` pairs the reply. */
+export interface WireCall {
+  id: number;
+  method: string;
+  args: unknown[];
+}
+
+/** Host → renderer: a call's reply, or an event. */
+export type WireMessage =
+  | { id: number; ok: true; result: unknown }
+  | { id: number; ok: false; error: string }
+  | { event: string; data: unknown };
+
+/** The WebSocket's path on the web server; the page's URL carries the same `token` query parameter. */
+export const WIRE_PATH = '/lab';

@@ -1,0 +1,128 @@
+// The web mode's server: an HTTP server on 127.0.0.1 serving the built renderer, and a WebSocket at
+// WIRE_PATH that speaks the contract's wire format to the lab host (WireCall in; WireMessage out:
+// replies in order of completion, LabEvents pushed to every client). Only the page this server
+// served may connect: the upgrade needs the random token (`?token=`, compared in constant time),
+// Host 127.0.0.1:<port> and Origin http://127.0.0.1:<port>, or it is refused before the upgrade.
+import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
+import { createServer, type IncomingMessage, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { Duplex } from 'node:stream';
+import { WebSocketServer, type WebSocket } from 'ws';
+import { WIRE_PATH, checkCall, labEvents, type LabEvent, type WireCall, type WireMessage } from '../contract';
+import type { LabHost } from '../host/lab';
+import { serveStatic } from './static';
+
+export interface WebServerOptions {
+  host: LabHost;
+  /** The built renderer (dist/renderer/). */
+  rendererDir: string;
+  /** 0 (default): a free port. */
+  port?: number;
+  /** The token; a random 32 bytes (hex) when absent (tests pass their own). */
+  token?: string;
+}
+
+export interface WebServer {
+  port: number;
+  token: string;
+  /** The page to open: http://127.0.0.1:PORT/?token=… */
+  url: string;
+  /** Closes every WebSocket and the HTTP server (the host is the caller's to dispose). */
+  close(): Promise<void>;
+}
+
+/** Largest message a client may send: a source of 1 MB, JSON-escaped, with room to spare. */
+const MAX_MESSAGE = 8 * 1024 * 1024;
+
+const digest = (s: string) => createHash('sha256').update(s, 'utf8').digest();
+
+/** Whether `given` is the token, compared in constant time (digests, so lengths leak nothing). */
+export function tokenMatches(given: string | null, token: string): boolean {
+  return given !== null && timingSafeEqual(digest(given), digest(token));
+}
+
+/** Ends an upgrade request with a plain HTTP status instead of a WebSocket. */
+function refuse(socket: Duplex, status: number, reason: string): void {
+  socket.end(`HTTP/1.1 ${status} ${reason}\r\nConnection: close\r\nContent-Type: text/plain\r\nContent-Length: ${reason.length + 1}\r\n\r\n${reason}\n`);
+  socket.destroy();
+}
+
+/** Starts the server on 127.0.0.1; resolves once it listens. */
+export async function startWebServer(options: WebServerOptions): Promise<WebServer> {
+  const token = options.token ?? randomBytes(32).toString('hex');
+  const { host } = options;
+  let port = 0;
+  const server: Server = createServer((req, res) => {
+    serveStatic(req, res, options.rendererDir, port).catch(() => {
+      if (!res.headersSent) res.writeHead(500).end();
+      else res.destroy();
+    });
+  });
+  const wss = new WebSocketServer({ noServer: true, maxPayload: MAX_MESSAGE });
+
+  server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
+    const url = new URL(req.url ?? '/', 'http://127.0.0.1');
+    const origin = `http://127.0.0.1:${port}`;
+    if (url.pathname !== WIRE_PATH) return refuse(socket, 404, 'Not Found');
+    if (req.headers.origin !== origin || req.headers.host !== `127.0.0.1:${port}`) return refuse(socket, 403, 'Forbidden');
+    if (!tokenMatches(url.searchParams.get('token'), token)) return refuse(socket, 401, 'Unauthorized');
+    wss.handleUpgrade(req, socket, head, (ws) => wss.emit('connection', ws, req));
+  });
+
+  wss.on('connection', (ws: WebSocket) => {
+    ws.on('message', (data, isBinary) => {
+      if (isBinary) return ws.close(1003, 'text frames only');
+      void answer(host, data.toString()).then((reply) => {
+        if (reply && ws.readyState === ws.OPEN) ws.send(JSON.stringify(reply));
+      });
+    });
+  });
+
+  // Every event goes to every connected client.
+  const unsubscribe = (Object.keys(labEvents) as LabEvent[]).map((event) =>
+    host.on(event, (data) => {
+      const text = JSON.stringify({ event, data } satisfies WireMessage);
+      for (const client of wss.clients) if (client.readyState === client.OPEN) client.send(text);
+    }),
+  );
+
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options.port ?? 0, '127.0.0.1', () => resolve());
+  });
+  port = (server.address() as AddressInfo).port;
+  return {
+    port,
+    token,
+    url: `http://127.0.0.1:${port}/?token=${token}`,
+    async close() {
+      for (const off of unsubscribe) off();
+      for (const client of wss.clients) client.terminate();
+      wss.close();
+      server.closeAllConnections();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    },
+  };
+}
+
+/** The reply to one message: the call's result or error; null when the message has no usable id. */
+export async function answer(host: LabHost, text: string): Promise<WireMessage | null> {
+  let call: Partial<WireCall>;
+  try {
+    call = JSON.parse(text) as Partial<WireCall>;
+  } catch {
+    return null;
+  }
+  if (typeof call !== 'object' || call === null || typeof call.id !== 'number' || !Number.isSafeInteger(call.id)) return null;
+  const { id } = call;
+  if (typeof call.method !== 'string') return { id, ok: false, error: 'a call needs a method name' };
+  const problem = checkCall(call.method, call.args);
+  if (problem) return { id, ok: false, error: problem };
+  try {
+    const method = host[call.method as keyof typeof host] as (...args: unknown[]) => Promise<unknown>;
+    const result = await method(...(call.args as unknown[]));
+    return { id, ok: true, result };
+  } catch (error) {
+    return { id, ok: false, error: error instanceof Error ? error.message : String(error) };
+  }
+}

@@ -1,0 +1,167 @@
+// The web mode's server: static files (MIME types, the CSP, no-store on index.html, traversal and
+// dotfiles refused, no listings), the WebSocket's gate (token, Origin, Host) and the wire format
+// with a real `ws` client: calls answered in order of completion, argument checks, and the host's
+// runProgress / runDone events pushed to every client.
+import { mkdirSync, mkdtempSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
+import { request } from 'node:http';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import WebSocket from 'ws';
+import { WIRE_PATH, checkCall, type WireMessage } from '../../../electron/contract';
+import { createLabHost, type LabHost } from '../../../electron/host/lab';
+import { startWebServer, type WebServer } from '../../../electron/web/server';
+
+const REFERENCE = readFileSync(path.join(import.meta.dirname, '../../../exercises/01-bit-allocator/reference.ts'), 'utf8');
+
+/** A GET (or another method) of a raw path, not normalized by any URL parser. */
+function get(port: number, rawPath: string, method = 'GET'): Promise<{ status: number; headers: Record<string, string | string[] | undefined>; body: string }> {
+  return new Promise((resolve, reject) => {
+    const req = request({ host: '127.0.0.1', port, path: rawPath, method }, (res) => {
+      let body = '';
+      res.setEncoding('utf8').on('data', (c: string) => (body += c)).on('end', () => resolve({ status: res.statusCode!, headers: res.headers, body }));
+    });
+    req.on('error', reject).end();
+  });
+}
+
+/** Opens a client; resolves with it, or rejects with the HTTP status that refused the upgrade. */
+function connect(server: WebServer, options: { token?: string | null; origin?: string | null } = {}): Promise<WebSocket> {
+  const token = options.token === undefined ? server.token : options.token;
+  const url = `ws://127.0.0.1:${server.port}${WIRE_PATH}${token === null ? '' : `?token=${token}`}`;
+  const origin = options.origin === undefined ? `http://127.0.0.1:${server.port}` : options.origin;
+  const ws = new WebSocket(url, origin === null ? {} : { origin });
+  return new Promise((resolve, reject) => {
+    ws.once('open', () => resolve(ws));
+    ws.once('unexpected-response', (_req, res) => reject(new Error(`refused with ${res.statusCode}`)));
+    ws.once('error', reject);
+  });
+}
+
+/** A client that numbers its calls and keeps every message it hears. */
+function client(ws: WebSocket) {
+  const heard: WireMessage[] = [];
+  let next = 1;
+  ws.on('message', (data) => heard.push(JSON.parse(data.toString()) as WireMessage));
+  const reply = (id: number) =>
+    new Promise<WireMessage>((resolve) => {
+      const look = () => {
+        const found = heard.find((m) => 'id' in m && m.id === id);
+        if (found) resolve(found);
+        else setTimeout(look, 10);
+      };
+      look();
+    });
+  return {
+    heard,
+    call(method: string, ...args: unknown[]) {
+      const id = next++;
+      ws.send(JSON.stringify({ id, method, args }));
+      return reply(id);
+    },
+  };
+}
+
+describe('the web server', () => {
+  let host: LabHost;
+  let server: WebServer;
+  let root: string;
+
+  beforeAll(async () => {
+    const base = mkdtempSync(path.join(tmpdir(), 'lab-web-'));
+    root = path.join(base, 'renderer');
+    mkdirSync(path.join(root, 'assets'), { recursive: true });
+    writeFileSync(path.join(root, 'index.html'), '<!doctype html><title>lab</title><script type="module" src="/assets/app.js"></script>');
+    writeFileSync(path.join(root, 'assets', 'app.js'), 'console.log("lab");');
+    writeFileSync(path.join(root, 'assets', 'codicon.woff2'), 'font');
+    writeFileSync(path.join(root, '.env'), 'SECRET=dotfile');
+    writeFileSync(path.join(base, 'secret.txt'), 'SECRET=outside');
+    symlinkSync(base, path.join(root, 'link'));
+    host = createLabHost({ workspace: path.join(base, 'workspace'), warn: () => undefined });
+    server = await startWebServer({ host, rendererDir: root });
+  });
+  afterAll(async () => {
+    await server.close();
+    await host.dispose();
+  });
+
+  it('prints a 127.0.0.1 address with a 32-byte hex token', () => {
+    expect(server.url).toBe(`http://127.0.0.1:${server.port}/?token=${server.token}`);
+    expect(server.token).toMatch(/^[0-9a-f]{64}$/);
+  });
+
+  it('serves index.html uncached with the CSP, and assets with their MIME types', async () => {
+    const index = await get(server.port, '/?token=abc');
+    expect(index.status).toBe(200);
+    expect(index.headers['content-type']).toBe('text/html; charset=utf-8');
+    expect(index.headers['cache-control']).toBe('no-store');
+    const csp = index.headers['content-security-policy'] as string;
+    for (const part of ["script-src 'self'", "worker-src 'self' blob:", "style-src 'self' 'unsafe-inline'", `connect-src 'self' ws://127.0.0.1:${server.port}`, "img-src 'self' data:"]) expect(csp).toContain(part);
+    expect(index.headers['x-content-type-options']).toBe('nosniff');
+    expect((await get(server.port, '/assets/app.js')).headers['content-type']).toBe('text/javascript; charset=utf-8');
+    expect((await get(server.port, '/assets/codicon.woff2')).headers['content-type']).toBe('font/woff2');
+    const head = await get(server.port, '/index.html', 'HEAD');
+    expect(head.status).toBe(200);
+    expect(head.body).toBe('');
+    expect((await get(server.port, '/index.html', 'POST')).status).toBe(405);
+  });
+
+  it('refuses path traversal, dotfiles, symlinks out of the folder and directory listings', async () => {
+    const attempts = ['/../secret.txt', '/..%2fsecret.txt', '/%2e%2e/secret.txt', '/assets/..%2f..%2fsecret.txt', '/assets/%2e%2e%5c%2e%2e%5csecret.txt',
+      '/..%5csecret.txt', '/.env', '/assets/../.env', '/link/secret.txt', '/%00', '/%E0%A4%A', '/assets', '/assets/', '//etc/passwd'];
+    for (const attempt of attempts) {
+      const res = await get(server.port, attempt);
+      expect(res.status, attempt).toBe(404);
+      expect(res.body, attempt).not.toMatch(/SECRET|root:|app\.js/);
+    }
+  });
+
+  it('says how to build the renderer when it is not built', async () => {
+    const bare = await startWebServer({ host, rendererDir: path.join(root, 'missing') });
+    const page = await get(bare.port, '/');
+    await bare.close();
+    expect(page.status).toBe(200);
+    expect(page.body).toContain('npm run build:renderer');
+  });
+
+  it('refuses a WebSocket without the token, with a wrong one, or from another origin', async () => {
+    await expect(connect(server, { token: null })).rejects.toThrow(/refused with 401/);
+    await expect(connect(server, { token: 'f'.repeat(64) })).rejects.toThrow(/refused with 401/);
+    await expect(connect(server, { token: server.token.slice(0, 10) })).rejects.toThrow(/refused with 401/);
+    await expect(connect(server, { origin: 'http://evil.example' })).rejects.toThrow(/refused with 403/);
+    await expect(connect(server, { origin: `http://localhost:${server.port}` })).rejects.toThrow(/refused with 403/);
+    await expect(connect(server, { origin: null })).rejects.toThrow(/refused with 403/);
+  });
+
+  it('answers calls over the wire, with checkCall\'s text for a bad one', async () => {
+    const ws = await connect(server);
+    const lab = client(ws);
+    const list = await lab.call('listExercises');
+    expect(list).toMatchObject({ id: 1, ok: true });
+    expect((list as { result: { id: string }[] }).result.map((e) => e.id)).toContain('01-bit-allocator');
+    expect(await lab.call('saveCode', '01-bit-allocator', 7)).toEqual({ id: 2, ok: false, error: checkCall('saveCode', ['01-bit-allocator', 7]) });
+    expect(await lab.call('dispose')).toEqual({ id: 3, ok: false, error: 'dispose: not a lab method' });
+    expect(await lab.call('openExercise', 'nope')).toMatchObject({ id: 4, ok: false, error: expect.stringMatching(/no exercise 'nope'/) });
+    ws.close();
+  });
+
+  it('pushes runProgress and runDone to every client, and replies in order of completion', async () => {
+    const [a, b] = [client(await connect(server)), client(await connect(server))];
+    const started = performance.now();
+    const run = a.call('run', { exercise: '01-bit-allocator', source: REFERENCE, target: { test: 'small' } });
+    const info = await a.call('info');
+    const done = await run;
+    const roundTrip = performance.now() - started;
+    expect(info).toMatchObject({ id: 2, ok: true });
+    expect(a.heard.findIndex((m) => 'id' in m && m.id === 2)).toBeLessThan(a.heard.findIndex((m) => 'id' in m && m.id === 1));
+    expect(done).toMatchObject({ id: 1, ok: true, result: { score: 2, maxScore: 2, stopped: false } });
+    const runId = (done as { result: { runId: string } }).result.runId;
+    for (const heard of [a.heard, b.heard]) {
+      await expect.poll(() => heard.filter((m) => 'event' in m).length).toBe(2);
+      const events = heard.filter((m): m is { event: string; data: unknown } => 'event' in m);
+      expect(events[0]).toEqual({ event: 'runProgress', data: { runId, exercise: '01-bit-allocator', test: 'small', index: 1, total: 1, passed: true } });
+      expect(events[1]).toMatchObject({ event: 'runDone', data: { runId, score: 2 } });
+    }
+    expect(roundTrip).toBeLessThan(15_000);
+  });
+});
