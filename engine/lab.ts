@@ -232,3 +232,15 @@ export interface ForkCowExercise {
 
 /** What a 06-fork-cow submission exports by default. */
 export type ForkCowExerciseClass = new (kernel: ForkKernel, machine: ForkMachine) => ForkCowExercise;
+
+export type { CoalescePolicy, FitPolicy, ListOrder, TuningConfig } from './workload/TuningConfig';
+
+/**
+ * 08-fragmentation: what a submission exports by default, as plain data (no functions): the
+ * engine's TunableAllocator config (fields left out take their defaults; the README lists them) and
+ * a prediction per question, by the question's name (null or absent: not answered).
+ */
+export interface TuningSubmission {
+  config: Partial<import('./workload/TuningConfig').TuningConfig>;
+  predictions?: Record<string, string | number | number[] | null>;
+}

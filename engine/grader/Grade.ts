@@ -2,6 +2,8 @@
 // exercise's rubric. A test passes when every one of its traces passed the checker; a correctness
 // test earns all its points or none; a performance test earns points × index / 100, the index of
 // mean utilization and of throughput (reference work / submission work over the test's traces).
+// A tune exercise weighs throughput 0 (no reference work needed) and may give a test its own
+// utilization band; its question tests have one outcome, the judged prediction (`answer`).
 // Everything here is deterministic; only the `ms` fields carry wall time.
 import type { ReplayFailure, TraceMetrics } from './Replay';
 import type { RubricTest, Visibility } from './Rubric';
@@ -21,6 +23,8 @@ export interface TraceOutcome {
   ms: number;
   /** An api exercise's scenario: the calls answered like the engine (malloc traces have metrics instead). */
   calls?: number;
+  /** A tune exercise's question: the prediction, whether it was right, the report's text, and what was observed (null when not revealed). */
+  answer?: { predicted: unknown; correct: boolean; text: string; observed: string | null };
 }
 
 export interface TestResult {
@@ -62,15 +66,23 @@ export function scoreTest(test: RubricTest, outcomes: TraceOutcome[], referenceW
   if (passed && test.kind === 'performance') {
     const utilization = mean(outcomes.map((o) => o.metrics!.utilization));
     const work = sum(outcomes.map((o) => o.metrics!.work));
-    const missing = test.traces.filter((name) => !(name in referenceWork));
-    if (missing.length > 0) throw new RangeError(`no reference work for ${missing.join(', ')}`);
-    const reference = sum(test.traces.map((name) => referenceWork[name]!));
-    performance = performanceIndex(utilization, throughputRatio(reference, work), thresholds);
+    const bands: Thresholds = test.utilization ? { ...thresholds, utilization: test.utilization } : thresholds;
+    const band = `utilization ${percent(utilization)} (band ${percent(bands.utilization.min)}–${percent(bands.utilization.max)})`;
+    if (thresholds.weights?.throughput === 0) {
+      // Utilization alone (a tune exercise): no reference work, throughput not measured (NaN).
+      performance = performanceIndex(utilization, NaN, bands);
+      lines.push(`performance index ${performance.index.toFixed(1)} / 100: ${band}`);
+    } else {
+      const missing = test.traces.filter((name) => !(name in referenceWork));
+      if (missing.length > 0) throw new RangeError(`no reference work for ${missing.join(', ')}`);
+      const reference = sum(test.traces.map((name) => referenceWork[name]!));
+      performance = performanceIndex(utilization, throughputRatio(reference, work), bands);
+      lines.push(
+        `performance index ${performance.index.toFixed(1)} / 100: ${band}, ` +
+          `throughput ${performance.throughput.toFixed(2)} × the reference (band ${thresholds.throughput.min}–${thresholds.throughput.max}; ${work} work units against ${reference})`,
+      );
+    }
     score = round((test.points * performance.index) / 100);
-    lines.push(
-      `performance index ${performance.index.toFixed(1)} / 100: utilization ${percent(utilization)} (band ${percent(thresholds.utilization.min)}–${percent(thresholds.utilization.max)}), ` +
-        `throughput ${performance.throughput.toFixed(2)} × the reference (band ${thresholds.throughput.min}–${thresholds.throughput.max}; ${work} work units against ${reference})`,
-    );
   } else if (passed) score = test.points;
   else if (test.kind === 'performance') lines.push('performance is scored only when every trace of the test passes');
   const logs = outcomes.flatMap((o) => (o.logs.length > 0 ? [`log on ${o.trace}:`, ...o.logs.map((l) => `  ${l}`)] : []));
@@ -105,6 +117,7 @@ export function gradeReport(exercise: string, submission: string, tests: TestRes
 
 /** One line for a trace: passed with its utilization and work, or the first failure. */
 export function describeOutcome(o: TraceOutcome): string {
+  if (o.answer) return o.answer.text;
   if (o.ok && o.metrics) return `${o.trace}: passed (${o.metrics.operations} operations, utilization ${percent(o.metrics.utilization)}, ${o.metrics.work} work units)`;
   if (o.ok) return `${o.trace}: passed (${o.calls ?? 0} calls answered as FreeNOS does)`;
   const f = o.failure;

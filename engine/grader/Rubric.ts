@@ -3,11 +3,19 @@
 // kind. In a 'malloc' exercise a trace is a file or a generator with options, a 'correctness' test
 // passes when every trace passes the checker, and a 'performance' test also earns points on
 // malloc-lab's index (thresholds as data). In an 'api' exercise (the student re-implements a FreeNOS
-// class, the `subject`) a trace is a scenario of calls: options for the subject, or a JSON file.
-import type { Thresholds } from './Score';
+// class, the `subject`) a trace is a scenario of calls: options for the subject, or a JSON file. In a
+// 'tune' exercise the student configures the engine's TunableAllocator: its traces are malloc
+// traces, a 'performance' test scores utilization alone (a band per test if it likes), and a
+// 'question' test asks for a prediction the grader checks by running the engine (Questions.ts).
+import { readQuestion, type Question } from './Questions';
+import type { Band, Thresholds } from './Score';
 
 export type Visibility = 'visible' | 'hidden' | 'after_due_date' | 'after_published';
 export const VISIBILITIES: readonly Visibility[] = ['visible', 'hidden', 'after_due_date', 'after_published'];
+
+/** The live views the app can open beside an exercise. */
+export type View = 'heap-map' | 'charts' | 'timeline' | 'page-tables' | 'frames' | 'explorer' | 'compare' | 'quiz';
+export const VIEWS: readonly View[] = ['heap-map', 'charts', 'timeline', 'page-tables', 'frames', 'explorer', 'compare', 'quiz'];
 
 /** Where a trace comes from: a file relative to the exercise folder, a seeded generator (malloc), or a subject's scenario options (api). */
 export type TraceSource = { file: string } | { generate: string; options: Record<string, unknown> } | { scenario: Record<string, unknown> };
@@ -16,13 +24,17 @@ export interface RubricTest {
   name: string;
   /** Gradescope's test number, "1", "2"... in rubric order unless given. */
   number: string;
-  kind: 'correctness' | 'performance';
-  /** Names from the exercise's traces table, in order. */
+  kind: 'correctness' | 'performance' | 'question';
+  /** Names from the exercise's traces table, in order (a question's: the trace its ask runs). */
   traces: string[];
   points: number;
   visibility: Visibility;
   /** Wall-clock limit for the whole test, in milliseconds. */
   timeLimitMs: number;
+  /** A tune exercise's performance test: its own utilization band (else the exercise's). */
+  utilization?: Band;
+  /** A tune exercise's question test: its text and what the grader runs for the truth. */
+  question?: Question;
 }
 
 export interface ExerciseSpec {
@@ -30,7 +42,11 @@ export interface ExerciseSpec {
   title: string;
   /** One line for lists; null when not given. */
   summary: string | null;
-  kind: 'malloc' | 'api';
+  /** What the student will learn or be able to do, one short line each (shown in the app); [] when not given. */
+  goals: string[];
+  /** The live views the app opens for this exercise, in order; [] when not given. */
+  views: View[];
+  kind: 'malloc' | 'api' | 'tune';
   /** The class an 'api' exercise re-implements (a name in engine/grader/subjects); null for malloc. */
   subject: string | null;
   /** Files relative to the exercise folder. */
@@ -71,12 +87,13 @@ export function readExerciseSpec(data: unknown, file: string): ExerciseSpec {
   };
 
   const root = obj(data, '(top level)');
-  known(root, '', ['id', 'title', 'kind', 'subject', 'summary', 'starter', 'reference', 'instructions', 'heap', 'traces', 'grading']);
+  known(root, '', ['id', 'title', 'kind', 'subject', 'summary', 'goals', 'views', 'starter', 'reference', 'instructions', 'heap', 'traces', 'grading']);
   const id = str(root.id, 'id');
   if (!/^[a-z0-9][a-z0-9-]*$/.test(id)) fail('id', `'${id}' must be lowercase letters, digits and dashes`);
-  if (root.kind !== 'malloc' && root.kind !== 'api') fail('kind', `'${String(root.kind)}' is not a kind this grader knows (malloc, api)`);
+  if (root.kind !== 'malloc' && root.kind !== 'api' && root.kind !== 'tune') fail('kind', `'${String(root.kind)}' is not a kind this grader knows (malloc, api, tune)`);
   const kind = root.kind as ExerciseSpec['kind'];
   const api = kind === 'api';
+  const tune = kind === 'tune';
   if (api) str(root.subject, 'subject');
   else if (root.subject !== undefined) fail('subject', 'only an api exercise has a subject');
 
@@ -108,7 +125,9 @@ export function readExerciseSpec(data: unknown, file: string): ExerciseSpec {
   known(grading, 'grading', ['thresholds', 'tests']);
   // An api exercise has no performance tests, so thresholds are optional there (and unused).
   const th = api && grading.thresholds === undefined ? { utilization: { min: 0, max: 0 }, throughput: { min: 0, max: 0 } } : obj(grading.thresholds, 'grading.thresholds');
-  known(th, 'grading.thresholds', ['utilization', 'throughput', 'weights']);
+  // A tune exercise runs the engine's own allocator: utilization is all it scores.
+  if (tune) known(th, 'grading.thresholds', ['utilization']);
+  else known(th, 'grading.thresholds', ['utilization', 'throughput', 'weights']);
   const band = (v: unknown, field: string) => {
     const b = obj(v, field);
     known(b, field, ['min', 'max']);
@@ -116,7 +135,9 @@ export function readExerciseSpec(data: unknown, file: string): ExerciseSpec {
     if (max < min) fail(field, `max ${max} is below min ${min}`);
     return { min, max };
   };
-  const thresholds: Thresholds = { utilization: band(th.utilization, 'grading.thresholds.utilization'), throughput: band(th.throughput, 'grading.thresholds.throughput') };
+  const thresholds: Thresholds = tune
+    ? { utilization: band(th.utilization, 'grading.thresholds.utilization'), throughput: { min: 0, max: 0 }, weights: { utilization: 1, throughput: 0 } }
+    : { utilization: band(th.utilization, 'grading.thresholds.utilization'), throughput: band(th.throughput, 'grading.thresholds.throughput') };
   if (th.weights !== undefined) {
     const w = obj(th.weights, 'grading.thresholds.weights');
     known(w, 'grading.thresholds.weights', ['utilization', 'throughput']);
@@ -130,20 +151,24 @@ export function readExerciseSpec(data: unknown, file: string): ExerciseSpec {
   const tests = (grading.tests as unknown[]).map((value, k): RubricTest => {
     const field = `grading.tests[${k}]`;
     const t = obj(value, field);
-    known(t, field, ['name', 'number', 'kind', 'trace', 'traces', 'points', 'visibility', 'timeLimitSeconds']);
+    const kind = t.kind ?? 'correctness';
+    if (kind !== 'correctness' && kind !== 'performance' && kind !== 'question') fail(`${field}.kind`, `'${String(kind)}' must be ${tune ? 'correctness, performance or question' : 'correctness or performance'}`);
+    if (api && kind === 'performance') fail(`${field}.kind`, 'an api exercise has correctness tests only');
+    if (!tune && kind === 'question') fail(`${field}.kind`, 'only a tune exercise has question tests');
+    const tuneKeys = !tune ? [] : kind === 'question' ? ['question', 'ask'] : kind === 'performance' ? ['utilization'] : [];
+    known(t, field, ['name', 'number', 'kind', ...(kind === 'question' ? [] : ['trace', 'traces']), 'points', 'visibility', 'timeLimitSeconds', ...tuneKeys]);
     const name = str(t.name, `${field}.name`);
     if (names.has(name)) fail(`${field}.name`, `'${name}' is used by an earlier test`);
     names.add(name);
-    const kind = t.kind ?? 'correctness';
-    if (kind !== 'correctness' && kind !== 'performance') fail(`${field}.kind`, `'${String(kind)}' must be correctness or performance`);
-    if (api && kind === 'performance') fail(`${field}.kind`, 'an api exercise has correctness tests only');
+    const question = kind === 'question' ? readQuestion(t, field, Object.keys(traces), fail) : undefined;
     let list: unknown[];
-    if (t.trace !== undefined && t.traces !== undefined) list = fail(field, 'give `trace` or `traces`, not both');
+    if (question) list = [question.ask.trace];
+    else if (t.trace !== undefined && t.traces !== undefined) list = fail(field, 'give `trace` or `traces`, not both');
     else if (t.trace !== undefined) list = [t.trace];
     else if (Array.isArray(t.traces) && t.traces.length > 0) list = t.traces;
     else list = fail(`${field}.traces`, 'must list at least one trace');
     const traceNames = list.map((n, j) => {
-      const at = t.trace !== undefined ? `${field}.trace` : `${field}.traces[${j}]`;
+      const at = question ? `${field}.ask.trace` : t.trace !== undefined ? `${field}.trace` : `${field}.traces[${j}]`;
       const traceName = str(n, at);
       if (!(traceName in traces)) fail(at, `'${traceName}' is not in the exercise's traces (${Object.keys(traces).join(', ')})`);
       return traceName;
@@ -158,14 +183,25 @@ export function readExerciseSpec(data: unknown, file: string): ExerciseSpec {
       points: num(t.points, `${field}.points`, 0),
       visibility: visibility as Visibility,
       timeLimitMs: 1000 * (t.timeLimitSeconds === undefined ? 60 : num(t.timeLimitSeconds, `${field}.timeLimitSeconds`, 0.001, 3600)),
+      ...(t.utilization === undefined ? {} : { utilization: band(t.utilization, `${field}.utilization`) }),
+      ...(question ? { question } : {}),
     };
   });
 
   const optionalStr = (v: unknown, field: string): string | null => (v === undefined ? null : str(v, field));
+  const list = (v: unknown, field: string): unknown[] => (v === undefined ? [] : Array.isArray(v) ? v : fail(field, 'must be a list'));
+  const goals = list(root.goals, 'goals').map((g, k) => str(g, `goals[${k}]`));
+  const views = list(root.views, 'views').map((v, k): View => {
+    if (!VIEWS.includes(v as View)) fail(`views[${k}]`, `'${String(v)}' is not a view (${VIEWS.join(', ')})`);
+    if ((root.views as unknown[]).indexOf(v) < k) fail(`views[${k}]`, `'${String(v)}' is listed twice`);
+    return v as View;
+  });
   return {
     id,
     title: str(root.title, 'title'),
     summary: optionalStr(root.summary, 'summary'),
+    goals,
+    views,
     kind,
     subject: api ? (root.subject as string) : null,
     starter: str(root.starter, 'starter'),

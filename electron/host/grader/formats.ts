@@ -45,13 +45,16 @@ export function formatText(report: GradeReport, options: TextOptions = {}): stri
 
 // ---------------------------------------------------------------------------------------------- json
 
-/** The lab's own data on one test: its kind, performance index and every trace's verdict and metrics. */
+/** The lab's own data on one test: its kind, performance index and every trace's verdict and metrics (a question's: the judged prediction). */
 function testExtraData(test: TestResult) {
   const p = test.performance;
   return {
     kind: test.kind,
     performance: p && { utilization: p.utilization, throughput: p.throughput, index: p.index },
-    traces: test.traces.map((o) => ({ trace: o.trace, file: o.file, ok: o.ok, failure: o.failure, metrics: o.metrics, ...(o.calls === undefined ? {} : { calls: o.calls }), ms: o.ms })),
+    traces: test.traces.map((o) => ({
+      trace: o.trace, file: o.file, ok: o.ok, failure: o.failure, metrics: o.metrics, ...(o.calls === undefined ? {} : { calls: o.calls }),
+      ...(o.answer ? { answer: { predicted: o.answer.predicted ?? null, correct: o.answer.correct, observed: o.answer.observed } } : {}), ms: o.ms,
+    })),
     not_run: test.notRun,
   };
 }

@@ -113,6 +113,7 @@ export async function gradeSource(exerciseDir: string, source: string, file: str
     const text = out.compileErrors.map((e) => `${e.file}:${e.line}:${e.column}: ${e.message}`).join('\n');
     return done(failAll(tests, `the submission does not compile:\n${text}`), [`${name} does not compile:`, ...text.split('\n')], out.referenceWork);
   }
+  if (out.submissionError) return done(failAll(tests, out.submissionError), [out.submissionError], out.referenceWork);
   const results = tests.map((t) => scoreTest(t, out.outcomes[t.name] ?? [], out.referenceWork, exercise.spec.thresholds));
   return done(results, [], out.referenceWork);
 }

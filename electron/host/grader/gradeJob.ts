@@ -1,7 +1,8 @@
 // The grading job, run inside a worker thread (runInWorker): compiles one submission, replays each
 // selected test's traces against it in a fresh QuickJS sandbox per trace under the test's time
 // limit, and runs the exercise's reference in the same kind of sandbox for the throughput ratio.
-// An api exercise's traces are scenarios, checked call by call against the engine (scenarioJob.ts).
+// An api exercise's traces are scenarios, checked call by call against the engine (scenarioJob.ts);
+// a tune exercise's submission is data for the engine's own allocator (tuneJob.ts).
 // It returns plain data only; scoring happens in the host (engine/grader/Grade.ts).
 import { TargetError } from '../../../engine/grader/ReplayTarget';
 import { replay } from '../../../engine/grader/Replay';
@@ -11,6 +12,7 @@ import { createSandboxTarget } from '../sandbox/QuickJSTarget';
 import type { SubmissionMap } from '../sandbox/sourceMap';
 import { REFERENCE_WORK, loadExercise, loadTrace, readExerciseFile, type Exercise } from './exercise';
 import { runScenarioCase } from './scenarioJob';
+import { runTuneJob } from './tuneJob';
 import type { Trace } from '../../../engine/workload/Trace';
 
 export interface GradeJobInput {
@@ -33,6 +35,8 @@ export interface GradeJobOutput {
   referenceWork: Record<string, number>;
   /** Set when the exercise itself is broken (its reference fails a trace). */
   error: string | null;
+  /** Set when the submission compiled but cannot be graded (a tune exercise's export that loops, throws or is not a valid config). */
+  submissionError?: string | null;
 }
 
 /** Log lines kept per trace; the sandbox counts the rest ('… N more lines dropped'). */
@@ -54,6 +58,7 @@ export async function run(input: GradeJobInput, progress?: (event: GradeProgress
   const exercise = loadExercise(input.exerciseDir);
   const output: GradeJobOutput = { compileErrors: null, outcomes: {}, referenceWork: { ...(input.referenceWork ?? {}) }, error: null };
   const tests = exercise.spec.tests.filter((t) => input.tests.includes(t.name));
+  if (exercise.spec.kind === 'tune') return runTuneJob(input, exercise, tests, progress);
   const traces = new Map<string, Trace>();
   const traceOf = (name: string) => traces.get(name) ?? traces.set(name, loadTrace(exercise, name)).get(name)!;
 
