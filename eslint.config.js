@@ -15,16 +15,48 @@ function engineImportProblem(specifier, file) {
   return null;
 }
 
-/** lab/layering: engine/ is pure TypeScript and imports only engine/ files. */
+/** The packages renderer/src may import (architecture.md: the contract's types, its own files). */
+const rendererPackages = ['vue', 'pinia', 'monaco-editor', 'chart.js', 'vue-chartjs', 'markdown-it'];
+
+/** Why a module may not be imported from renderer/src/, or null when it may. */
+function rendererImportProblem(specifier, file) {
+  const bare = specifier.split('?')[0];
+  if (bare.startsWith('node:')) return `'${specifier}' is a Node module`;
+  if (!bare.startsWith('.')) {
+    const name = bare.split('/').slice(0, bare.startsWith('@') ? 2 : 1).join('/');
+    return rendererPackages.includes(name) ? null : `'${specifier}' is not one of ${rendererPackages.join(', ')}`;
+  }
+  const target = path.resolve(path.dirname(file), bare);
+  const contract = path.join(root, 'electron', 'contract');
+  if (target === contract || target === `${contract}.ts`) return null;
+  const renderer = path.join(root, 'renderer');
+  if (!target.startsWith(renderer + path.sep)) return `'${specifier}' is outside renderer/ (of electron/ only contract.ts)`;
+  return null;
+}
+
+/**
+ * lab/layering: engine/ is pure TypeScript and imports only engine/ files; renderer/src/ imports
+ * only its own files, electron/contract.ts and its UI packages (.vue scripts: tests/renderer/layering.test.ts).
+ */
 const layering = {
-  meta: { type: 'problem', schema: [], messages: { forbidden: 'engine/ must stay pure TypeScript: {{why}}.' } },
+  meta: {
+    type: 'problem', schema: [],
+    messages: {
+      forbidden: 'engine/ must stay pure TypeScript: {{why}}.',
+      renderer: 'renderer/ talks to the host only through electron/contract.ts: {{why}}.',
+    },
+  },
   create(context) {
     const file = context.filename;
-    if (!file.startsWith(path.join(root, 'engine') + path.sep)) return {};
+    const inEngine = file.startsWith(path.join(root, 'engine') + path.sep);
+    const inRenderer = file.startsWith(path.join(root, 'renderer', 'src') + path.sep);
+    if (!inEngine && !inRenderer) return {};
+    const messageId = inEngine ? 'forbidden' : 'renderer';
+    const problem = inEngine ? engineImportProblem : rendererImportProblem;
     const check = (node) => {
       if (!node.source || typeof node.source.value !== 'string') return;
-      const why = engineImportProblem(node.source.value, file);
-      if (why) context.report({ node: node.source, messageId: 'forbidden', data: { why } });
+      const why = problem(node.source.value, file);
+      if (why) context.report({ node: node.source, messageId, data: { why } });
     };
     return {
       ImportDeclaration: check,
@@ -33,7 +65,7 @@ const layering = {
       ImportExpression: check,
       CallExpression(node) {
         if (node.callee.type === 'Identifier' && node.callee.name === 'require') {
-          context.report({ node, messageId: 'forbidden', data: { why: 'require() is Node-only' } });
+          context.report({ node, messageId, data: { why: 'require() is Node-only' } });
         }
       },
     };
@@ -61,6 +93,20 @@ export default tseslint.config(
       'no-restricted-properties': ['error',
         { object: 'Math', property: 'random', message: 'engine/ is deterministic: take a seed instead.' },
         { object: 'Date', property: 'now', message: 'engine/ is deterministic: no wall clock.' },
+      ],
+    },
+  },
+  {
+    // The renderer is browser code; the preload's global is read in bridge.ts only.
+    files: ['renderer/src/**/*.ts'],
+    ignores: ['renderer/src/bridge.ts'],
+    rules: {
+      'no-restricted-globals': ['error',
+        ...['process', 'require', 'Buffer', '__dirname']
+          .map((name) => ({ name, message: `renderer/ is browser code: no '${name}'.` })),
+      ],
+      'no-restricted-properties': ['error',
+        { object: 'window', property: 'lab', message: 'read window.lab only in renderer/src/bridge.ts.' },
       ],
     },
   },

@@ -1,0 +1,45 @@
+// A hash router without a dependency: #/ is Home, #/exercise/<id> the workspace, and
+// #/timeline/<id>/<trace>/<op> the placeholder of the timeline (a later issue).
+import { readonly, ref } from 'vue';
+
+export type Route =
+  | { name: 'home' }
+  | { name: 'exercise'; id: string }
+  | { name: 'timeline'; id: string; trace: string; op: number }
+  | { name: 'missing'; path: string };
+
+/** The route of a location hash ('#/exercise/01-bit-allocator'). */
+export function parseHash(hash: string): Route {
+  const path = hash.replace(/^#/, '') || '/';
+  const parts = path.split('/').filter(Boolean).map(decodeURIComponent);
+  if (parts.length === 0) return { name: 'home' };
+  if (parts[0] === 'exercise' && parts.length === 2) return { name: 'exercise', id: parts[1]! };
+  if (parts[0] === 'timeline' && parts.length === 4 && /^\d+$/.test(parts[3]!)) {
+    return { name: 'timeline', id: parts[1]!, trace: parts[2]!, op: Number(parts[3]) };
+  }
+  return { name: 'missing', path };
+}
+
+/** The hash of a route. */
+export function hrefOf(route: Route): string {
+  switch (route.name) {
+    case 'home': return '#/';
+    case 'exercise': return `#/exercise/${encodeURIComponent(route.id)}`;
+    case 'timeline': return `#/timeline/${encodeURIComponent(route.id)}/${encodeURIComponent(route.trace)}/${route.op}`;
+    case 'missing': return `#${route.path}`;
+  }
+}
+
+const current = ref<Route>(typeof location === 'undefined' ? { name: 'home' } : parseHash(location.hash));
+if (typeof window !== 'undefined') {
+  window.addEventListener('hashchange', () => { current.value = parseHash(location.hash); });
+}
+
+/** The current route (reactive, read-only). */
+export const route = readonly(current);
+
+export function navigate(to: Route): void {
+  const href = hrefOf(to);
+  if (location.hash !== href) location.hash = href;
+  current.value = parseHash(href);
+}

@@ -1,0 +1,68 @@
+// @vitest-environment happy-dom
+// The window: the demo label only in the demo mode, a visible "host disconnected", the hash routes
+// (Home, the workspace, the timeline placeholder), and the hash parser itself.
+import { flushPromises, mount } from '@vue/test-utils';
+import { createPinia } from 'pinia';
+import { describe, expect, it } from 'vitest';
+import App from '../../renderer/src/App.vue';
+import { hrefOf, navigate, parseHash } from '../../renderer/src/router';
+import { installFakeLab } from './fakeLab';
+
+async function app(mode: 'web' | 'demo' = 'web') {
+  const { fake, bridge } = installFakeLab();
+  bridge.mode = mode;
+  const wrapper = mount(App, { global: { plugins: [createPinia()], stubs: { CodeEditor: true } }, attachTo: document.body });
+  await flushPromises();
+  return { fake, bridge, wrapper };
+}
+
+describe('App', () => {
+  it('labels the demo mode, and only the demo mode', async () => {
+    const web = await app('web');
+    expect(web.wrapper.text()).not.toContain('DEMO MODE');
+    web.wrapper.unmount();
+    const demo = await app('demo');
+    expect(demo.wrapper.text()).toContain('DEMO MODE');
+    demo.wrapper.unmount();
+  });
+
+  it('shows a lost host and reloads the list when it is back', async () => {
+    const { fake, bridge, wrapper } = await app();
+    expect(wrapper.find('[data-testid=connection]').exists()).toBe(false);
+    bridge.state.value = 'disconnected';
+    bridge.retryIn.value = 2;
+    const list = fake.listExercises.bind(fake);
+    fake.listExercises = async () => { throw new Error('host disconnected'); };
+    navigate({ name: 'home' });
+    await flushPromises();
+    expect(wrapper.find('[data-testid=connection]').text()).toContain('Host disconnected — reconnecting in 2 s');
+    fake.listExercises = list;
+    bridge.state.value = 'connected';
+    await flushPromises();
+    expect(wrapper.findAll('[data-exercise]').length).toBeGreaterThan(0);
+    wrapper.unmount();
+  });
+
+  it('routes #/exercise/<id> to the workspace and #/timeline/… to its placeholder', async () => {
+    const { wrapper } = await app();
+    navigate({ name: 'exercise', id: '01-bit-allocator' });
+    await flushPromises();
+    expect(wrapper.find('h1').text()).toBe('Title of 01-bit-allocator');
+    navigate({ name: 'timeline', id: '01-bit-allocator', trace: 'small', op: 4 });
+    await flushPromises();
+    expect(wrapper.find('[data-testid=timeline-placeholder]').text()).toContain('coming in a later version');
+    navigate({ name: 'home' });
+    wrapper.unmount();
+  });
+});
+
+describe('router', () => {
+  it('parses and builds the hashes', () => {
+    expect(parseHash('')).toEqual({ name: 'home' });
+    expect(parseHash('#/')).toEqual({ name: 'home' });
+    expect(parseHash('#/exercise/07-malloc')).toEqual({ name: 'exercise', id: '07-malloc' });
+    expect(parseHash('#/timeline/a/t%201/3')).toEqual({ name: 'timeline', id: 'a', trace: 't 1', op: 3 });
+    expect(parseHash('#/nope')).toEqual({ name: 'missing', path: '/nope' });
+    expect(hrefOf({ name: 'timeline', id: 'a', trace: 't 1', op: 3 })).toBe('#/timeline/a/t%201/3');
+  });
+});

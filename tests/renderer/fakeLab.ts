@@ -1,0 +1,96 @@
+// A fake LabApi for the renderer's tests: in memory, every call recorded, with knobs to make a
+// save fail, hold a run open, and emit host events by hand. installFakeLab() makes it the bridge.
+import { ref } from 'vue';
+import type {
+  ExerciseDetail, LabApi, LabEvent, LabEvents, RunRequest, RunResult,
+} from '../../electron/contract';
+import { installLab, type LabBridge, type LabListener } from '../../renderer/src/bridge';
+
+export function exercise(id: string, extra: Partial<ExerciseDetail> = {}): ExerciseDetail {
+  return {
+    id, title: `Title of ${id}`, summary: `Summary of ${id}`, kind: 'api', pack: 'built-in',
+    goals: [`goal one of ${id}`], views: [], maxScore: 10, best: null, attempts: 0,
+    instructions: `# ${id}\n\n\`\`\`\nchunk  1 0\nbit    1 1\n\`\`\`\n\n| a | b |\n| - | - |\n| 1 | 2 |\n\n<b>raw</b>\n`,
+    starter: `// starter of ${id}\n`, typings: "declare module 'freenos-lab' {}",
+    tests: [
+      { name: 'small', points: 2, kind: 'scenario', visibility: 'visible', traces: ['small'] },
+      { name: 'hidden', points: 2, kind: 'scenario', visibility: 'after_due_date', traces: ['hidden-1'] },
+    ],
+    traces: ['small'],
+    ...extra,
+  };
+}
+
+export function runResult(extra: Partial<RunResult> = {}): RunResult {
+  return { runId: 'run-1', compileErrors: null, tests: [], score: 0, maxScore: 0, logs: [], error: null, stopped: false, ms: 5, ...extra };
+}
+
+export class FakeLab implements LabApi {
+  exercises: ExerciseDetail[] = [exercise('01-bit-allocator', { best: 6, attempts: 2 }), exercise('07-malloc', { kind: 'malloc', maxScore: 100 })];
+  files = new Map<string, string>();
+  calls: Array<[string, unknown[]]> = [];
+  /** When set, saveCode rejects with this message. */
+  saveFails: string | null = null;
+  /** The reply of the next run(); a run stays open until finishRun() when `holdRuns` is set. */
+  nextResult: RunResult = runResult();
+  holdRuns = false;
+  private heldRun: ((r: RunResult) => void) | null = null;
+  private listeners = new Map<string, Set<(data: unknown) => void>>();
+
+  private record(method: string, ...args: unknown[]) { this.calls.push([method, args]); }
+  callsOf(method: string): unknown[][] { return this.calls.filter(([m]) => m === method).map(([, a]) => a); }
+  private find(id: string): ExerciseDetail {
+    const found = this.exercises.find((e) => e.id === id);
+    if (!found) throw new Error(`no exercise '${id}'`);
+    return found;
+  }
+
+  async info() { this.record('info'); return { version: 'test', host: 'web' as const, workspace: '/tmp/ws' }; }
+  async listExercises() {
+    this.record('listExercises');
+    return this.exercises.map(({ instructions: _i, starter: _s, typings: _t, tests: _x, traces: _r, ...summary }) => summary);
+  }
+  async openExercise(id: string) { this.record('openExercise', id); return { ...this.find(id) }; }
+  async loadCode(id: string) {
+    this.record('loadCode', id);
+    const source = this.files.get(id);
+    return { source: source ?? this.find(id).starter, savedAt: source === undefined ? null : '2026-01-01T12:03:04Z', hasPrevious: false };
+  }
+  async saveCode(id: string, source: string) {
+    this.record('saveCode', id, source);
+    if (this.saveFails) throw new Error(this.saveFails);
+    this.files.set(id, source);
+    return { savedAt: new Date(2026, 0, 1, 12, 3, 4).toISOString(), bytes: source.length, path: `/tmp/ws/${id}.ts` };
+  }
+  async run(request: RunRequest) {
+    this.record('run', request);
+    if (!this.holdRuns) return this.nextResult;
+    return new Promise<RunResult>((resolve) => { this.heldRun = resolve; });
+  }
+  finishRun(result = this.nextResult) { this.heldRun?.(result); this.heldRun = null; }
+  async stop(runId: string) { this.record('stop', runId); return true; }
+  async history(id: string) { this.record('history', id); return []; }
+  async exportSubmission(id: string) { this.record('exportSubmission', id); return { fileName: `${id}.ts`, content: this.files.get(id) ?? '' }; }
+  async openPack(folder: string) { this.record('openPack', folder); return this.listExercises(); }
+  async setWorkspace(folder: string) { this.record('setWorkspace', folder); return this.info(); }
+
+  emit<E extends LabEvent>(event: E, data: LabEvents[E]) { this.listeners.get(event)?.forEach((l) => l(data)); }
+  on<E extends LabEvent>(event: E, listener: LabListener<E>): () => void {
+    const set = this.listeners.get(event) ?? new Set();
+    this.listeners.set(event, set);
+    set.add(listener as (data: unknown) => void);
+    return () => { set.delete(listener as (data: unknown) => void); };
+  }
+}
+
+/** A FakeLab installed as the stores' bridge. */
+export function installFakeLab(fake = new FakeLab()): { fake: FakeLab; bridge: LabBridge } {
+  const bridge: LabBridge = { api: fake, on: (event, listener) => fake.on(event, listener), state: ref('connected'), retryIn: ref(0), mode: 'web' };
+  installLab(bridge);
+  return { fake, bridge };
+}
+
+/** Lets pending promise chains settle (microtasks only, so it works with fake timers). */
+export async function settle(): Promise<void> {
+  for (let i = 0; i < 30; i++) await Promise.resolve();
+}
