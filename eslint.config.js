@@ -97,6 +97,15 @@ export default tseslint.config(
     },
   },
   {
+    // Only electron/main/ (the thin Electron glue) may import Electron: the host, the web mode, the
+    // command line and the contract run without it.
+    files: ['electron/**/*.ts'],
+    ignores: ['electron/main/**'],
+    rules: {
+      'no-restricted-imports': ['error', { paths: [{ name: 'electron', message: 'only electron/main/ may import Electron; the host is plain Node.' }] }],
+    },
+  },
+  {
     // The renderer is browser code; the preload's global is read in bridge.ts only.
     files: ['renderer/src/**/*.ts'],
     ignores: ['renderer/src/bridge.ts'],

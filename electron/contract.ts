@@ -81,6 +81,7 @@ export interface RunRequest {
 }
 
 export interface CompileProblem {
+  /** 1-based, in the student's file, as is the column (in characters). */
   line: number;
   column: number;
   message: string;
@@ -186,6 +187,15 @@ export const labEvents: { [E in keyof LabEvents]: true } = { runProgress: true, 
 
 export type LabMethod = keyof LabApi;
 export type LabEvent = keyof LabEvents;
+
+/** Electron's IPC channel of a method ('lab:saveCode') and of an event ('lab:event:runDone'). */
+export const methodChannel = (method: string): string => `lab:${method}`;
+export const eventChannel = (event: string): string => `lab:event:${event}`;
+
+/** What Electron's preload exposes as `window.lab`: the API, and on(event, listener) returning its unsubscribe. */
+export type LabBridge = LabApi & {
+  on<E extends LabEvent>(event: E, listener: (data: LabEvents[E]) => void): () => void;
+};
 
 /** The first problem with a call's arguments ('saveCode: args[1] (source): must be a string'), or null. */
 export function checkCall(method: string, args: unknown): string | null {

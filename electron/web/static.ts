@@ -29,6 +29,11 @@ const MIME: Record<string, string> = {
   '.md': 'text/markdown; charset=utf-8',
 };
 
+/** The MIME type of a file by its extension ('application/octet-stream' when unknown). */
+export function mimeType(file: string): string {
+  return MIME[extname(file).toLowerCase()] ?? 'application/octet-stream';
+}
+
 /** The Content-Security-Policy of the app served on `port` (Monaco needs inline styles and blob: workers). */
 export function contentSecurityPolicy(port: number): string {
   return [
