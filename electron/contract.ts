@@ -2,7 +2,8 @@
 // (electron/host/lab/) implements LabApi; Electron's preload and the web mode's client are both
 // built from `labMethods` and `labEvents` below, the only list of channel names. Every argument and
 // result is plain data (JSON and structured-clone safe). Each method's entry checks its arguments
-// and returns the first problem as text ('args[1] (source): must be a string'), or null.
+// and returns the first problem as text ('args[1] (source): must be a string'), or null. Quizzes
+// (engine/quiz) come without their answers: checkQuiz and revealQuiz are the only way to them.
 // Pure TypeScript: imported by electron/ and by renderer/ (no node:*, no DOM).
 
 export type ExerciseKind = 'malloc' | 'api' | 'tune';
@@ -115,6 +116,40 @@ export interface RunResult {
   ms: number;
 }
 
+/** What a quiz answer can be instead of a number. */
+export type QuizOutcome = 'page fault' | 'out of memory';
+
+/** A quiz topic (engine/quiz): its name ('next-fit') and one line on what it asks. */
+export interface QuizTopicInfo {
+  topic: string;
+  describe: string;
+}
+
+/**
+ * A seeded quiz question as the renderer gets it: the machine state and the question, and the
+ * outcomes an answer may name. Never the answer or its explanation: checkQuiz and revealQuiz give
+ * those only when the student answers or asks.
+ */
+export interface QuizQuestion {
+  topic: string;
+  seed: number;
+  /** Several lines, with ASCII tables (show in monospace). */
+  prompt: string;
+  outcomes: QuizOutcome[];
+}
+
+/** An answer checked: right or wrong, and feedback that never gives the answer away. */
+export interface QuizCheck {
+  correct: boolean;
+  feedback: string;
+}
+
+/** The answer on request: canonical form (hex address, decimal bytes, or an outcome) and the working. */
+export interface QuizReveal {
+  answer: string;
+  explanation: string;
+}
+
 export interface LabInfo {
   version: string;
   host: 'electron' | 'web';
@@ -140,6 +175,14 @@ export interface LabApi {
   openPack(folder: string): Promise<ExerciseSummary[]>;
   /** Moves the workspace to `folder` (created when missing). */
   setWorkspace(folder: string): Promise<LabInfo>;
+  /** The quiz topics, each with one line on what it asks. */
+  quizTopics(): Promise<QuizTopicInfo[]>;
+  /** The question for `topic` and `seed` (the same on every machine), without its answer. */
+  quiz(topic: string, seed: number): Promise<QuizQuestion>;
+  /** Checks an answer (hex, decimal, or an outcome word) to that question. */
+  checkQuiz(topic: string, seed: number, answer: string): Promise<QuizCheck>;
+  /** The question's answer and how to get it, step by step. */
+  revealQuiz(topic: string, seed: number): Promise<QuizReveal>;
 }
 
 /** Events the host sends; the renderer subscribes by name. */
@@ -158,6 +201,9 @@ type Check = (value: unknown) => string | null;
 const string: Check = (v) => (typeof v === 'string' && v.length <= 1_000_000 ? null : 'must be a string (at most 1 MB)');
 const id: Check = (v) => (typeof v === 'string' && /^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$/.test(v) ? null : 'must be an exercise id (letters, digits, . _ -)');
 const folder: Check = (v) => (typeof v === 'string' && v.length > 0 && v.length <= 4096 && !v.includes('\0') ? null : 'must be a folder path');
+const topic: Check = (v) => (typeof v === 'string' && /^[a-z][a-z-]{0,39}$/.test(v) ? null : 'must be a quiz topic (a-z and -, at most 40)');
+const seed: Check = (v) => (typeof v === 'number' && Number.isSafeInteger(v) ? null : 'must be a safe integer');
+const answer: Check = (v) => (typeof v === 'string' && v.length <= 200 ? null : 'must be a string (at most 200 characters)');
 const runRequest: Check = (v) => {
   if (typeof v !== 'object' || v === null) return 'must be { exercise, source, target }';
   const r = v as Record<string, unknown>;
@@ -181,6 +227,10 @@ export const labMethods: { [M in keyof LabApi]: { args: [string, Check][] } } = 
   exportSubmission: { args: [['id', id]] },
   openPack: { args: [['folder', folder]] },
   setWorkspace: { args: [['folder', folder]] },
+  quizTopics: { args: [] },
+  quiz: { args: [['topic', topic], ['seed', seed]] },
+  checkQuiz: { args: [['topic', topic], ['seed', seed], ['answer', answer]] },
+  revealQuiz: { args: [['topic', topic], ['seed', seed]] },
 };
 
 export const labEvents: { [E in keyof LabEvents]: true } = { runProgress: true, runDone: true, exercisesChanged: true, workspaceChanged: true };

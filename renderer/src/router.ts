@@ -1,11 +1,13 @@
-// A hash router without a dependency: #/ is Home, #/exercise/<id> the workspace, and
-// #/timeline/<id>/<trace>/<op> the placeholder of the timeline (a later issue).
+// A hash router without a dependency: #/ is Home, #/exercise/<id> the workspace,
+// #/timeline/<id>/<trace>/<op> the placeholder of the timeline (a later issue), and #/quiz,
+// #/quiz/<topic> or #/quiz/<topic>/<seed> the quizzes (the last one a question to share).
 import { readonly, ref } from 'vue';
 
 export type Route =
   | { name: 'home' }
   | { name: 'exercise'; id: string }
   | { name: 'timeline'; id: string; trace: string; op: number }
+  | { name: 'quiz'; topic: string | null; seed: number | null }
   | { name: 'missing'; path: string };
 
 /** The route of a location hash ('#/exercise/01-bit-allocator'). */
@@ -17,6 +19,11 @@ export function parseHash(hash: string): Route {
   if (parts[0] === 'timeline' && parts.length === 4 && /^\d+$/.test(parts[3]!)) {
     return { name: 'timeline', id: parts[1]!, trace: parts[2]!, op: Number(parts[3]) };
   }
+  if (parts[0] === 'quiz' && parts.length <= 3) {
+    const seed = parts[2];
+    if (seed === undefined) return { name: 'quiz', topic: parts[1] ?? null, seed: null };
+    if (/^-?\d{1,16}$/.test(seed) && Number.isSafeInteger(Number(seed))) return { name: 'quiz', topic: parts[1]!, seed: Number(seed) };
+  }
   return { name: 'missing', path };
 }
 
@@ -26,6 +33,9 @@ export function hrefOf(route: Route): string {
     case 'home': return '#/';
     case 'exercise': return `#/exercise/${encodeURIComponent(route.id)}`;
     case 'timeline': return `#/timeline/${encodeURIComponent(route.id)}/${encodeURIComponent(route.trace)}/${route.op}`;
+    case 'quiz':
+      if (route.topic === null) return '#/quiz';
+      return `#/quiz/${encodeURIComponent(route.topic)}${route.seed === null ? '' : `/${route.seed}`}`;
     case 'missing': return `#${route.path}`;
   }
 }

@@ -1,9 +1,11 @@
 // A fake LabApi for the renderer's tests: in memory, every call recorded, with knobs to make a
 // save fail, hold a run open, and emit host events by hand. installFakeLab() makes it the bridge.
+// Its quizzes are the engine's (test code may import engine/; renderer/src may not).
 import { ref } from 'vue';
 import type {
   ExerciseDetail, LabApi, LabEvent, LabEvents, RunRequest, RunResult,
 } from '../../electron/contract';
+import { checkAnswer, quiz, quizTopics } from '../../engine/quiz/index';
 import { installLab, type LabBridge, type LabListener } from '../../renderer/src/bridge';
 
 export function exercise(id: string, extra: Partial<ExerciseDetail> = {}): ExerciseDetail {
@@ -73,6 +75,22 @@ export class FakeLab implements LabApi {
   async exportSubmission(id: string) { this.record('exportSubmission', id); return { fileName: `${id}.ts`, content: this.files.get(id) ?? '' }; }
   async openPack(folder: string) { this.record('openPack', folder); return this.listExercises(); }
   async setWorkspace(folder: string) { this.record('setWorkspace', folder); return this.info(); }
+  async quizTopics() { this.record('quizTopics'); return Object.entries(quizTopics).map(([topic, t]) => ({ topic, describe: t.describe })); }
+  async quiz(topic: string, seed: number) {
+    this.record('quiz', topic, seed);
+    const { prompt, outcomes } = quiz(topic, seed);
+    return { topic, seed, prompt, outcomes };
+  }
+  async checkQuiz(topic: string, seed: number, answer: string) {
+    this.record('checkQuiz', topic, seed, answer);
+    const { correct, feedback } = checkAnswer(quiz(topic, seed), answer);
+    return { correct, feedback };
+  }
+  async revealQuiz(topic: string, seed: number) {
+    this.record('revealQuiz', topic, seed);
+    const { answer, explanation } = quiz(topic, seed);
+    return { answer, explanation };
+  }
 
   emit<E extends LabEvent>(event: E, data: LabEvents[E]) { this.listeners.get(event)?.forEach((l) => l(data)); }
   on<E extends LabEvent>(event: E, listener: LabListener<E>): () => void {

@@ -1,14 +1,16 @@
 // The lab host: the LabApi of electron/contract.ts in plain Node (no Electron), shared by Electron's
 // main process and the web mode. It owns the exercise catalog (built-in pack + opened packs), the
-// workspace folder (files, history, settings), and the runs; it hears nothing from the renderer but
-// the calls, and every call's arguments are checked with the contract's checkCall before use (a
-// bad one rejects with checkCall's text). Events (runProgress, runDone) go to on() listeners.
+// workspace folder (files, history, settings), the runs and the quizzes (quiz.ts); it hears
+// nothing from the renderer but the calls, and every call's arguments are checked with the
+// contract's checkCall before use (a bad one rejects with checkCall's text). Events (runProgress,
+// runDone) go to on() listeners.
 import { mkdir, readFile, stat, writeFile } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { checkCall, labMethods, type Attempt, type LabApi, type LabEvent, type LabEvents, type LabInfo, type RunRequest, type RunResult } from '../../contract';
 import { BUILT_IN_PACK, readExerciseFile } from '../grader/exercise';
 import { detail, packDirs, readCatalog, summarize, type Entry } from './catalog';
+import * as quizzes from './quiz';
 import { Runs, planRun } from './runs';
 import * as files from './workspace';
 
@@ -172,6 +174,10 @@ export function createLabHost(options: LabHostOptions = {}): LabHost {
       emit('exercisesChanged', { exercises: await api.listExercises() });
       return now;
     },
+    quizTopics: async () => quizzes.listQuizTopics(),
+    quiz: async (topic, seed) => quizzes.quizQuestion(topic, seed),
+    checkQuiz: async (topic, seed, answer) => quizzes.checkQuiz(topic, seed, answer),
+    revealQuiz: async (topic, seed) => quizzes.revealQuiz(topic, seed),
   };
 
   // Every method checks its arguments first; a bad call rejects with checkCall's text.

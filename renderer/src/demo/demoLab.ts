@@ -5,6 +5,7 @@ import { ref } from 'vue';
 import type { CompileProblem, LabApi, LabEvent, LabEvents, RunRequest, RunResult, TestView } from '../../../electron/contract';
 import type { LabBridge, LabListener } from '../bridge';
 import { demoExercises } from './demoData';
+import { demoCheckQuiz, demoQuiz, demoQuizTopics, demoRevealQuiz } from './demoQuiz';
 
 const wait = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
@@ -89,6 +90,10 @@ export function createDemoLab(): LabBridge {
     exportSubmission: async (id) => ({ fileName: `${id}.ts`, content: files.get(id)?.source ?? find(id).starter }),
     openPack: async () => api.listExercises(),
     setWorkspace: async () => api.info(),
+    quizTopics: async () => demoQuizTopics,
+    quiz: async (topic, seed) => demoQuiz(topic, seed),
+    checkQuiz: async (topic, seed, answer) => demoCheckQuiz(topic, seed, answer),
+    revealQuiz: async (topic, seed) => demoRevealQuiz(topic, seed),
   };
   const on = <E extends LabEvent>(event: E, listener: LabListener<E>) => {
     const set = listeners.get(event) ?? new Set();
