@@ -3,26 +3,14 @@
 // no navigation away from the app, no new windows, no webviews, every permission request denied.
 // Written against the slices of Electron it uses, so tests can check them without Electron.
 import { readFile } from 'node:fs/promises';
-import { mimeType, resolveStatic } from '../web/static';
+import { appCsp, mimeType, resolveStatic } from '../web/static';
 
 /** The scheme and host the renderer is served from: app://lab/index.html. */
 export const APP_SCHEME = 'app';
 export const APP_ORIGIN = `${APP_SCHEME}://lab/`;
 
-/** The CSP of the Electron window: like the web mode's, with no network at all (IPC needs none). */
-export const ELECTRON_CSP = [
-  "default-src 'self'",
-  "script-src 'self'",
-  "worker-src 'self' blob:",
-  "style-src 'self' 'unsafe-inline'",
-  "connect-src 'self'",
-  "img-src 'self' data:",
-  "font-src 'self' data:",
-  "object-src 'none'",
-  "base-uri 'none'",
-  "form-action 'none'",
-  "frame-ancestors 'none'",
-].join('; ');
+/** The CSP of the Electron window: the web mode's, with no network at all (IPC needs none). */
+export const ELECTRON_CSP = appCsp("'self'");
 
 /** Answers an app:// request from the files under `root`: 200 with the file, else 404; always with the CSP. */
 export async function appResponse(root: string, url: string): Promise<{ status: number; headers: Record<string, string>; body: Uint8Array | string }> {

@@ -36,12 +36,17 @@ export function mimeType(file: string): string {
 
 /** The Content-Security-Policy of the app served on `port` (Monaco needs inline styles and blob: workers). */
 export function contentSecurityPolicy(port: number): string {
+  return appCsp(`'self' ws://127.0.0.1:${port}`);
+}
+
+/** The app's CSP with `connect` as its connect-src (the web mode adds its WebSocket; Electron needs none). */
+export function appCsp(connect: string): string {
   return [
     "default-src 'self'",
     "script-src 'self'",
     "worker-src 'self' blob:",
     "style-src 'self' 'unsafe-inline'",
-    `connect-src 'self' ws://127.0.0.1:${port}`,
+    `connect-src ${connect}`,
     "img-src 'self' data:",
     "font-src 'self' data:",
     "object-src 'none'",
