@@ -1,15 +1,17 @@
 // `npm run bench`: engine allocator throughput, BitAllocator vs plain C and bare JS, PhysicalMemory host memory,
 // MMU translations with and without the TLB, eager vs copy-on-write fork, the grader (one submission, QuickJS
-// vs V8, a batch on 1 and 2 workers); prints one table.
+// vs V8, a batch on 1 and 2 workers), the app (web-mode cold start in Chromium, the renderer's bundle); prints one table.
 import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { gzipSync } from 'node:zlib';
 import { fileURLToPath } from 'node:url';
 import type { MixTiming } from './mix-worker';
 import type { MemoryProbe } from './memory-probe';
 import { FORK_RAM, type ForkProbe } from './fork-probe';
 import type { BatchProbe, EngineProbe, EngineRun, SubmissionProbe } from './grader-probe';
+import { CHROMIUM, type WebStartProbe } from './webstart-probe';
 import { formatTable, machineDescription, median, mib, ms, nsPerOp, opsPerSecond, percent, spread } from './report';
 import { LOCAL_PERCENT, MAPPED_BYTES, WORKING_SET, type CostProbe, type MixProbe } from './tlb-probe';
 
@@ -410,14 +412,59 @@ function grader(): void {
   }
 }
 
+// 6. The app: the web mode's cold start in Chromium, and the renderer's bundle.
+const WEB_RUNS = 5;
+/** Opening the page to an interactive workspace (Monaco on screen, typing works) within this. */
+const INTERACTIVE_TARGET_MS = 1500;
+
+function app(): void {
+  const name = 'web mode cold start in Chromium';
+  if (!fs.existsSync(CHROMIUM)) {
+    rows.push(['6', name, 'skipped', '', '', `≤ ${INTERACTIVE_TARGET_MS} ms`, 'SKIP', `${CHROMIUM} is missing (apt-get install -y chromium)`]);
+  } else {
+    progress(`app: ${name}, ${WEB_RUNS} runs, each a fresh browser`);
+    try {
+      const p = JSON.parse(runTs('webstart-probe.ts', [String(WEB_RUNS)]).trim().split('\n').pop() ?? '') as WebStartProbe;
+      const of = (key: keyof WebStartProbe['runs'][number]) => p.runs.map((r) => r[key]);
+      if (p.exercises !== 8) errors.push(`${name}: Home listed ${p.exercises} exercises, not 8`);
+      const editor = median(of('editorMs'));
+      const where = `medians of ${p.runs.length}, Chromium ${p.chromium}, a fresh browser and profile per run`;
+      rows.push(['6', `${name}: page → Home lists the exercises`, ms(median(of('homeMs'))), where, `${p.exercises} exercises`, '—', 'INFO',
+        `spread ${spread(of('homeMs'))}; host and server in the probe's process, workspace in a temp folder${p.built.length ? `; built first: ${p.built.join(', ')}` : ''}`]);
+      rows.push(['6', `${name}: page → workspace interactive (editor on screen)`, ms(editor), where, '01-bit-allocator',
+        `≤ ${INTERACTIVE_TARGET_MS} ms`, editor <= INTERACTIVE_TARGET_MS ? 'PASS' : 'MISS',
+        `spread ${spread(of('editorMs'))}; #/exercise/01-bit-allocator opened directly in a new context (cold cache): instructions, starter and Monaco's view lines drawn`]);
+      rows.push(['6', `${name}: page → TypeScript diagnostics ready`, ms(median(of('typescriptMs'))), where, 'data-ts-ready', '—', 'INFO',
+        `spread ${spread(of('typescriptMs'))}; the TypeScript worker (6.9 MB) answering getTypeScriptWorker(), after the editor is usable`]);
+    } catch (error) {
+      crashed('6', name, error);
+    }
+  }
+  const assets = path.join(root, 'dist', 'renderer', 'assets');
+  if (!fs.existsSync(assets)) {
+    rows.push(['6', 'renderer bundle', 'not built', '', '', '', 'SKIP', 'npm run build:renderer']);
+    return;
+  }
+  const files = fs.readdirSync(assets).map((f) => ({ f, bytes: fs.readFileSync(path.join(assets, f)) }));
+  const js = files.filter((x) => x.f.endsWith('.js'));
+  const gz = (list: typeof files) => list.reduce((n, x) => n + gzipSync(x.bytes).length, 0);
+  const size = (list: typeof files) => list.reduce((n, x) => n + x.bytes.length, 0);
+  const html = fs.readFileSync(path.join(root, 'dist', 'renderer', 'index.html'), 'utf8');
+  const first = js.filter((x) => html.includes(x.f));
+  const languages = js.filter((x) => /(html|css|json|javascript)\.worker|(^|[^a-z])(python|java|csharp|cpp|go|rust|php|ruby|sql|yaml|markdown)[^a-z]/i.test(x.f)).map((x) => x.f);
+  rows.push(['6', 'renderer bundle (dist/renderer)', `${mib(size(js))} JS, ${mib(gz(js))} gzipped`, `${js.length} JS files`,
+    languages.length ? `other languages: ${languages.join(', ')}` : 'TypeScript parts of Monaco only', 'Monaco: TypeScript only',
+    languages.length ? 'MISS' : 'PASS',
+    `Home's first load ${mib(size(first))} (${mib(gz(first))} gzipped: ${first.map((x) => x.f.replace(/-[A-Za-z0-9_-]+\.js$/, '')).join(', ')}); ` +
+    `the TypeScript worker ${mib(size(js.filter((x) => x.f.startsWith('ts.worker'))))}; CSS and fonts ${mib(size(files) - size(js))}`]);
+}
+
 const started = performance.now();
 const machine = machineDescription();
-engineMixes();
-baselines();
-hostMemory();
-translations();
-forks();
-grader();
+/** BENCH_GROUPS=5,6 runs only those groups (default: all). */
+const only = new Set((process.env.BENCH_GROUPS ?? '1,2,3,4,5,6').split(',').map((g) => g.trim()));
+const groups: [string, () => void][] = [['1', engineMixes], ['2', baselines], ['3', hostMemory], ['4', translations], ['4', forks], ['5', grader], ['6', app]];
+for (const [group, runGroup] of groups) if (only.has(group)) runGroup();
 
 console.log('FreeNOS Memory Lab benchmark');
 console.log(`Machine: ${machine}`);
@@ -432,6 +479,7 @@ console.log(`4: kernel.mmu.translate(va, 'read', true) on a booted Kernel (128 M
 console.log(`   fork: a fresh ${FORK_RAM / 2 ** 20} MiB Machine per run, the step() that forks timed alone; frames = drop of allocator.available() / 4096.`);
 console.log('5: the grader on exercises/07-malloc: gradeSource in its worker thread, reference work measured first; QuickJS vs V8 runs the ' +
   'same compiled bundle (compileSubmission) through replay() with the checker; the batch grades tests/bench/fixtures/grader-batch.');
+console.log('6: the web mode (npm run web\'s server and host) with the built renderer, Debian\'s Chromium headless; sizes of dist/renderer/assets.');
 console.log(`Total ${((performance.now() - started) / 1000).toFixed(1)} s.`);
 if (errors.length) {
   console.log('');
