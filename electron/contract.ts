@@ -4,7 +4,12 @@
 // result is plain data (JSON and structured-clone safe). Each method's entry checks its arguments
 // and returns the first problem as text ('args[1] (source): must be a string'), or null. Quizzes
 // (engine/quiz) come without their answers: checkQuiz and revealQuiz are the only way to them.
+// Machine sessions' types and checks are in contractMachine.ts, re-exported here (one contract).
 // Pure TypeScript: imported by electron/ and by renderer/ (no node:*, no DOM).
+
+import { machineCall, machineOptions, sessionId, type Check, type MachineCall, type MachineReply, type MachineStartOptions, type MachineState } from './contractMachine';
+
+export * from './contractMachine';
 
 export type ExerciseKind = 'malloc' | 'api' | 'tune';
 
@@ -183,6 +188,15 @@ export interface LabApi {
   checkQuiz(topic: string, seed: number, answer: string): Promise<QuizCheck>;
   /** The question's answer and how to get it, step by step. */
   revealQuiz(topic: string, seed: number): Promise<QuizReveal>;
+  /**
+   * Boots an engine Machine (the built-in programs installed, nothing running) and returns its
+   * session. At most MAX_MACHINE_SESSIONS: one more closes the least recently used (its id in `closed`).
+   */
+  machineStart(options: MachineStartOptions): Promise<{ sessionId: string; state: MachineState; closed: string | null }>;
+  /** One call on a session: what the engine returned and the machine's new state. */
+  machineCall<C extends MachineCall>(sessionId: string, call: C): Promise<MachineReply<C['op']>>;
+  /** Ends a session; false when there was none. */
+  machineClose(sessionId: string): Promise<boolean>;
 }
 
 /** Events the host sends; the renderer subscribes by name. */
@@ -197,7 +211,6 @@ export interface LabEvents {
 
 // ---- Argument checks: the runtime list of methods and events ----
 
-type Check = (value: unknown) => string | null;
 const string: Check = (v) => (typeof v === 'string' && v.length <= 1_000_000 ? null : 'must be a string (at most 1 MB)');
 const id: Check = (v) => (typeof v === 'string' && /^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$/.test(v) ? null : 'must be an exercise id (letters, digits, . _ -)');
 const folder: Check = (v) => (typeof v === 'string' && v.length > 0 && v.length <= 4096 && !v.includes('\0') ? null : 'must be a folder path');
@@ -231,6 +244,9 @@ export const labMethods: { [M in keyof LabApi]: { args: [string, Check][] } } = 
   quiz: { args: [['topic', topic], ['seed', seed]] },
   checkQuiz: { args: [['topic', topic], ['seed', seed], ['answer', answer]] },
   revealQuiz: { args: [['topic', topic], ['seed', seed]] },
+  machineStart: { args: [['options', machineOptions]] },
+  machineCall: { args: [['sessionId', sessionId], ['call', machineCall]] },
+  machineClose: { args: [['sessionId', sessionId]] },
 };
 
 export const labEvents: { [E in keyof LabEvents]: true } = { runProgress: true, runDone: true, exercisesChanged: true, workspaceChanged: true };

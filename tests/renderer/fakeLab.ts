@@ -91,6 +91,9 @@ export class FakeLab implements LabApi {
     const { answer, explanation } = quiz(topic, seed);
     return { answer, explanation };
   }
+  async machineStart(): Promise<never> { this.record('machineStart'); throw new Error('machineStart: not in the fake'); }
+  async machineCall(): Promise<never> { this.record('machineCall'); throw new Error('machineCall: not in the fake'); }
+  async machineClose(sessionId: string) { this.record('machineClose', sessionId); return false; }
 
   emit<E extends LabEvent>(event: E, data: LabEvents[E]) { this.listeners.get(event)?.forEach((l) => l(data)); }
   on<E extends LabEvent>(event: E, listener: LabListener<E>): () => void {

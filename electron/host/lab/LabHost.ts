@@ -3,13 +3,14 @@
 // workspace folder (files, history, settings), the runs and the quizzes (quiz.ts); it hears
 // nothing from the renderer but the calls, and every call's arguments are checked with the
 // contract's checkCall before use (a bad one rejects with checkCall's text). Events (runProgress,
-// runDone) go to on() listeners.
+// runDone) go to on() listeners. Machine sessions for the Explorer live in machines.ts.
 import { mkdir, readFile, stat, writeFile } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { checkCall, labMethods, type Attempt, type LabApi, type LabEvent, type LabEvents, type LabInfo, type RunRequest, type RunResult } from '../../contract';
 import { BUILT_IN_PACK, readExerciseFile } from '../grader/exercise';
 import { detail, packDirs, readCatalog, summarize, type Entry } from './catalog';
+import { MachineSessions } from './machines';
 import * as quizzes from './quiz';
 import { Runs, planRun } from './runs';
 import * as files from './workspace';
@@ -57,6 +58,7 @@ export function createLabHost(options: LabHostOptions = {}): LabHost {
   };
   const runs = new Runs((runId, exercise, e) => emit('runProgress', { runId, exercise, test: e.test, index: e.index, total: e.total, passed: e.passed }));
   const saving = new Map<string, Promise<unknown>>();
+  const machines = new MachineSessions();
   let catalog = new Map<string, Entry>();
   let workspace = resolve(options.workspace ?? DEFAULT_WORKSPACE);
   const ready = (async () => {
@@ -178,6 +180,9 @@ export function createLabHost(options: LabHostOptions = {}): LabHost {
     quiz: async (topic, seed) => quizzes.quizQuestion(topic, seed),
     checkQuiz: async (topic, seed, answer) => quizzes.checkQuiz(topic, seed, answer),
     revealQuiz: async (topic, seed) => quizzes.revealQuiz(topic, seed),
+    machineStart: async (options) => machines.start(options),
+    machineCall: async (sessionId, call) => machines.call(sessionId, call),
+    machineClose: async (sessionId) => machines.close(sessionId),
   };
 
   // Every method checks its arguments first; a bad call rejects with checkCall's text.
@@ -197,6 +202,9 @@ export function createLabHost(options: LabHostOptions = {}): LabHost {
       set.add(listener as (data: never) => void);
       return () => set.delete(listener as (data: never) => void);
     },
-    dispose: () => runs.dispose(),
+    dispose: () => {
+      machines.dispose();
+      return runs.dispose();
+    },
   };
 }

@@ -94,6 +94,10 @@ export function createDemoLab(): LabBridge {
     quiz: async (topic, seed) => demoQuiz(topic, seed),
     checkQuiz: async (topic, seed, answer) => demoCheckQuiz(topic, seed, answer),
     revealQuiz: async (topic, seed) => demoRevealQuiz(topic, seed),
+    // The demo has no engine: machine sessions need the host.
+    machineStart: async () => { throw new Error('machineStart: the demo has no machine (start the lab with npm start or npm run web)'); },
+    machineCall: async () => { throw new Error('machineCall: the demo has no machine'); },
+    machineClose: async () => false,
   };
   const on = <E extends LabEvent>(event: E, listener: LabListener<E>) => {
     const set = listeners.get(event) ?? new Set();
