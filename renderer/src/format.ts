@@ -39,3 +39,16 @@ export function downloadText(file: { fileName: string; content: string }): void 
   link.remove();
   setTimeout(() => URL.revokeObjectURL(url), 1000);
 }
+
+/** 'Jan 1, 2026, 12:03:04' (the student's locale and time zone), from an ISO time. */
+export function dateTime(iso: string): string {
+  const date = new Date(iso);
+  if (Number.isNaN(date.getTime())) return iso;
+  return date.toLocaleString(undefined, { dateStyle: 'medium', timeStyle: 'medium' });
+}
+
+/** The last part of a folder path ('/home/me/packs/os-extra/' → 'os-extra'; Windows paths too). */
+export function baseName(folder: string): string {
+  const parts = folder.split(/[\\/]+/).filter(Boolean);
+  return parts[parts.length - 1] ?? folder;
+}

@@ -1,9 +1,11 @@
 // A fake LabApi for the renderer's tests: in memory, every call recorded, with knobs to make a
-// save fail, hold a run open, and emit host events by hand. installFakeLab() makes it the bridge.
+// save fail, hold a run open, and emit host events by hand. A grade appends an attempt to the
+// exercise's history (as the host does); packs are folders mapped to their exercises, and
+// openPack and setWorkspace fail with the host's kind of message for an unknown or refused folder. installFakeLab() makes it the bridge.
 // Its quizzes are the engine's (test code may import engine/; renderer/src may not).
 import { ref } from 'vue';
 import type {
-  ExerciseDetail, LabApi, LabEvent, LabEvents, RunRequest, RunResult,
+  Attempt, ExerciseDetail, LabApi, LabEvent, LabEvents, RunRequest, RunResult,
 } from '../../electron/contract';
 import { checkAnswer, quiz, quizTopics } from '../../engine/quiz/index';
 import { installLab, type LabBridge, type LabListener } from '../../renderer/src/bridge';
@@ -36,6 +38,16 @@ export class FakeLab implements LabApi {
   /** The reply of the next run(); a run stays open until finishRun() when `holdRuns` is set. */
   nextResult: RunResult = runResult();
   holdRuns = false;
+  /** Each exercise's attempts, oldest first (as history.jsonl holds them). */
+  attempts = new Map<string, Attempt[]>();
+  /** The attempt the next grade appends (its `at` advances a minute per grade). */
+  nextAttempt: Omit<Attempt, 'at'> = { score: 6, maxScore: 10, hash: 'ab'.repeat(32), passed: 3, tests: 5 };
+  /** The folders openPack knows, with the exercises each adds. */
+  packs = new Map<string, ExerciseDetail[]>();
+  workspace = '/tmp/ws';
+  /** When set, setWorkspace rejects with this message. */
+  workspaceFails: string | null = null;
+  private clock = Date.UTC(2026, 0, 1, 12, 0, 0);
   private heldRun: ((r: RunResult) => void) | null = null;
   private listeners = new Map<string, Set<(data: unknown) => void>>();
 
@@ -47,7 +59,7 @@ export class FakeLab implements LabApi {
     return found;
   }
 
-  async info() { this.record('info'); return { version: 'test', host: 'web' as const, workspace: '/tmp/ws' }; }
+  async info() { this.record('info'); return { version: 'test', host: 'web' as const, workspace: this.workspace }; }
   async listExercises() {
     this.record('listExercises');
     return this.exercises.map(({ instructions: _i, starter: _s, typings: _t, tests: _x, traces: _r, ...summary }) => summary);
@@ -66,15 +78,33 @@ export class FakeLab implements LabApi {
   }
   async run(request: RunRequest) {
     this.record('run', request);
+    if ('grade' in request.target) this.addAttempt(request.exercise);
     if (!this.holdRuns) return this.nextResult;
     return new Promise<RunResult>((resolve) => { this.heldRun = resolve; });
   }
   finishRun(result = this.nextResult) { this.heldRun?.(result); this.heldRun = null; }
   async stop(runId: string) { this.record('stop', runId); return true; }
-  async history(id: string) { this.record('history', id); return []; }
+  addAttempt(id: string, attempt: Partial<Attempt> = {}): Attempt {
+    this.clock += 60_000;
+    const added = { at: new Date(this.clock).toISOString(), ...this.nextAttempt, ...attempt };
+    this.attempts.set(id, [...(this.attempts.get(id) ?? []), added]);
+    return added;
+  }
+  async history(id: string) { this.record('history', id); this.find(id); return [...(this.attempts.get(id) ?? [])]; }
   async exportSubmission(id: string) { this.record('exportSubmission', id); return { fileName: `${id}.ts`, content: this.files.get(id) ?? '' }; }
-  async openPack(folder: string) { this.record('openPack', folder); return this.listExercises(); }
-  async setWorkspace(folder: string) { this.record('setWorkspace', folder); return this.info(); }
+  async openPack(folder: string) {
+    this.record('openPack', folder);
+    const added = this.packs.get(folder);
+    if (!added) throw new Error(`${folder}: no exercises there (no folder with an exercise.yaml)`);
+    this.exercises = [...this.exercises.filter((e) => !added.some((a) => a.id === e.id)), ...added.map((e) => ({ ...e, pack: folder }))];
+    return this.listExercises();
+  }
+  async setWorkspace(folder: string) {
+    this.record('setWorkspace', folder);
+    if (this.workspaceFails) throw new Error(this.workspaceFails);
+    this.workspace = folder;
+    return this.info();
+  }
   async quizTopics() { this.record('quizTopics'); return Object.entries(quizTopics).map(([topic, t]) => ({ topic, describe: t.describe })); }
   async quiz(topic: string, seed: number) {
     this.record('quiz', topic, seed);

@@ -23,6 +23,8 @@ export const useRunStore = defineStore('run', () => {
   const stopRequested = ref(false);
   /** The last "show in timeline" request (the timeline view comes later). */
   const timelineRequest = shallowRef<{ exercise: string; trace: string; op: number } | null>(null);
+  /** Counts the grades the host has answered (and so recorded in the history): watch it to refresh. */
+  const graded = ref(0);
   let exercise: string | null = null;
   /** Counts runs, so a reply to a forgotten run is ignored. */
   let generation = 0;
@@ -72,7 +74,10 @@ export const useRunStore = defineStore('run', () => {
     try {
       const r = await lab().api.run({ exercise: detail.id, source: workspace.code, target: what });
       if (mine === generation) finish(r);
-      if ('grade' in what) void useExercisesStore().load();
+      if ('grade' in what) {
+        graded.value++;
+        void useExercisesStore().load();
+      }
     } catch (e) {
       if (mine !== generation) return;
       error.value = e instanceof Error ? e.message : String(e);
@@ -106,5 +111,5 @@ export const useRunStore = defineStore('run', () => {
     if (exercise) timelineRequest.value = { exercise, ...failure };
   }
 
-  return { running, target, runId, progress, result, error, stopRequested, timelineRequest, compileErrors, total, start, stop, reset, showInTimeline };
+  return { running, target, runId, progress, result, error, stopRequested, timelineRequest, graded, compileErrors, total, start, stop, reset, showInTimeline };
 });
