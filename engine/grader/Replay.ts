@@ -69,6 +69,14 @@ export interface ReplayResult {
   failure: ReplayFailure | null;
   metrics: TraceMetrics;
   series: ReplaySeries | null;
+  /**
+   * With `addresses: true`, per operation: the address malloc/realloc returned, -1 when it gave no block (NULL: size 0,
+   * too large, or realloc to 0 bytes), or the address free released (0 for free(NULL)); else null. Timeline.ts rebuilds
+   * the live blocks after any operation from it.
+   */
+  addresses: Float64Array | null;
+  /** The heap's first address (target.heapBase()): with series.heap, the heap end after each operation. */
+  heapBase: number;
 }
 
 export interface ReplayOptions {
@@ -82,6 +90,8 @@ export interface ReplayOptions {
   minHole?: number;
   /** Keep per-operation series. Default false. */
   series?: boolean;
+  /** Keep per-operation addresses (ReplayResult.addresses). Default false. */
+  addresses?: boolean;
   /** Called every `progressEvery` operations (default 4096) with (done, total). */
   onProgress?: (done: number, total: number) => void;
   progressEvery?: number;
@@ -112,6 +122,8 @@ class Replayer {
   private end = 0;
   private highWater = 0;
   private externalSum = 0;
+  /** The address operation k gave or released (ReplayResult.addresses), set by step(). */
+  private last = -1;
 
   constructor(private readonly trace: Trace, private readonly target: ReplayTarget, private readonly options: ReplayOptions) {
     this.limit = options.heapLimit ?? 0xffffffff;
@@ -127,6 +139,7 @@ class Replayer {
     const { trace, target } = this;
     const n = trace.length;
     const series = this.options.series ? newSeries(n) : null;
+    const addresses = this.options.addresses ? new Float64Array(n) : null;
     const every = this.options.progressEvery ?? 4096;
     let failure: ReplayFailure | null = null;
     let done = 0;
@@ -143,6 +156,7 @@ class Replayer {
         break;
       }
       done++;
+      if (addresses) addresses[k] = this.last;
       this.externalSum += this.holes.external();
       if (series) {
         const work = this.safeWork(workBefore);
@@ -167,14 +181,19 @@ class Replayer {
       external: this.holes.external(), rss: this.holes.rss(),
       meanExternal: done > 0 ? this.externalSum / done : 0, work, workPerOp: done > 0 ? work / done : 0,
     };
-    return { trace: trace.name, target: target.name, ok: failure === null, failure, metrics, series };
+    return {
+      trace: trace.name, target: target.name, ok: failure === null, failure, metrics, series,
+      addresses: addresses && done < n ? addresses.slice(0, done) : addresses, heapBase: this.base,
+    };
   }
 
   private step(k: number): void {
     const { trace } = this;
     const id = trace.id[k]!;
     const kind = trace.kind[k]!;
+    this.last = -1;
     if (kind === OpKind.Free) {
+      this.last = id >= 0 && this.serial[id]! >= 0 ? this.address[id]! : 0;
       if (id < 0) {
         this.call(() => this.target.free(0));
         return;
@@ -204,6 +223,7 @@ class Replayer {
   /** Checks and records a payload the allocator just returned for `id`. */
   private accept(k: number, id: number, size: number, address: number, what: string, fill = true): void {
     this.growTo(this.call(() => this.target.heapEnd()));
+    if (address !== 0) this.last = address;
     if (address === 0) {
       if (size === 0 || size > this.limit) {
         this.serial[id] = -2;

@@ -13,6 +13,7 @@ import { FORK_RAM, type ForkProbe } from './fork-probe';
 import type { BatchProbe, EngineProbe, EngineRun, SubmissionProbe } from './grader-probe';
 import { CHROMIUM, type WebStartProbe } from './webstart-probe';
 import { formatTable, machineDescription, median, mib, ms, nsPerOp, opsPerSecond, percent, spread } from './report';
+import type { TimelineProbe } from './timeline-probe';
 import { LOCAL_PERCENT, MAPPED_BYTES, WORKING_SET, type CostProbe, type MixProbe } from './tlb-probe';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
@@ -459,11 +460,36 @@ function app(): void {
     `the TypeScript worker ${mib(size(js.filter((x) => x.f.startsWith('ts.worker'))))}; CSS and fonts ${mib(size(files) - size(js))}`]);
 }
 
+// 7. The timeline and the charts' data: jumps to random operations of a one-million-operation replay, checkpoints' memory, decimation.
+/** A jump anywhere in a million operations within this, at the 95th percentile. */
+const JUMP_TARGET_MS = 100;
+
+function timeline(): void {
+  const name = 'timeline: jump anywhere in 1 M ops';
+  progress('timeline: randomSizes 1 M ops on the 07-malloc reference, replays with and without addresses + series, 200 jumps');
+  try {
+    const p = JSON.parse(runTs('timeline-probe.ts', []).trim().split('\n').pop() ?? '') as TimelineProbe;
+    const setup = `randomSizes seed 1, ${p.operations} ops, ~${p.live} live; 07-malloc reference in-process`;
+    rows.push(['7', name, `median ${ms(p.jumpMedianMs)}, p95 ${ms(p.jumpP95Ms)}`, `${p.jumps} seeded random k, after 20 warm-up`,
+      `${p.checksum} blocks seen`, `p95 ≤ ${JUMP_TARGET_MS} ms`, p.jumpP95Ms <= JUMP_TARGET_MS ? 'PASS' : 'MISS',
+      `${setup}; max ${ms(p.jumpMaxMs)}; checkpoint every ${p.every} ops + replay of the rest, blocks sorted, holes recomputed; ` +
+      `Timeline built in ${ms(p.buildMs)}; replay ${seconds(p.replayMs)} without addresses + series, ${seconds(p.replayWithMs)} with ` +
+      `(${(p.replayWithMs / p.replayMs).toFixed(2)} ×, medians of 3 interleaved)`]);
+    rows.push(['7', 'timeline: checkpoints\' memory', mib(p.bytes), `${p.checkpoints} checkpoints, every ${p.every} ops`, '', '—', 'INFO',
+      `${setup}; ids Int32 + addresses and sizes Float64 (20 bytes per live block per checkpoint); ` +
+      `the replay's addresses array adds ${mib(p.operations * 8)}, the 7 series ${mib(p.operations * 56)}`]);
+    rows.push(['7', 'charts: decimate every series to 1000 points', ms(p.decimateMs), '1 run after a warm-up', `${p.points} points`, '—', 'INFO',
+      `${setup}; 7 series × ${p.operations} values → min, max and last per bucket (Timeline.charts)`]);
+  } catch (error) {
+    crashed('7', name, error);
+  }
+}
+
 const started = performance.now();
 const machine = machineDescription();
 /** BENCH_GROUPS=5,6 runs only those groups (default: all). */
-const only = new Set((process.env.BENCH_GROUPS ?? '1,2,3,4,5,6').split(',').map((g) => g.trim()));
-const groups: [string, () => void][] = [['1', engineMixes], ['2', baselines], ['3', hostMemory], ['4', translations], ['4', forks], ['5', grader], ['6', app]];
+const only = new Set((process.env.BENCH_GROUPS ?? '1,2,3,4,5,6,7').split(',').map((g) => g.trim()));
+const groups: [string, () => void][] = [['1', engineMixes], ['2', baselines], ['3', hostMemory], ['4', translations], ['4', forks], ['5', grader], ['6', app], ['7', timeline]];
 for (const [group, runGroup] of groups) if (only.has(group)) runGroup();
 
 console.log('FreeNOS Memory Lab benchmark');
@@ -480,6 +506,7 @@ console.log(`   fork: a fresh ${FORK_RAM / 2 ** 20} MiB Machine per run, the ste
 console.log('5: the grader on exercises/07-malloc: gradeSource in its worker thread, reference work measured first; QuickJS vs V8 runs the ' +
   'same compiled bundle (compileSubmission) through replay() with the checker; the batch grades tests/bench/fixtures/grader-batch.');
 console.log('6: the web mode (npm run web\'s server and host) with the built renderer, Debian\'s Chromium headless; sizes of dist/renderer/assets.');
+console.log('7: tests/bench/timeline-probe.ts: Timeline.at(k) on a replay kept with addresses: true, series: true; decimation by Decimate.ts.');
 console.log(`Total ${((performance.now() - started) / 1000).toFixed(1)} s.`);
 if (errors.length) {
   console.log('');
