@@ -4,7 +4,7 @@
 // wraps), and mix in odd requests: sizes off a chunk multiple, alignments relative to an unaligned
 // base, invalid alignments, size 0, double frees and addresses outside the range. The oracle is the
 // engine's BitAllocator in release mode, where FreeNOS checks nothing on release().
-import { allocatorAnswer } from './allocatorCalls';
+import { allocatorAnswer, callRecorder, releaseFromBlocks } from './allocatorCalls';
 import { readOptions } from './options';
 import { Allocator } from '../../kernel/Allocator';
 import { BitAllocator } from '../../kernel/BitAllocator';
@@ -83,12 +83,7 @@ function scenario(options: Options): Scenario {
   const args = [base, chunks * chunkSize + tail, chunkSize];
 
   const sim = engineAllocator(args);
-  const calls: Call[] = [];
-  const run = (method: string, ...callArgs: number[]): unknown => {
-    const call = { method, args: callArgs };
-    calls.push(call);
-    return answer(sim, call);
-  };
+  const { calls, run } = callRecorder((call) => answer(sim, call));
   /** Chunk start addresses the generator may release: one list per allocated block. */
   const blocks: number[][] = [];
   const chunkAt = (n: number) => base + n * chunkSize;
@@ -138,17 +133,7 @@ function scenario(options: Options): Scenario {
 
   /** Releases a whole block chunk by chunk, its first chunk only, or one chunk in its middle. */
   function release(): void {
-    const b = rng.int(blocks.length);
-    const block = blocks[b]!;
-    const k = rng.float();
-    if (k < 0.5) {
-      for (const address of block) if (calls.length < o.ops) run('release', address);
-      block.length = 0;
-    } else {
-      const at = k < 0.85 ? 0 : rng.int(block.length);
-      run('release', block.splice(at, 1)[0]!);
-    }
-    if (block.length === 0) blocks.splice(b, 1);
+    releaseFromBlocks(rng, blocks, 0.5, 0.85, (address) => run('release', address), () => calls.length < o.ops);
   }
 
   /** A release the FreeNOS debug build would assert on: a free chunk, a chunk's middle, outside the range. */

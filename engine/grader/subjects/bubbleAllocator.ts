@@ -5,7 +5,7 @@
 // many, sizes that only fit once rounded, size 0 on a full allocator. Requests carry alignments
 // (which FreeNOS ignores), releases come back InvalidAddress, and a few sizes near 2^32 make the
 // 32-bit arithmetic wrap. The oracle is the engine's BubbleAllocator in release mode.
-import { allocatorAnswer } from './allocatorCalls';
+import { allocatorAnswer, callRecorder } from './allocatorCalls';
 import { readOptions } from './options';
 import { Allocator } from '../../kernel/Allocator';
 import { BubbleAllocator } from '../../kernel/BubbleAllocator';
@@ -98,12 +98,7 @@ function scenario(options: Options): Scenario {
   const args = [base, size, alignment];
 
   const sim = engineAllocator(args);
-  const calls: Call[] = [];
-  const run = (method: string, ...callArgs: number[]): unknown => {
-    const call = { method, args: callArgs };
-    calls.push(call);
-    return answer(sim, call);
-  };
+  const { calls, run } = callRecorder((call) => answer(sim, call));
   /** Addresses handed out so far: what a caller might try to give back. */
   const handed: number[] = [];
   /** The call where the range should be about full. */

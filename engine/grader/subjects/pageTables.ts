@@ -13,11 +13,11 @@
 // tables in the student's heap: its translation must be the page FreeNOS maps there.
 // The oracle is the engine's IntelPaging in release mode over a PhysicalMemory, with the directory
 // at 0x10000000 and table frames handed out as the student's heap.grow hands them out.
+import { HeapParent } from './heapParent';
 import { readOptions } from './options';
 import { IntelMMU } from '../../hw/MMU';
 import { IntelEntry, PageSize, directoryIndex, tableIndex } from '../../hw/IntelLayout';
 import { PhysicalMemory } from '../../hw/PhysicalMemory';
-import { Allocator } from '../../kernel/Allocator';
 import { IntelPaging } from '../../kernel/IntelPaging';
 import { Memory } from '../../kernel/Memory';
 import { MemoryContext } from '../../kernel/MemoryContext';
@@ -62,23 +62,6 @@ export const pageTablesSubject: Subject = {
   memory,
 };
 
-/** heap.grow(4096) as a frame allocator: the next page after the directory, up to the heap's limit. */
-class HeapFrames extends Allocator {
-  private end = DirectoryBase + PageSize;
-  constructor(private readonly limit: number) {
-    super(undefined, { name: 'heap frames', mode: 'release' });
-  }
-  override allocate(range: Allocator.Range): Allocator.Result {
-    if (this.end - DirectoryBase + PageSize > this.limit) return Allocator.Result.OutOfMemory;
-    range.address = this.end;
-    this.end += PageSize;
-    return Allocator.Result.Success;
-  }
-  override release(): Allocator.Result {
-    return Allocator.Result.InvalidAddress;
-  }
-}
-
 interface Engine {
   memory: PhysicalMemory;
   paging: IntelPaging;
@@ -86,7 +69,8 @@ interface Engine {
 
 function engine(s: Scenario): Engine {
   const memory = new PhysicalMemory();
-  const frames = new HeapFrames(s.heapLimit ?? pageTablesSubject.heapLimit!) as unknown as SplitAllocator;
+  // heap.grow(4096) as the frame allocator: each table is the next page after the directory.
+  const frames = new HeapParent('heap frames', DirectoryBase, s.heapLimit ?? pageTablesSubject.heapLimit!, DirectoryBase + PageSize) as unknown as SplitAllocator;
   // Only findFree reads the memory map; the subject never calls it.
   const paging = new IntelPaging({} as MemoryMap, frames, { memory, mmu: new IntelMMU(memory), mode: 'release', directory: DirectoryBase });
   return { memory, paging };

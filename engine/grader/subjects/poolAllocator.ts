@@ -9,7 +9,8 @@
 // cannot hold or no pool can (over 128 MiB), size 0, non-zero alignments, releases of live objects
 // (freed slots are found again by next fit) and a few sizes near 2^32, where the 32-bit sums wrap.
 // The oracle is the engine's PoolAllocator in release mode over that parent.
-import { allocatorAnswer } from './allocatorCalls';
+import { allocatorAnswer, callRecorder } from './allocatorCalls';
+import { HeapParent } from './heapParent';
 import { readOptions } from './options';
 import { Allocator } from '../../kernel/Allocator';
 import type { Pool } from '../../kernel/Pool';
@@ -66,23 +67,6 @@ export const poolAllocatorSubject: Subject = {
   memory,
 };
 
-/** heap.grow as FreeNOS's parent: exactly the bytes asked, from the heap base up to `limit`; never takes a block back. */
-class SbrkParent extends Allocator {
-  private end = PoolHeapBase;
-  constructor(private readonly limit: number) {
-    super(undefined, { name: 'sbrk', mode: 'release' });
-  }
-  override allocate(range: Allocator.Range): Allocator.Result {
-    if (this.end - PoolHeapBase + range.size > this.limit) return Allocator.Result.OutOfMemory;
-    range.address = this.end;
-    this.end += range.size;
-    return Allocator.Result.Success;
-  }
-  override release(): Allocator.Result {
-    return Allocator.Result.InvalidAddress;
-  }
-}
-
 interface Engine {
   memory: PhysicalMemory;
   allocator: PoolAllocator;
@@ -90,7 +74,7 @@ interface Engine {
 
 function engine(s: Scenario): Engine {
   const memory = new PhysicalMemory();
-  const allocator = new PoolAllocator(new SbrkParent(s.heapLimit ?? poolAllocatorSubject.heapLimit!), { memory, mode: 'release' });
+  const allocator = new PoolAllocator(new HeapParent('sbrk', PoolHeapBase, s.heapLimit ?? poolAllocatorSubject.heapLimit!), { memory, mode: 'release' });
   return { memory, allocator };
 }
 
@@ -188,12 +172,7 @@ function scenario(options: Options): Scenario {
   const heapLimit = typeof o.limit === 'number' ? o.limit : rng.pick([256, 512, 1024, 1024, 2048]) * KiB;
   const s: Scenario = { args: [], calls: [], heapLimit };
   const { allocator } = engine(s);
-  const calls = s.calls;
-  const run = (method: string, ...callArgs: number[]): unknown => {
-    const call = { method, args: callArgs };
-    calls.push(call);
-    return answer(allocator, call);
-  };
+  const { calls, run } = callRecorder((call) => answer(allocator, call), s.calls);
   /** Live objects that may be released (wrapped ones are not: their prefix overlaps the next slot). */
   const live: number[] = [];
   /** A few sizes the scenario keeps coming back to, so some size classes fill several pools. */

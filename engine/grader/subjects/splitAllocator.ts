@@ -8,6 +8,7 @@
 // 0, bad alignments, sparse sizes off 8 pages or above what is free, double frees and addresses
 // outside the range. The oracle is the engine's SplitAllocator in release mode, where FreeNOS checks
 // nothing on release(), allocateAt() or isAllocated().
+import { callRecorder, releaseFromBlocks } from './allocatorCalls';
 import { readOptions } from './options';
 import { Allocator } from '../../kernel/Allocator';
 import { SplitAllocator } from '../../kernel/SplitAllocator';
@@ -122,12 +123,7 @@ function scenario(options: Options): Scenario {
   const args = [physical, size, virtual, pageSize];
 
   const sim = engineAllocator(args);
-  const calls: Call[] = [];
-  const run = (method: string, ...callArgs: number[]): unknown => {
-    const call = { method, args: callArgs };
-    calls.push(call);
-    return answer(sim, call);
-  };
+  const { calls, run } = callRecorder((call) => answer(sim, call));
   /** Page addresses the generator may release: one list per allocated block (a run of pages, a sparse run, a reserved page). */
   const blocks: number[][] = [];
   const pageAt = (n: number) => physical + n * pageSize;
@@ -237,17 +233,7 @@ function scenario(options: Options): Scenario {
 
   /** Releases a whole block page by page, its first page only, or one page in its middle. */
   function release(): void {
-    const b = rng.int(blocks.length);
-    const block = blocks[b]!;
-    const k = rng.float();
-    if (k < 0.35) {
-      for (const address of block) if (calls.length < o.ops) run('release', address);
-      block.length = 0;
-    } else {
-      const at = k < 0.75 ? 0 : rng.int(block.length);
-      run('release', block.splice(at, 1)[0]!);
-    }
-    if (block.length === 0) blocks.splice(b, 1);
+    releaseFromBlocks(rng, blocks, 0.35, 0.75, (address) => run('release', address), () => calls.length < o.ops);
   }
 
   /** What FreeNOS's debug build would assert on: a free page, a page's middle, addresses outside the range. */
