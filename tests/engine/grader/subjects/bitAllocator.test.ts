@@ -2,7 +2,7 @@
 // memory, the wrap, invalid alignments, size 0, stray releases); the exercise's reference answers
 // exactly as the engine's BitAllocator on every seed; the starter fails with a report naming the call.
 import { describe, expect, it } from 'vitest';
-import { expectMatchesOnShapes, runClass, seeds, starterFailures } from './helpers';
+import { expectMatchesOnShapes, expectOptionErrors, runClass, seeds, starterFailures } from './helpers';
 import type { Scenario } from '../../../../engine/grader/Conformance';
 import { bitAllocatorSubject as subject } from '../../../../engine/grader/subjects/bitAllocator';
 import { subjects } from '../../../../engine/grader/subjects/index';
@@ -95,10 +95,7 @@ describe('bit-allocator subject', () => {
       [{ strays: -1 }, "option 'strays'"],
       [{ seed: 1.5 }, "option 'seed' must be a safe integer"],
     ];
-    for (const [options, message] of bad) {
-      expect(() => subject.scenario(options), JSON.stringify(options)).toThrow(RangeError);
-      expect(() => subject.scenario(options), JSON.stringify(options)).toThrow(message);
-    }
+    expectOptionErrors(subject, bad);
   });
 });
 

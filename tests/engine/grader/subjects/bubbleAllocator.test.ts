@@ -3,7 +3,7 @@
 // the 32-bit wrap); the exercise's reference answers exactly as the engine's BubbleAllocator on
 // every seed; the starter fails with a report naming the call, the expected and the actual answer.
 import { describe, expect, it } from 'vitest';
-import { expectMatchesOnShapes, runClass, seeds, starterFailures } from './helpers';
+import { expectMatchesOnShapes, expectOptionErrors, runClass, seeds, starterFailures } from './helpers';
 import type { Scenario } from '../../../../engine/grader/Conformance';
 import { bubbleAllocatorSubject as subject } from '../../../../engine/grader/subjects/bubbleAllocator';
 import { subjects } from '../../../../engine/grader/subjects/index';
@@ -117,10 +117,7 @@ describe('bubble-allocator subject', () => {
       [{ huge: 'often' }, "option 'huge'"],
       [{ seed: 1.5 }, "option 'seed' must be a safe integer"],
     ];
-    for (const [options, message] of bad) {
-      expect(() => subject.scenario(options), JSON.stringify(options)).toThrow(RangeError);
-      expect(() => subject.scenario(options), JSON.stringify(options)).toThrow(message);
-    }
+    expectOptionErrors(subject, bad);
   });
 });
 

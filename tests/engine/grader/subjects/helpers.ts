@@ -44,3 +44,11 @@ export function starterFailures(subject: Subject, Class: ApiClass, count: number
   }
   return failures;
 }
+
+/** Expects each of `bad` (options, part of the message) to make the subject's scenario throw a RangeError with that message. */
+export function expectOptionErrors(subject: Subject, bad: [Record<string, number | string>, string][]): void {
+  for (const [options, message] of bad) {
+    expect(() => subject.scenario(options), JSON.stringify(options)).toThrow(RangeError);
+    expect(() => subject.scenario(options), JSON.stringify(options)).toThrow(message);
+  }
+}

@@ -5,7 +5,7 @@
 // engine's IntelPaging on every seed, and the emulated MMU walking its tables agrees; the starter,
 // and a class whose answers and entries are right but whose MMU walk is not, fail with a clear report.
 import { describe, expect, it } from 'vitest';
-import { expectMatchesOnShapes, runClass, seeds } from './helpers';
+import { expectMatchesOnShapes, expectOptionErrors, runClass, seeds } from './helpers';
 import type { Scenario } from '../../../../engine/grader/Conformance';
 import { localApiTarget } from '../../../../engine/grader/LocalApiTarget';
 import { pageTablesSubject as subject } from '../../../../engine/grader/subjects/pageTables';
@@ -95,10 +95,7 @@ describe('page-tables subject', () => {
       [{ unmaps: 0.4, lookups: 0.4, ranges: 0.2 }, 'must leave room for maps'],
       [{ seed: 1.5 }, "option 'seed' must be a safe integer"],
     ];
-    for (const [options, message] of bad) {
-      expect(() => subject.scenario(options), JSON.stringify(options)).toThrow(RangeError);
-      expect(() => subject.scenario(options), JSON.stringify(options)).toThrow(message);
-    }
+    expectOptionErrors(subject, bad);
   });
 });
 

@@ -4,7 +4,7 @@
 // lays out the heap exactly as the engine's PoolAllocator on every seed; the starter, and a class
 // whose answers are right but whose heap bytes are not, fail with a report naming the call and the word.
 import { describe, expect, it } from 'vitest';
-import { expectMatchesOnShapes, runClass, seeds } from './helpers';
+import { expectMatchesOnShapes, expectOptionErrors, runClass, seeds } from './helpers';
 import { runScenario, type Scenario } from '../../../../engine/grader/Conformance';
 import { localApiTarget } from '../../../../engine/grader/LocalApiTarget';
 import { poolAllocatorSubject as subject } from '../../../../engine/grader/subjects/poolAllocator';
@@ -103,10 +103,7 @@ describe('pool-allocator subject', () => {
       [{ huge: 'often' }, "option 'huge'"],
       [{ seed: 1.5 }, "option 'seed' must be a safe integer"],
     ];
-    for (const [options, message] of bad) {
-      expect(() => subject.scenario(options), JSON.stringify(options)).toThrow(RangeError);
-      expect(() => subject.scenario(options), JSON.stringify(options)).toThrow(message);
-    }
+    expectOptionErrors(subject, bad);
   });
 });
 
