@@ -11,7 +11,7 @@ import { Region } from '../../kernel/MemoryMap';
 import { ProcessState, type Process } from '../../kernel/Process';
 import { ForkedRegions, type ForkPolicy } from '../../machine/Fork';
 import { Machine } from '../../machine/Machine';
-import type { Call } from '../Conformance';
+import { show, type Call } from '../Conformance';
 import { TargetError } from '../ReplayTarget';
 
 const MiB = 1024 * 1024;
@@ -257,10 +257,6 @@ export function handlersOf(invoke: (method: string, args: number[]) => unknown):
 
 function describePage(m: { virt: number; phys: number; access: number; copyOnWrite: boolean }): ForkPage {
   return { virt: m.virt, phys: m.phys, writable: (m.access & Memory.Writable) !== 0, copyOnWrite: m.copyOnWrite };
-}
-
-function show(v: unknown): string {
-  return typeof v === 'number' && Number.isInteger(v) && v >= 4096 ? `0x${v.toString(16).toUpperCase()}` : JSON.stringify(v) ?? String(v);
 }
 
 function int(name: string, args: unknown[], v: unknown, what: string): number {
