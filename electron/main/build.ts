@@ -3,7 +3,7 @@
 // as a sandboxed preload must be). `npm run build` forces both; `npm start` builds only what is stale.
 import { spawnSync } from 'node:child_process';
 import { existsSync, readdirSync, statSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
+import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import * as esbuild from 'esbuild';
 
@@ -11,21 +11,30 @@ export const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 export const RENDERER_OUT = join(ROOT, 'dist', 'renderer', 'index.html');
 export const PRELOAD_OUT = join(ROOT, 'dist', 'electron', 'preload.cjs');
 
-/** The newest modification time (ms) of the files under `paths` (0 when none exist). */
-export function newest(paths: string[]): number {
-  let latest = 0;
+/** What the renderer's build reads: its folder, and the contract it imports. */
+export const RENDERER_SOURCES = ['renderer', 'electron/contract.ts', 'electron/contractMachine.ts', 'package-lock.json'].map((p) => join(ROOT, p));
+/** What the preload's bundle reads. */
+export const PRELOAD_SOURCES = ['electron/main/preload.ts', 'electron/contract.ts', 'electron/contractMachine.ts'].map((p) => join(ROOT, p));
+
+/** The newest file under `paths` (files or folders; node_modules and dotfiles skipped) and its mtime; mtime 0 when none. */
+export function newest(paths: string[]): { file: string; mtime: number } {
+  let best = { file: '', mtime: 0 };
   for (const path of paths) {
     if (!existsSync(path)) continue;
     const info = statSync(path);
-    if (info.isDirectory()) latest = Math.max(latest, newest(readdirSync(path).map((name) => join(path, name))));
-    else latest = Math.max(latest, info.mtimeMs);
+    const found = info.isDirectory()
+      ? newest(readdirSync(path).filter((name) => name !== 'node_modules' && !name.startsWith('.')).map((name) => join(path, name)))
+      : { file: path, mtime: info.mtimeMs };
+    if (found.mtime > best.mtime) best = found;
   }
-  return latest;
+  return best;
 }
 
-/** True when `output` is missing or older than any of `sources`. */
-export function stale(output: string, sources: string[]): boolean {
-  return !existsSync(output) || statSync(output).mtimeMs < newest(sources);
+/** Why `output` must be rebuilt ('… is missing', '… is newer than …'), or null when it is up to date. */
+export function staleBecause(output: string, sources: string[]): string | null {
+  if (!existsSync(output)) return `${relative(ROOT, output)} is missing`;
+  const source = newest(sources);
+  return source.mtime > statSync(output).mtimeMs ? `${relative(ROOT, source.file)} is newer than ${relative(ROOT, output)}` : null;
 }
 
 /** Bundles the preload; returns the output file. */
@@ -38,20 +47,24 @@ export async function buildPreload(): Promise<string> {
   return PRELOAD_OUT;
 }
 
-/** Builds the renderer with Vite (a child process: Vite's own output shows); throws when it fails. */
-export function buildRenderer(): void {
-  const r = spawnSync(process.execPath, [join(ROOT, 'node_modules', 'vite', 'bin', 'vite.js'), 'build', '--config', join(ROOT, 'renderer', 'vite.config.ts')], { cwd: ROOT, stdio: 'inherit' });
-  if (r.status !== 0) throw new Error(`the renderer's build failed (vite exited with ${r.status ?? r.signal})`);
+/**
+ * Builds the renderer with Vite in a child process; throws when it fails. Vite's output shows, or,
+ * `quiet`, only its warnings, and its output goes into the error.
+ */
+export function buildRenderer(quiet = false): void {
+  const args = [join(ROOT, 'node_modules', 'vite', 'bin', 'vite.js'), 'build', '--config', join(ROOT, 'renderer', 'vite.config.ts'), ...(quiet ? ['--logLevel', 'warn'] : [])];
+  const r = spawnSync(process.execPath, args, { cwd: ROOT, ...(quiet ? { encoding: 'utf8' as const } : { stdio: 'inherit' as const }) });
+  if (r.status !== 0) throw new Error(`the renderer's build failed (vite exited with ${r.status ?? r.signal})${quiet ? `:\n${r.stdout}\n${r.stderr}` : ''}`);
 }
 
 /** Builds the stale parts (everything with force); returns what was built. */
 export async function buildApp(force = false): Promise<string[]> {
   const built: string[] = [];
-  if (force || stale(RENDERER_OUT, [join(ROOT, 'renderer'), join(ROOT, 'electron', 'contract.ts')])) {
+  if (force || staleBecause(RENDERER_OUT, RENDERER_SOURCES)) {
     buildRenderer();
     built.push('renderer');
   }
-  if (force || stale(PRELOAD_OUT, [join(ROOT, 'electron', 'main', 'preload.ts'), join(ROOT, 'electron', 'contract.ts')])) {
+  if (force || staleBecause(PRELOAD_OUT, PRELOAD_SOURCES)) {
     await buildPreload();
     built.push('preload');
   }
