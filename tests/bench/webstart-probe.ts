@@ -6,10 +6,10 @@
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { chromium } from 'playwright-core';
 import { createLabHost } from '../../electron/host/lab';
 import { ROOT, buildApp } from '../../electron/main/build';
 import { startWebServer } from '../../electron/web/server';
+import { launchChromium } from '../e2e/lab';
 
 export interface WebStartProbe {
   runs: { homeMs: number; editorMs: number; typescriptMs: number }[];
@@ -18,8 +18,6 @@ export interface WebStartProbe {
   built: string[];
 }
 
-export const CHROMIUM = '/usr/bin/chromium';
-const ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run'];
 
 async function main(): Promise<void> {
   const runs = Number(process.argv[2] ?? 5);
@@ -31,7 +29,7 @@ async function main(): Promise<void> {
   try {
     await host.openExercise('01-bit-allocator'); // the typings are made once per host, not per page
     for (let k = 0; k < runs; k++) {
-      const browser = await chromium.launch({ executablePath: CHROMIUM, args: ARGS });
+      const browser = await launchChromium();
       result.chromium = browser.version();
       try {
         const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
