@@ -145,7 +145,8 @@ describe('Timeline.at', () => {
         } else {
           const id = live[pick % live.length]!;
           ops.push([what === 'f' ? Free : Realloc, id, size]);
-          if (what === 'f') {
+          // realloc(p, 0) frees the block as free(p) does: the trace may not free the id again.
+          if (what === 'f' || size === 0) {
             live.splice(live.indexOf(id), 1);
             dead.push(id);
           }
