@@ -4,12 +4,15 @@
 // result is plain data (JSON and structured-clone safe). Each method's entry checks its arguments
 // and returns the first problem as text ('args[1] (source): must be a string'), or null. Quizzes
 // (engine/quiz) come without their answers: checkQuiz and revealQuiz are the only way to them.
-// Machine sessions' types and checks are in contractMachine.ts, re-exported here (one contract).
+// Machine sessions' types and checks are in contractMachine.ts, replay sessions' (the timeline, heap
+// map, charts, Compare) in contractReplay.ts, both re-exported here (one contract).
 // Pure TypeScript: imported by electron/ and by renderer/ (no node:*, no DOM).
 
 import { machineCall, machineOptions, sessionId, type Check, type MachineCall, type MachineReply, type MachineStartOptions, type MachineState } from './contractMachine';
+import { heapWindow, replayAddress, replayBuckets, replayId, replayOp, replayRequest, type ReplayApi, type ReplayEvents } from './contractReplay';
 
 export * from './contractMachine';
+export * from './contractReplay';
 
 export type ExerciseKind = 'malloc' | 'api' | 'tune';
 
@@ -162,7 +165,7 @@ export interface LabInfo {
 }
 
 /** The lab API. Every method is async (IPC or a WebSocket underneath). */
-export interface LabApi {
+export interface LabApi extends ReplayApi {
   info(): Promise<LabInfo>;
   listExercises(): Promise<ExerciseSummary[]>;
   openExercise(id: string): Promise<ExerciseDetail>;
@@ -200,7 +203,7 @@ export interface LabApi {
 }
 
 /** Events the host sends; the renderer subscribes by name. */
-export interface LabEvents {
+export interface LabEvents extends ReplayEvents {
   runProgress: { runId: string; exercise: string; test: string; index: number; total: number; passed: boolean };
   runDone: RunResult;
   /** The list changed outside the renderer's own calls (a pack opened from the app's menu). */
@@ -247,9 +250,15 @@ export const labMethods: { [M in keyof LabApi]: { args: [string, Check][] } } = 
   machineStart: { args: [['options', machineOptions]] },
   machineCall: { args: [['sessionId', sessionId], ['call', machineCall]] },
   machineClose: { args: [['sessionId', sessionId]] },
+  replayStart: { args: [['request', replayRequest]] },
+  replayFrame: { args: [['replayId', replayId], ['op', replayOp], ['window', heapWindow]] },
+  replayCharts: { args: [['replayId', replayId], ['from', replayOp], ['to', replayOp], ['buckets', replayBuckets]] },
+  replayBlock: { args: [['replayId', replayId], ['op', replayOp], ['address', replayAddress]] },
+  replayStop: { args: [['replayId', replayId]] },
+  replayClose: { args: [['replayId', replayId]] },
 };
 
-export const labEvents: { [E in keyof LabEvents]: true } = { runProgress: true, runDone: true, exercisesChanged: true, workspaceChanged: true };
+export const labEvents: { [E in keyof LabEvents]: true } = { runProgress: true, runDone: true, exercisesChanged: true, workspaceChanged: true, replayProgress: true, replayDone: true };
 
 export type LabMethod = keyof LabApi;
 export type LabEvent = keyof LabEvents;

@@ -92,9 +92,19 @@ export interface ReplayOptions {
   series?: boolean;
   /** Keep per-operation addresses (ReplayResult.addresses). Default false. */
   addresses?: boolean;
-  /** Called every `progressEvery` operations (default 4096) with (done, total). */
-  onProgress?: (done: number, total: number) => void;
+  /**
+   * Called every `progressEvery` operations (default 4096) and at the end with (done, total, partial): partial holds the
+   * growing per-operation arrays (filled for operations 0 .. done - 1; null when not kept) and the heap's base, for streaming.
+   */
+  onProgress?: (done: number, total: number, partial: ReplayPartial) => void;
   progressEvery?: number;
+}
+
+/** The arrays a replay is filling, as onProgress sees them (valid up to `done`; do not write to them). */
+export interface ReplayPartial {
+  series: ReplaySeries | null;
+  addresses: Float64Array | null;
+  heapBase: number;
 }
 
 class Stop {
@@ -169,9 +179,9 @@ class Replayer {
         series.work[k] = work - workBefore;
         workBefore = work;
       }
-      if (this.options.onProgress && done % every === 0) this.options.onProgress(done, n);
+      if (this.options.onProgress && done % every === 0) this.options.onProgress(done, n, { series, addresses, heapBase: this.base });
     }
-    this.options.onProgress?.(done, n);
+    this.options.onProgress?.(done, n, { series, addresses, heapBase: this.base });
     const work = this.safeWork(workStart) - workStart;
     const metrics: TraceMetrics = {
       operations: done, peakPayload: this.peak, heapHighWater: this.highWater,

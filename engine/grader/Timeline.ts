@@ -4,8 +4,9 @@
 // sizes in typed arrays) and the heap end is kept before every `every`-th operation; at(k) copies
 // the nearest checkpoint at or before k and replays the at most every - 1 operations in between.
 // Holes are recomputed from the sorted blocks with the replay's rule (gaps below minHole are overhead).
-// Chart decimation (min, max and last per bucket) is in Decimate.ts.
-import type { ReplayResult, ReplaySeries } from './Replay';
+// A replay still running is followed with extendTo() as its arrays fill. Chart decimation (min, max
+// and last per bucket) is in Decimate.ts; the heap map's cells in HeapMap.ts.
+import type { ReplaySeries } from './Replay';
 import { decimateSeries, type DecimatedSeries } from './Decimate';
 import { OpKind, type Trace } from '../workload/Trace';
 
@@ -48,32 +49,64 @@ interface Checkpoint {
   heapEnd: number;
 }
 
+/** What a Timeline reads: a replay's addresses (required), its series (for the exact heap end) and heap base, and how many operations are filled. */
+export interface TimelineSource {
+  addresses: Float64Array | null;
+  series: ReplaySeries | null;
+  heapBase: number;
+  metrics: { operations: number };
+}
+
 export class Timeline {
-  /** Operations the replay completed: at() takes -1 .. operations - 1. */
-  readonly operations: number;
   readonly every: number;
   readonly heapBase: number;
   private readonly minHole: number;
   private readonly addresses: Float64Array;
   private readonly series: ReplaySeries | null;
   private readonly checkpoints: Checkpoint[] = [];
+  /** The builder's live set and heap end after the operations taken in so far. */
+  private readonly live: LiveSet;
+  private end: number;
+  private built = 0;
 
-  /** Walks the replay's addresses once, saving a checkpoint every `every` operations; throws without `addresses`. */
-  constructor(private readonly trace: Trace, result: ReplayResult, options: TimelineOptions = {}) {
+  /**
+   * Walks the source's first metrics.operations addresses, saving a checkpoint every `every` operations; throws without
+   * addresses. A replay still running (its arrays sized for the whole trace, filled as it goes) is followed with extendTo().
+   */
+  constructor(private readonly trace: Trace, result: TimelineSource, options: TimelineOptions = {}) {
     if (!result.addresses) throw new Error('Timeline: the replay kept no addresses (run replay() with addresses: true)');
     this.every = options.every ?? 4096;
     if (!Number.isInteger(this.every) || this.every < 1) throw new RangeError(`Timeline: every must be an integer ≥ 1, not ${this.every}`);
     this.minHole = options.minHole ?? 32;
-    this.operations = result.metrics.operations;
     this.addresses = result.addresses;
     this.series = result.series;
     this.heapBase = result.heapBase;
-    const live = new LiveSet(trace.ids);
-    let end = this.heapBase;
-    for (let k = 0; k < this.operations; k++) {
-      if (k % this.every === 0) this.checkpoints.push(live.checkpoint(end));
-      end = this.apply(live, k, end);
+    this.live = new LiveSet(trace.ids);
+    this.end = this.heapBase;
+    this.extendTo(result.metrics.operations);
+  }
+
+  /** Operations taken in so far: at() takes -1 .. operations - 1. */
+  get operations(): number {
+    return this.built;
+  }
+
+  /** Takes in operations up to `done` (the source's arrays must be filled that far); a smaller `done` changes nothing. */
+  extendTo(done: number): void {
+    const to = Math.min(done, this.addresses.length, this.trace.length);
+    for (let k = this.built; k < to; k++) {
+      if (k % this.every === 0) this.checkpoints.push(this.live.checkpoint(this.end));
+      this.end = this.apply(this.live, k, this.end);
     }
+    this.built = Math.max(this.built, to);
+  }
+
+  /** The operation that last allocated (malloc, or realloc giving an address) block `id` at or before operation k; -1 if none. */
+  allocatedAt(id: number, k: number): number {
+    for (let op = Math.min(k, this.built - 1); op >= 0; op--) {
+      if (this.trace.id[op] === id && this.trace.kind[op] !== OpKind.Free && this.addresses[op]! >= 0) return op;
+    }
+    return -1;
   }
 
   /** The state after operation k (k = -1: before the first, empty); throws a RangeError outside -1 .. operations - 1. */

@@ -124,6 +124,13 @@ export class FakeLab implements LabApi {
   async machineStart(): Promise<never> { this.record('machineStart'); throw new Error('machineStart: not in the fake'); }
   async machineCall(): Promise<never> { this.record('machineCall'); throw new Error('machineCall: not in the fake'); }
   async machineClose(sessionId: string) { this.record('machineClose', sessionId); return false; }
+  // Replays: tests that need them replace these on their instance (lab.replayStart = async () => ...).
+  async replayStart(): Promise<never> { this.record('replayStart'); throw new Error('replayStart: not in the fake'); }
+  async replayFrame(): Promise<never> { this.record('replayFrame'); throw new Error('replayFrame: not in the fake'); }
+  async replayCharts(): Promise<never> { this.record('replayCharts'); throw new Error('replayCharts: not in the fake'); }
+  async replayBlock(): Promise<never> { this.record('replayBlock'); throw new Error('replayBlock: not in the fake'); }
+  async replayStop(replayId: string) { this.record('replayStop', replayId); return false; }
+  async replayClose(replayId: string) { this.record('replayClose', replayId); return false; }
 
   emit<E extends LabEvent>(event: E, data: LabEvents[E]) { this.listeners.get(event)?.forEach((l) => l(data)); }
   on<E extends LabEvent>(event: E, listener: LabListener<E>): () => void {

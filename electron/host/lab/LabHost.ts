@@ -3,7 +3,8 @@
 // workspace folder (files, history, settings), the runs and the quizzes (quiz.ts); it hears
 // nothing from the renderer but the calls, and every call's arguments are checked with the
 // contract's checkCall before use (a bad one rejects with checkCall's text). Events (runProgress,
-// runDone) go to on() listeners. Machine sessions for the Explorer live in machines.ts.
+// runDone, replayProgress, replayDone) go to on() listeners. Machine sessions for the Explorer live in
+// machines.ts, replay sessions for the timeline, heap map, charts and Compare in replays.ts.
 import { mkdir, readFile, stat, writeFile } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
@@ -11,6 +12,7 @@ import { checkCall, labMethods, type Attempt, type LabApi, type LabEvent, type L
 import { BUILT_IN_PACK, readExerciseFile } from '../grader/exercise';
 import { detail, packDirs, readCatalog, summarize, type Entry } from './catalog';
 import { MachineSessions } from './machines';
+import { ReplaySessions } from './replays';
 import * as quizzes from './quiz';
 import { Runs, planRun } from './runs';
 import * as files from './workspace';
@@ -59,6 +61,7 @@ export function createLabHost(options: LabHostOptions = {}): LabHost {
   const runs = new Runs((runId, exercise, e) => emit('runProgress', { runId, exercise, test: e.test, index: e.index, total: e.total, passed: e.passed }));
   const saving = new Map<string, Promise<unknown>>();
   const machines = new MachineSessions();
+  const replays = new ReplaySessions(emit);
   let catalog = new Map<string, Entry>();
   let workspace = resolve(options.workspace ?? DEFAULT_WORKSPACE);
   const ready = (async () => {
@@ -183,6 +186,15 @@ export function createLabHost(options: LabHostOptions = {}): LabHost {
     machineStart: async (options) => machines.start(options),
     machineCall: async (sessionId, call) => machines.call(sessionId, call),
     machineClose: async (sessionId) => machines.close(sessionId),
+    async replayStart(request) {
+      const e = await entry(request.exercise);
+      return replays.start(e.exercise, request);
+    },
+    replayFrame: async (replayId, op, window) => replays.frame(replayId, op, window),
+    replayCharts: async (replayId, from, to, buckets) => replays.charts(replayId, from, to, buckets),
+    replayBlock: async (replayId, op, address) => replays.block(replayId, op, address),
+    replayStop: (replayId) => replays.stop(replayId),
+    replayClose: (replayId) => replays.close(replayId),
   };
 
   // Every method checks its arguments first; a bad call rejects with checkCall's text.
@@ -202,8 +214,9 @@ export function createLabHost(options: LabHostOptions = {}): LabHost {
       set.add(listener as (data: never) => void);
       return () => set.delete(listener as (data: never) => void);
     },
-    dispose: () => {
+    dispose: async () => {
       machines.dispose();
+      await replays.dispose();
       return runs.dispose();
     },
   };

@@ -98,6 +98,13 @@ export function createDemoLab(): LabBridge {
     machineStart: async () => { throw new Error('machineStart: the demo has no machine (start the lab with npm start or npm run web)'); },
     machineCall: async () => { throw new Error('machineCall: the demo has no machine'); },
     machineClose: async () => false,
+    // Nor replays (the timeline, Compare): they need the host's engine too.
+    replayStart: async () => { throw new Error('replayStart: the demo has no engine to replay with (start the lab with npm start or npm run web)'); },
+    replayFrame: async () => { throw new Error('replayFrame: the demo has no replays'); },
+    replayCharts: async () => { throw new Error('replayCharts: the demo has no replays'); },
+    replayBlock: async () => { throw new Error('replayBlock: the demo has no replays'); },
+    replayStop: async () => false,
+    replayClose: async () => false,
   };
   const on = <E extends LabEvent>(event: E, listener: LabListener<E>) => {
     const set = listeners.get(event) ?? new Set();

@@ -1,0 +1,106 @@
+// The replay job of the live views, run in a worker thread (runInWorker): one trace replayed by one
+// allocator with every per-operation series and address kept, its newest operations posted to the
+// host as progress chunks at most every `progressMs` (typed arrays, copied by structured clone), so
+// the timeline, heap map and charts follow a long replay live. The allocator is student code (or the
+// exercise's reference or starter) in a QuickJS sandbox, or the engine's TunableAllocator with a
+// config (a tune exercise's export is evaluated in the sandbox first, as tuneJob.ts does).
+import { localTarget } from '../../../engine/grader/LocalTarget';
+import { replay, type ReplayFailure, type ReplaySeries, type TraceMetrics } from '../../../engine/grader/Replay';
+import { TargetError, type ReplayTarget } from '../../../engine/grader/ReplayTarget';
+import type { Trace } from '../../../engine/workload/Trace';
+import { tunableAllocatorClass } from '../../../engine/workload/TunableAllocator';
+import { TuningError, readTuningConfig, type TuningConfig } from '../../../engine/workload/TuningConfig';
+import { compileSubmission } from '../sandbox/compile';
+import { evaluateData } from '../sandbox/evaluateData';
+import { createSandboxTarget } from '../sandbox/QuickJSTarget';
+
+export type ReplayJobSubject =
+  /** Code with a default-exported malloc class (file: the name errors are reported under). */
+  | { kind: 'code'; source: string; file: string; name: string }
+  /** A tune exercise's submission: its export's `config` runs on the engine's allocator. */
+  | { kind: 'tune'; source: string; file: string }
+  /** The engine's TunableAllocator with these config fields (checked here). */
+  | { kind: 'engine'; config: Record<string, unknown> };
+
+export interface ReplayJobInput {
+  trace: Trace;
+  subject: ReplayJobSubject;
+  heap: { limit: number; parent: 'sbrk' | 'pages' };
+  progressMs: number;
+}
+
+/** Operations [from, done) of every series and address, and the heap base. */
+export interface ReplayChunk {
+  from: number;
+  done: number;
+  heapBase: number;
+  series: ReplaySeries;
+  addresses: Float64Array;
+}
+
+export interface ReplayJobOutput {
+  /** Set when the replay could not start (compile error, bad config, a constructor that throws). */
+  error: string | null;
+  ok: boolean;
+  failure: ReplayFailure | null;
+  metrics: TraceMetrics | null;
+  heapBase: number;
+  logs: string[];
+}
+
+/** The worker entry point: replays and posts chunks through `progress`; the last chunk reaches the end. */
+export async function run(input: ReplayJobInput, progress?: (chunk: ReplayChunk) => void): Promise<ReplayJobOutput> {
+  const failed = (error: string): ReplayJobOutput => ({ error, ok: false, failure: null, metrics: null, heapBase: 0, logs: [] });
+  const { limit, parent } = input.heap;
+  let target: ReplayTarget & { logs?: () => string[]; dispose?: () => void };
+  try {
+    const subject = input.subject;
+    if (subject.kind === 'code') {
+      const compiled = await compileSubmission(subject.source, subject.file);
+      if (!compiled.ok) return failed(`${subject.file} does not compile: ${compiled.errors.map((e) => `line ${e.line}:${e.column} ${e.message}`).join('; ')}`);
+      target = await createSandboxTarget(compiled.code, { name: subject.name, heapLimit: limit, parent, logLines: 50, sourceMap: compiled.map });
+    } else {
+      const config = subject.kind === 'tune' ? await tuneConfig(subject.source, subject.file) : readTuningConfig(subject.config);
+      if (typeof config === 'string') return failed(config);
+      target = localTarget(tunableAllocatorClass(config), { name: 'TunableAllocator', limit, parent });
+    }
+  } catch (error) {
+    if (error instanceof TargetError || error instanceof TuningError) return failed(error.message);
+    throw error;
+  }
+  try {
+    let sent = 0;
+    let last = performance.now();
+    const result = replay(input.trace, target, {
+      heapLimit: limit, series: true, addresses: true, progressEvery: 1024,
+      onProgress: (done, total, partial) => {
+        const now = performance.now();
+        if (!progress || done === sent || (done < total && now - last < input.progressMs)) return;
+        last = now;
+        const series = Object.fromEntries(Object.entries(partial.series!).map(([key, values]) => [key, values.slice(sent, done)])) as unknown as ReplaySeries;
+        progress({ from: sent, done, heapBase: partial.heapBase, series, addresses: partial.addresses!.slice(sent, done) });
+        sent = done;
+      },
+    });
+    return { error: null, ok: result.ok, failure: result.failure, metrics: result.metrics, heapBase: result.heapBase, logs: target.logs?.() ?? [] };
+  } finally {
+    target.dispose?.();
+  }
+}
+
+/** A tune submission's config, or why there is none (its file named). */
+async function tuneConfig(source: string, file: string): Promise<TuningConfig | string> {
+  const compiled = await compileSubmission(source, file);
+  if (!compiled.ok) return `${file} does not compile: ${compiled.errors.map((e) => `line ${e.line}:${e.column} ${e.message}`).join('; ')}`;
+  const data = await evaluateData(compiled.code, { timeLimitMs: 2000, sourceMap: compiled.map });
+  if (!data.ok) return `${file}: ${data.reason}`;
+  try {
+    // Only the config matters to a replay: predictions are left to the grader.
+    const root = data.value as { config?: unknown } | null;
+    if (typeof root !== 'object' || root === null || root.config === undefined) return `${file}: the default export must be an object { config: {...}, predictions: {...} }`;
+    return readTuningConfig(root.config, 'config');
+  } catch (error) {
+    if (error instanceof TuningError) return `${file}: ${error.message}`;
+    throw error;
+  }
+}
