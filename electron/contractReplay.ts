@@ -217,7 +217,7 @@ export const replayRequest: Check = (v) => {
     for (const [key, value] of Object.entries(t.options)) {
       if (typeof value !== 'number' && !(typeof value === 'string' && value.length <= 100)) return `trace.options.${key} must be a number or a short string`;
     }
-    if (typeof t.options.ops === 'number' && t.options.ops > MAX_REPLAY_OPS) return `trace.options.ops must be at most ${MAX_REPLAY_OPS}`;
+    if (t.options.ops !== undefined && Number(t.options.ops) > MAX_REPLAY_OPS) return `trace.options.ops must be at most ${MAX_REPLAY_OPS}`;
   }
   const s = v.subject;
   if (!isObject(s)) return "subject must be { code: 'submission', source }, { code: 'reference' }, { code: 'starter' } or { code: 'engine', config }";

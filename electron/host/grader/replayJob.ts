@@ -48,7 +48,7 @@ export interface ReplayJobOutput {
   logs: string[];
 }
 
-/** The worker entry point: replays and posts chunks through `progress`; the last chunk reaches the end. */
+/** The worker entry point: replays and posts chunks through `progress`; the last chunk reaches the last operation done (at least one chunk is posted). */
 export async function run(input: ReplayJobInput, progress?: (chunk: ReplayChunk) => void): Promise<ReplayJobOutput> {
   const failed = (error: string): ReplayJobOutput => ({ error, ok: false, failure: null, metrics: null, heapBase: 0, logs: [] });
   const { limit, parent } = input.heap;
@@ -75,13 +75,19 @@ export async function run(input: ReplayJobInput, progress?: (chunk: ReplayChunk)
       heapLimit: limit, series: true, addresses: true, progressEvery: 1024,
       onProgress: (done, total, partial) => {
         const now = performance.now();
-        if (!progress || done === sent || (done < total && now - last < input.progressMs)) return;
+        if (!progress || done === sent || done === total || now - last < input.progressMs) return;
         last = now;
         const series = Object.fromEntries(Object.entries(partial.series!).map(([key, values]) => [key, values.slice(sent, done)])) as unknown as ReplaySeries;
         progress({ from: sent, done, heapBase: partial.heapBase, series, addresses: partial.addresses!.slice(sent, done) });
         sent = done;
       },
     });
+    // The operations since the last chunk (a failure ends short of total, inside the throttle); an empty chunk still tells the heap base.
+    const done = result.metrics.operations;
+    if (progress && (done > sent || sent === 0)) {
+      const series = Object.fromEntries(Object.entries(result.series!).map(([key, values]) => [key, values.slice(sent, done)])) as unknown as ReplaySeries;
+      progress({ from: sent, done, heapBase: result.heapBase, series, addresses: result.addresses!.slice(sent, done) });
+    }
     return { error: null, ok: result.ok, failure: result.failure, metrics: result.metrics, heapBase: result.heapBase, logs: target.logs?.() ?? [] };
   } finally {
     target.dispose?.();

@@ -5,6 +5,7 @@
 // operation's state (frame, block under an address) and zoomed charts. At most MAX_REPLAY_SESSIONS:
 // one more closes the least recently used. Memory: about 64 bytes per operation per session.
 import { decimate, StreamDecimator } from '../../../engine/grader/Decimate';
+import { heapBaseOf } from '../../../engine/grader/LocalTarget';
 import { CellKind, heapPicture, heapSegments, segmentAt, TUNABLE_LAYOUT, type BlockLayout, type HeapSegment } from '../../../engine/grader/HeapMap';
 import type { ReplaySeries } from '../../../engine/grader/Replay';
 import { Timeline, type TimelineState } from '../../../engine/grader/Timeline';
@@ -45,6 +46,8 @@ interface Session {
   end: ReplayEnd | null;
   stopped: boolean;
   lastEmit: number;
+  /** Operations done at the last progress event (none is sent twice for the same). */
+  emitted: number;
   timer: ReturnType<typeof setTimeout> | null;
   /** The state and segments of the last operation asked for (hover asks the same one many times). */
   cached: { op: number; state: TimelineState; segments: HeapSegment[] } | null;
@@ -59,7 +62,7 @@ export function replayTrace(exercise: Exercise, spec: ReplayStartRequest['trace'
     return loadTrace(exercise, spec.trace);
   }
   const ops = spec.options.ops;
-  if (typeof ops === 'number' && ops > MAX_REPLAY_OPS) throw new Error(`a generated trace may have at most ${MAX_REPLAY_OPS} operations, not ${ops}`);
+  if (ops !== undefined && Number(ops) > MAX_REPLAY_OPS) throw new Error(`a generated trace may have at most ${MAX_REPLAY_OPS} operations, not ${ops}`);
   return generate(spec.generator, spec.options);
 }
 
@@ -86,10 +89,10 @@ export class ReplaySessions {
     const n = trace.length;
     const series = Object.fromEntries(replaySeriesNames.map((key) => [key, new Float64Array(n)])) as unknown as ReplaySeries;
     const pool = new WorkerPool<ReplayJobInput, ReplayJobOutput>(JOB, 1);
-    const info: ReplayInfo = { replayId, exercise: spec.id, trace: trace.name, total: n, label, heapBase: 0, layout: layout !== null, closed };
+    const info: ReplayInfo = { replayId, exercise: spec.id, trace: trace.name, total: n, label, heapBase: heapBaseOf(spec.heap.parent), layout: layout !== null, closed };
     const session: Session = {
       info, trace, series, addresses: new Float64Array(n), timeline: null, decimator: new StreamDecimator(replaySeriesNames, 512),
-      layout, done: 0, maxHeap: 0, pool, end: null, stopped: false, lastEmit: 0, timer: null, cached: null, used: ++this.clock,
+      layout, done: 0, maxHeap: 0, pool, end: null, stopped: false, lastEmit: 0, emitted: 0, timer: null, cached: null, used: ++this.clock,
     };
     this.sessions.set(replayId, session);
     const started = performance.now();
@@ -196,7 +199,6 @@ export class ReplaySessions {
   private take(session: Session, chunk: ReplayChunk): void {
     if (session.stopped || this.sessions.get(session.info.replayId) !== session) return;
     if (!session.timeline) {
-      session.info.heapBase = chunk.heapBase;
       session.timeline = new Timeline(session.trace, { addresses: session.addresses, series: session.series, heapBase: chunk.heapBase, metrics: { operations: 0 } }, { minHole: MIN_HOLE });
     }
     for (const key of replaySeriesNames) session.series[key].set(chunk.series[key], chunk.from);
@@ -215,6 +217,10 @@ export class ReplaySessions {
   }
 
   private emitProgress(session: Session): void {
+    if (session.timer) clearTimeout(session.timer);
+    session.timer = null;
+    if (session.done === session.emitted) return;
+    session.emitted = session.done;
     session.lastEmit = performance.now();
     const snapshot = session.decimator.snapshot();
     const series = {} as ReplayCharts['series'];
