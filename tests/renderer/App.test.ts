@@ -1,6 +1,6 @@
 // @vitest-environment happy-dom
 // The window: the demo label only in the demo mode, a visible "host disconnected", the hash routes
-// (Home, the workspace, the timeline placeholder), and the hash parser itself.
+// (Home, the workspace, the timeline), and the hash parser itself.
 import { flushPromises, mount } from '@vue/test-utils';
 import { createPinia } from 'pinia';
 import { describe, expect, it } from 'vitest';
@@ -43,14 +43,19 @@ describe('App', () => {
     wrapper.unmount();
   });
 
-  it('routes #/exercise/<id> to the workspace and #/timeline/… to its placeholder', async () => {
-    const { wrapper } = await app();
+  it('routes #/exercise/<id> to the workspace and #/timeline/… to the timeline, which starts the replay', async () => {
+    const { fake, wrapper } = await app();
     navigate({ name: 'exercise', id: '01-bit-allocator' });
     await flushPromises();
     expect(wrapper.find('h1').text()).toBe('Title of 01-bit-allocator');
     navigate({ name: 'timeline', id: '01-bit-allocator', trace: 'small', op: 4 });
     await flushPromises();
-    expect(wrapper.find('[data-testid=timeline-placeholder]').text()).toContain('coming in a later version');
+    const view = wrapper.find('[data-testid=timeline-view]');
+    expect(view.find('h1').text()).toBe('Timeline — Title of 01-bit-allocator');
+    expect(view.find('[data-testid=timeline-trace]').text()).toBe('small');
+    // FakeLab's replayStart refuses by default: the host's reason is shown.
+    expect(fake.callsOf('replayStart').length).toBe(1);
+    expect(view.find('[data-testid=replay-error]').text()).toBe('Could not start the replay: replayStart: not in the fake');
     navigate({ name: 'home' });
     wrapper.unmount();
   });

@@ -5,6 +5,7 @@ import { ref } from 'vue';
 import type { CompileProblem, LabApi, LabEvent, LabEvents, RunRequest, RunResult, TestView } from '../../../electron/contract';
 import type { LabBridge, LabListener } from '../bridge';
 import { demoExercises } from './demoData';
+import { demoReplays } from './demoReplay';
 import { demoCheckQuiz, demoQuiz, demoQuizTopics, demoRevealQuiz } from './demoQuiz';
 
 const wait = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -70,6 +71,7 @@ export function createDemoLab(): LabBridge {
     return result;
   }
 
+  const replays = demoReplays(emit, (id) => files.get(id)?.source ?? find(id).starter);
   const api: LabApi = {
     info: async () => ({ version: 'demo', host: 'web', workspace: '(demo: in memory)' }),
     listExercises: async () => exercises.map(({ instructions: _i, starter: _s, typings: _t, tests: _x, traces: _r, ...summary }) => summary),
@@ -98,13 +100,13 @@ export function createDemoLab(): LabBridge {
     machineStart: async () => { throw new Error('machineStart: the demo has no machine (start the lab with npm start or npm run web)'); },
     machineCall: async () => { throw new Error('machineCall: the demo has no machine'); },
     machineClose: async () => false,
-    // Nor replays (the timeline, Compare): they need the host's engine too.
-    replayStart: async () => { throw new Error('replayStart: the demo has no engine to replay with (start the lab with npm start or npm run web)'); },
-    replayFrame: async () => { throw new Error('replayFrame: the demo has no replays'); },
-    replayCharts: async () => { throw new Error('replayCharts: the demo has no replays'); },
-    replayBlock: async () => { throw new Error('replayBlock: the demo has no replays'); },
-    replayStop: async () => false,
-    replayClose: async () => false,
+    // Replays (the timeline, Compare): a small simulated allocator in the page (demoReplay.ts).
+    replayStart: (request) => replays.replayStart(request),
+    replayFrame: (id, op, window) => replays.replayFrame(id, op, window),
+    replayCharts: (id, from, to, buckets) => replays.replayCharts(id, from, to, buckets),
+    replayBlock: (id, op, address) => replays.replayBlock(id, op, address),
+    replayStop: (id) => replays.replayStop(id),
+    replayClose: (id) => replays.replayClose(id),
   };
   const on = <E extends LabEvent>(event: E, listener: LabListener<E>) => {
     const set = listeners.get(event) ?? new Set();
