@@ -1,5 +1,5 @@
 // A hash router without a dependency: #/ is Home, #/exercise/<id> the workspace,
-// #/timeline/<id>/<trace>/<op> the timeline of a replay stopped at an operation, #/compare/<id>/<trace>
+// #/timeline/<id>/<trace>/<op>[/<subject>] the timeline of a replay stopped at an operation, #/compare/<id>/<trace>
 // one trace through several allocators, #/explorer the Machine Explorer, and #/quiz, #/quiz/<topic>
 // or #/quiz/<topic>/<seed> the quizzes (the last one a question to share). A <trace> is one of the
 // exercise's trace names, or a generated trace: gen:<generator>[:<option>=<value>,...] (traceSpecOf).
@@ -9,7 +9,8 @@ import type { ReplayTraceSpec } from '../../electron/contract';
 export type Route =
   | { name: 'home' }
   | { name: 'exercise'; id: string }
-  | { name: 'timeline'; id: string; trace: string; op: number }
+  /** subject: the allocator to replay (Compare's subject kinds: submission, reference, starter, engine-first|next|best); null: your code. */
+  | { name: 'timeline'; id: string; trace: string; op: number; subject?: string | null }
   | { name: 'compare'; id: string; trace: string }
   | { name: 'explorer' }
   | { name: 'quiz'; topic: string | null; seed: number | null }
@@ -21,8 +22,8 @@ export function parseHash(hash: string): Route {
   const parts = path.split('/').filter(Boolean).map(decodeURIComponent);
   if (parts.length === 0) return { name: 'home' };
   if (parts[0] === 'exercise' && parts.length === 2) return { name: 'exercise', id: parts[1]! };
-  if (parts[0] === 'timeline' && parts.length === 4 && /^\d+$/.test(parts[3]!)) {
-    return { name: 'timeline', id: parts[1]!, trace: parts[2]!, op: Number(parts[3]) };
+  if (parts[0] === 'timeline' && (parts.length === 4 || (parts.length === 5 && /^[a-z][a-z-]{0,19}$/.test(parts[4]!))) && /^\d+$/.test(parts[3]!)) {
+    return { name: 'timeline', id: parts[1]!, trace: parts[2]!, op: Number(parts[3]), subject: parts[4] ?? null };
   }
   if (parts[0] === 'compare' && parts.length === 3) return { name: 'compare', id: parts[1]!, trace: parts[2]! };
   if (parts[0] === 'explorer' && parts.length === 1) return { name: 'explorer' };
@@ -39,7 +40,7 @@ export function hrefOf(route: Route): string {
   switch (route.name) {
     case 'home': return '#/';
     case 'exercise': return `#/exercise/${encodeURIComponent(route.id)}`;
-    case 'timeline': return `#/timeline/${encodeURIComponent(route.id)}/${encodeURIComponent(route.trace)}/${route.op}`;
+    case 'timeline': return `#/timeline/${encodeURIComponent(route.id)}/${encodeURIComponent(route.trace)}/${route.op}${route.subject ? `/${route.subject}` : ''}`;
     case 'compare': return `#/compare/${encodeURIComponent(route.id)}/${encodeURIComponent(route.trace)}`;
     case 'explorer': return '#/explorer';
     case 'quiz':

@@ -66,7 +66,10 @@ describe('router', () => {
     expect(parseHash('')).toEqual({ name: 'home' });
     expect(parseHash('#/')).toEqual({ name: 'home' });
     expect(parseHash('#/exercise/07-malloc')).toEqual({ name: 'exercise', id: '07-malloc' });
-    expect(parseHash('#/timeline/a/t%201/3')).toEqual({ name: 'timeline', id: 'a', trace: 't 1', op: 3 });
+    expect(parseHash('#/timeline/a/t%201/3')).toEqual({ name: 'timeline', id: 'a', trace: 't 1', op: 3, subject: null });
+    expect(parseHash('#/timeline/a/t/3/engine-next')).toEqual({ name: 'timeline', id: 'a', trace: 't', op: 3, subject: 'engine-next' });
+    expect(parseHash('#/timeline/a/t/3/Bad_Subject').name).toBe('missing');
+    expect(hrefOf({ name: 'timeline', id: 'a', trace: 't', op: 3, subject: 'reference' })).toBe('#/timeline/a/t/3/reference');
     expect(parseHash('#/nope')).toEqual({ name: 'missing', path: '/nope' });
     expect(hrefOf({ name: 'timeline', id: 'a', trace: 't 1', op: 3 })).toBe('#/timeline/a/t%201/3');
   });

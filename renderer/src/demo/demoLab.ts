@@ -1,6 +1,7 @@
 // The demo lab (`?fake`): an in-memory LabApi for looking at the UI without a host. Runs are
 // simulated (a test fails while the code still says TODO; unbalanced braces are a compile error),
-// nothing is written to disk, and App.vue labels the page as a demo. Loaded only on request.
+// replays are a synthetic first-fit heap (demoReplay.ts), machines need the host, nothing is written
+// to disk, and App.vue labels the page as a demo. Loaded only on request.
 import { ref } from 'vue';
 import type { CompileProblem, LabApi, LabEvent, LabEvents, RunRequest, RunResult, TestView } from '../../../electron/contract';
 import type { LabBridge, LabListener } from '../bridge';

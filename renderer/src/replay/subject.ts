@@ -27,3 +27,16 @@ export function subjectOf(choice: SubjectChoice, fit: Fit, source: string): Repl
     case 'engine': return { code: 'engine', config: { fit } };
   }
 }
+
+/** The picker's choice for a route's subject segment ('reference', 'engine-next'); your code for null or anything else. */
+export function choiceOfRoute(subject: string | null): { choice: SubjectChoice; fit: Fit } {
+  const engine = /^engine-(first|next|best)$/.exec(subject ?? '');
+  if (engine) return { choice: 'engine', fit: engine[1] as Fit };
+  if (subject === 'reference' || subject === 'starter' || subject === 'submission') return { choice: subject, fit: 'best' };
+  return { choice: 'submission', fit: 'best' };
+}
+
+/** The route's subject segment of a choice (null for your code, the default). */
+export function routeOfChoice(choice: SubjectChoice, fit: Fit): string | null {
+  return choice === 'submission' ? null : choice === 'engine' ? `engine-${fit}` : choice;
+}

@@ -100,6 +100,16 @@ describe('CompareView', () => {
     expect(w.find('[data-testid=compare-summary]').text()).toBe('All replays ended: 2 of 3 finished the trace. The results table follows the charts.');
   });
 
+  it("links the engine row's failure with its subject, so the timeline replays that allocator", async () => {
+    const { fake, w } = await at('plateau');
+    await w.find('[data-testid=compare-run]').trigger('click');
+    await flushPromises();
+    fake.emit('replayDone', end('replay-1-a', 0.7));
+    fake.emit('replayDone', end('replay-2-a', 0.5, { ok: false, done: 7, failure: { op: 7, where: 'plateau.trace:9', operation: 'a 1 8', kind: 'overlap', reason: 'x' } }));
+    await flushPromises();
+    expect(w.find('[data-testid=compare-metrics-2] [data-testid=compare-failure-link]').attributes('href')).toBe('#/timeline/08-fragmentation/plateau/7/engine-first');
+  });
+
   it('links a failure to its operation in the timeline', async () => {
     const { fake, w } = await at('plateau');
     await w.find('[data-testid=compare-run]').trigger('click');

@@ -1,7 +1,7 @@
 // @vitest-environment happy-dom
 // The workspace with Monaco stubbed: instructions rendered safely, the code bound to the store,
 // Ctrl+S / Ctrl+Enter / Escape, results with points, compile errors passed to the editor's markers,
-// "show in timeline" routing to its placeholder, Export submission as a Blob download.
+// "show in timeline" routing to the timeline, Export submission as a Blob download.
 import { flushPromises, mount } from '@vue/test-utils';
 import { createPinia } from 'pinia';
 import { afterEach, describe, expect, it, vi } from 'vitest';
@@ -92,7 +92,7 @@ describe('WorkspaceView', () => {
     wrapper.unmount();
   });
 
-  it('shows tests with points and failure text; "show in timeline" opens its placeholder route', async () => {
+  it('shows tests with points and failure text; "show in timeline" opens the timeline at the failing operation', async () => {
     const { fake, wrapper } = await workspace();
     fake.nextResult = runResult({
       score: 2, maxScore: 4, logs: ['hello from log()'],
