@@ -97,12 +97,12 @@ export async function startLab(folders: { home: string; config: string; workspac
   };
 }
 
-/** Debian's Chromium, headless, as toolchain-notes.md §3 launches it (plus `extraArgs`, e.g. the frame bench's uncapped frame rate). */
-export function launchChromium(extraArgs: string[] = []): Promise<Browser> {
+/** Debian's Chromium, headless, as toolchain-notes.md §3 launches it. */
+export function launchChromium(): Promise<Browser> {
   return chromium.launch({
     executablePath: CHROMIUM,
     headless: true,
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-quic', '--no-first-run', '--disable-component-update', '--disable-sync', ...extraArgs],
+    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-quic', '--no-first-run', '--disable-component-update', '--disable-sync'],
   });
 }
 
