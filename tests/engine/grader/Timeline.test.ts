@@ -13,6 +13,7 @@ import { randomSizes, reallocHeavy } from '../../../engine/workload/generators';
 import { TunableAllocator } from '../../../engine/workload/TunableAllocator';
 import { OpKind, traceOf, type Trace } from '../../../engine/workload/Trace';
 import Reference from '../../../exercises/07-malloc/reference';
+import { randomTraces } from './randomTraces';
 
 const { Alloc, Realloc, Free } = OpKind;
 const HEAP = 1 << 20;
@@ -130,30 +131,7 @@ describe('Timeline.at', () => {
   });
 
   it('equals the naive rebuild on random valid traces, for every k and every spacing', () => {
-    const command = fc.tuple(fc.constantFrom('a', 'a', 'r', 'f', 'n'), fc.nat(), fc.oneof(fc.integer({ min: 0, max: 600 }), fc.constant(2 * HEAP)));
-    fc.assert(fc.property(fc.array(command, { maxLength: 120 }), fc.constantFrom(1, 7, 4096), (commands, spacing) => {
-      const ops: [OpKind, number, number?][] = [];
-      const live: number[] = [];
-      const dead: number[] = [];
-      let ids = 0;
-      for (const [what, pick, size] of commands) {
-        if (what === 'n') ops.push([Free, -1]);
-        else if (what === 'a' || live.length === 0) {
-          const id = dead.pop() ?? ids++;
-          live.push(id);
-          ops.push([Alloc, id, size]);
-        } else {
-          const id = live[pick % live.length]!;
-          ops.push([what === 'f' ? Free : Realloc, id, size]);
-          // realloc(p, 0) frees the block as free(p) does: the trace may not free the id again.
-          if (what === 'f' || size === 0) {
-            live.splice(live.indexOf(id), 1);
-            dead.push(id);
-          }
-        }
-      }
-      for (const id of live) ops.push([Free, id]);
-      const trace = traceOf('random', ops);
+    fc.assert(fc.property(randomTraces(120, HEAP), fc.constantFrom(1, 7, 4096), (trace, spacing) => {
       const result = run(trace);
       expect(result.failure).toBeNull();
       check(trace, result, new Timeline(trace, result, { every: spacing }), every(trace.length));

@@ -12,37 +12,14 @@ import { randomSizes, reallocHeavy } from '../../../engine/workload/generators';
 import { OpKind, traceOf, type Trace } from '../../../engine/workload/Trace';
 import { TunableAllocator } from '../../../engine/workload/TunableAllocator';
 import Reference from '../../../exercises/07-malloc/reference';
+import { randomTraces } from './randomTraces';
 
 const { Alloc, Realloc, Free } = OpKind;
 const HEAP = 1 << 20;
 const KEYS = ['payload', 'heap', 'holes', 'largestHole', 'external', 'rss', 'work'] as const;
 const reference = () => localTarget(Reference, { limit: HEAP });
 
-/** A valid random trace: allocations, reallocs (to 0 included), frees, free(NULL), requests too large; every block freed at the end. */
-const traceArb = fc.array(fc.tuple(fc.constantFrom('a', 'a', 'r', 'f', 'n'), fc.nat(), fc.oneof(fc.integer({ min: 0, max: 600 }), fc.constant(2 * HEAP))),
-  { maxLength: 150 }).map((commands) => {
-  const ops: [OpKind, number, number?][] = [];
-  const live: number[] = [];
-  const dead: number[] = [];
-  let ids = 0;
-  for (const [what, pick, size] of commands) {
-    if (what === 'n') ops.push([Free, -1]);
-    else if (what === 'a' || live.length === 0) {
-      const id = dead.pop() ?? ids++;
-      live.push(id);
-      ops.push([Alloc, id, size]);
-    } else {
-      const id = live[pick % live.length]!;
-      ops.push([what === 'f' ? Free : Realloc, id, size]);
-      if (what === 'f' || size === 0) {
-        live.splice(live.indexOf(id), 1);
-        dead.push(id);
-      }
-    }
-  }
-  for (const id of live) ops.push([Free, id]);
-  return traceOf('random', ops);
-});
+const traceArb = randomTraces(150, HEAP);
 
 interface Streamed {
   result: ReplayResult;

@@ -49,6 +49,16 @@ function replayLab() {
 
 const progress = (replayId: string, done: number) => ({ replayId, done, total: 100, charts: charts(0, done), frame: frame(done - 1) });
 
+/** A store on 07-malloc's peak trace whose three default rows have started (replay-1-a .. replay-3-a). */
+async function running3() {
+  const { fake } = replayLab();
+  installFakeLab(fake);
+  const store = useCompareStore();
+  await store.open('07-malloc', 'peak');
+  await store.run();
+  return { fake, store };
+}
+
 describe('compare store', () => {
   let frames: FrameRequestCallback[];
   beforeEach(() => {
@@ -91,11 +101,7 @@ describe('compare store', () => {
   });
 
   it('takes each end with its full charts, and is done when every row is', async () => {
-    const { fake } = replayLab();
-    installFakeLab(fake);
-    const store = useCompareStore();
-    await store.open('07-malloc', 'peak');
-    await store.run();
+    const { fake, store } = await running3();
     fake.emit('replayProgress', progress('replay-1-a', 40));
     fake.emit('replayDone', end('replay-1-a'));
     nextFrame(); // the progress that came before the end is not drawn over it
@@ -162,11 +168,7 @@ describe('compare store', () => {
   });
 
   it('on leaving, stops and closes its sessions and ends unfinished rows as stopped; a late start is closed', async () => {
-    const { fake } = replayLab();
-    installFakeLab(fake);
-    const store = useCompareStore();
-    await store.open('07-malloc', 'peak');
-    await store.run();
+    const { fake, store } = await running3();
     fake.emit('replayDone', end('replay-1-a'));
     await settle();
     await store.close();
@@ -182,11 +184,7 @@ describe('compare store', () => {
   });
 
   it('forgets the results on a new trace, closing the sessions, and drops the old run\'s late replies', async () => {
-    const { fake } = replayLab();
-    installFakeLab(fake);
-    const store = useCompareStore();
-    await store.open('07-malloc', 'peak');
-    await store.run();
+    const { fake, store } = await running3();
     fake.emit('replayDone', end('replay-1-a'));
     fake.emit('replayDone', end('replay-2-a'));
     fake.emit('replayDone', end('replay-3-a'));
@@ -225,11 +223,7 @@ describe('compare store', () => {
   });
 
   it('asks every subject\'s state at the cursor and the charts of a zoom window, within what each replayed', async () => {
-    const { fake } = replayLab();
-    installFakeLab(fake);
-    const store = useCompareStore();
-    await store.open('07-malloc', 'peak');
-    await store.run();
+    const { fake, store } = await running3();
     fake.emit('replayDone', end('replay-1-a'));
     fake.emit('replayDone', end('replay-2-a', { ok: false, done: 30, failure: { op: 30, where: '', operation: 'f 2', kind: 'integrity', reason: 'x' } }));
     fake.emit('replayDone', end('replay-3-a'));

@@ -38,3 +38,15 @@ export function info(replayId = 'replay-1-a', extra: Partial<ReplayInfo> = {}): 
 export function end(replayId: string, done: number, extra: Partial<ReplayEnd> = {}): ReplayEnd {
   return { replayId, ok: true, done, failure: null, metrics: null, error: null, stopped: false, ms: 1234, ...extra };
 }
+
+/** A manual requestAnimationFrame: `schedule` queues, frames run when `run(t)` is called. */
+export function manualFrames() {
+  const queue = new Map<number, (t: number) => void>();
+  let next = 1;
+  return {
+    schedule: (fn: (t: number) => void) => { queue.set(next, fn); return next++; },
+    cancel: (h: number) => { queue.delete(h); },
+    run(t = 0) { const due = [...queue.values()]; queue.clear(); due.forEach((fn) => fn(t)); },
+    get pending() { return queue.size; },
+  };
+}

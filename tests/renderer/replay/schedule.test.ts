@@ -2,22 +2,11 @@
 // playback steps at a speed, the opening cursor of a finished replay, operations a second.
 import { describe, expect, it } from 'vitest';
 import { advance, coalescer, initialCursor, latestGate, maxStepFor, opsPerSecond } from '../../../renderer/src/replay/schedule';
-
-/** A manual frame scheduler: frames run when `run()` is called. */
-function frames() {
-  const queue = new Map<number, (t: number) => void>();
-  let next = 1;
-  return {
-    schedule: (fn: (t: number) => void) => { queue.set(next, fn); return next++; },
-    cancel: (h: number) => { queue.delete(h); },
-    run(t = 0) { const due = [...queue.values()]; queue.clear(); due.forEach((fn) => fn(t)); },
-    get pending() { return queue.size; },
-  };
-}
+import { manualFrames } from './fixtures';
 
 describe('coalescer', () => {
   it('applies only the newest value pushed before a frame, once', () => {
-    const f = frames();
+    const f = manualFrames();
     const applied: number[] = [];
     const c = coalescer<number>((v) => applied.push(v), f.schedule, f.cancel);
     for (let i = 0; i < 1000; i++) c.push(i);
@@ -34,7 +23,7 @@ describe('coalescer', () => {
   });
 
   it('flushes the pending value now, and cancels it', () => {
-    const f = frames();
+    const f = manualFrames();
     const applied: string[] = [];
     const c = coalescer<string>((v) => applied.push(v), f.schedule, f.cancel);
     c.push('a');

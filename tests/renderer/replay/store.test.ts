@@ -9,19 +9,7 @@ import { watch } from 'vue';
 import type { HeapWindow, LabApi, ReplayBlockInfo, ReplayEvents, ReplayFrame, ReplayInfo, ReplayStartRequest } from '../../../electron/contract';
 import { CHART_BUCKETS, HOVER_MS, useReplayStore } from '../../../renderer/src/stores/replay';
 import { FakeLab, installFakeLab, settle } from '../fakeLab';
-import { charts, end, frame, info } from './fixtures';
-
-/** A manual requestAnimationFrame: frames run when `run(t)` is called. */
-function manualFrames() {
-  const queue = new Map<number, (t: number) => void>();
-  let next = 1;
-  return {
-    schedule: (fn: (t: number) => void) => { queue.set(next, fn); return next++; },
-    cancel: (h: number) => { queue.delete(h); },
-    run(t = 0) { const due = [...queue.values()]; queue.clear(); due.forEach((fn) => fn(t)); },
-    get pending() { return queue.size; },
-  };
-}
+import { charts, end, frame, info, manualFrames } from './fixtures';
 
 interface FrameAsk { id: string; op: number; window: HeapWindow; answer(f?: ReplayFrame): void; fail(message: string): void }
 
