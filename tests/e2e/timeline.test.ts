@@ -16,8 +16,12 @@ import { HAS_CHROMIUM, SCREENSHOTS, editorReady, exerciseFile, labFolders, launc
 const OPS = 100_000;
 const TRACE = `gen:randomSizes:ops=${OPS},seed=1`;
 
-/** A hash and the count of drawn (not transparent) pixels of a canvas. */
-function pixels(page: Page, testid: string): Promise<{ hash: number; drawn: number }> {
+/**
+ * A hash and the count of drawn (not transparent) pixels of a canvas, read after two animation frames: the views paint
+ * in the frame after their data changes (page text for the wait: a function here would carry tsx's __name into the page).
+ */
+async function pixels(page: Page, testid: string): Promise<{ hash: number; drawn: number }> {
+  await page.evaluate('new Promise((resolve) => requestAnimationFrame(() => requestAnimationFrame(resolve)))');
   return page.evaluate((id) => {
     const canvas = document.querySelector(`[data-testid="${id}"]`) as HTMLCanvasElement;
     const data = canvas.getContext('2d')!.getImageData(0, 0, canvas.width, canvas.height).data;
