@@ -3,16 +3,16 @@
 // host as progress chunks at most every `progressMs` (typed arrays, copied by structured clone), so
 // the timeline, heap map and charts follow a long replay live. The allocator is student code (or the
 // exercise's reference or starter) in a QuickJS sandbox, or the engine's TunableAllocator with a
-// config (a tune exercise's export is evaluated in the sandbox first, as tuneJob.ts does).
+// config (a tune exercise's export is evaluated in the sandbox first, by tuneJob.ts's submissionData).
 import { localTarget } from '../../../engine/grader/LocalTarget';
 import { replay, type ReplayFailure, type ReplaySeries, type TraceMetrics } from '../../../engine/grader/Replay';
 import { TargetError, type ReplayTarget } from '../../../engine/grader/ReplayTarget';
 import type { Trace } from '../../../engine/workload/Trace';
 import { tunableAllocatorClass } from '../../../engine/workload/TunableAllocator';
 import { TuningError, readTuningConfig, type TuningConfig } from '../../../engine/workload/TuningConfig';
-import { compileSubmission } from '../sandbox/compile';
-import { evaluateData } from '../sandbox/evaluateData';
+import { compileSubmission, type CompileError } from '../sandbox/compile';
 import { createSandboxTarget } from '../sandbox/QuickJSTarget';
+import { submissionData } from './tuneJob';
 
 export type ReplayJobSubject =
   /** Code with a default-exported malloc class (file: the name errors are reported under). */
@@ -57,7 +57,7 @@ export async function run(input: ReplayJobInput, progress?: (chunk: ReplayChunk)
     const subject = input.subject;
     if (subject.kind === 'code') {
       const compiled = await compileSubmission(subject.source, subject.file);
-      if (!compiled.ok) return failed(`${subject.file} does not compile: ${compiled.errors.map((e) => `line ${e.line}:${e.column} ${e.message}`).join('; ')}`);
+      if (!compiled.ok) return failed(doesNotCompile(subject.file, compiled.errors));
       target = await createSandboxTarget(compiled.code, { name: subject.name, heapLimit: limit, parent, logLines: 50, sourceMap: compiled.map });
     } else {
       const config = subject.kind === 'tune' ? await tuneConfig(subject.source, subject.file) : readTuningConfig(subject.config);
@@ -77,16 +77,14 @@ export async function run(input: ReplayJobInput, progress?: (chunk: ReplayChunk)
         const now = performance.now();
         if (!progress || done === sent || done === total || now - last < input.progressMs) return;
         last = now;
-        const series = Object.fromEntries(Object.entries(partial.series!).map(([key, values]) => [key, values.slice(sent, done)])) as unknown as ReplaySeries;
-        progress({ from: sent, done, heapBase: partial.heapBase, series, addresses: partial.addresses!.slice(sent, done) });
+        progress(chunkOf(partial.series!, partial.addresses!, sent, done, partial.heapBase));
         sent = done;
       },
     });
     // The operations since the last chunk (a failure ends short of total, inside the throttle); an empty chunk still tells the heap base.
     const done = result.metrics.operations;
     if (progress && (done > sent || sent === 0)) {
-      const series = Object.fromEntries(Object.entries(result.series!).map(([key, values]) => [key, values.slice(sent, done)])) as unknown as ReplaySeries;
-      progress({ from: sent, done, heapBase: result.heapBase, series, addresses: result.addresses!.slice(sent, done) });
+      progress(chunkOf(result.series!, result.addresses!, sent, done, result.heapBase));
     }
     return { error: null, ok: result.ok, failure: result.failure, metrics: result.metrics, heapBase: result.heapBase, logs: target.logs?.() ?? [] };
   } finally {
@@ -96,10 +94,9 @@ export async function run(input: ReplayJobInput, progress?: (chunk: ReplayChunk)
 
 /** A tune submission's config, or why there is none (its file named). */
 async function tuneConfig(source: string, file: string): Promise<TuningConfig | string> {
-  const compiled = await compileSubmission(source, file);
-  if (!compiled.ok) return `${file} does not compile: ${compiled.errors.map((e) => `line ${e.line}:${e.column} ${e.message}`).join('; ')}`;
-  const data = await evaluateData(compiled.code, { timeLimitMs: 2000, sourceMap: compiled.map });
-  if (!data.ok) return `${file}: ${data.reason}`;
+  const data = await submissionData(source, file);
+  if ('compileErrors' in data) return doesNotCompile(file, data.compileErrors);
+  if ('error' in data) return data.error;
   try {
     // Only the config matters to a replay: predictions are left to the grader.
     const root = data.value as { config?: unknown } | null;
@@ -109,4 +106,15 @@ async function tuneConfig(source: string, file: string): Promise<TuningConfig | 
     if (error instanceof TuningError) return `${file}: ${error.message}`;
     throw error;
   }
+}
+
+/** Why `file` cannot run: its compile errors on one line. */
+function doesNotCompile(file: string, errors: CompileError[]): string {
+  return `${file} does not compile: ${errors.map((e) => `line ${e.line}:${e.column} ${e.message}`).join('; ')}`;
+}
+
+/** Operations [from, done) of a replay's arrays as a chunk for the host (copies: the worker's arrays keep filling). */
+function chunkOf(series: ReplaySeries, addresses: Float64Array, from: number, done: number, heapBase: number): ReplayChunk {
+  const slices = Object.fromEntries(Object.entries(series).map(([key, values]) => [key, (values as Float64Array).slice(from, done)])) as unknown as ReplaySeries;
+  return { from, done, heapBase, series: slices, addresses: addresses.slice(from, done) };
 }

@@ -10,7 +10,7 @@ import type { RubricTest } from '../../../engine/grader/Rubric';
 import { TuningRuns, judge, observe, readTuningSubmission } from '../../../engine/grader/Tuning';
 import { TuningError } from '../../../engine/workload/TuningConfig';
 import type { Trace } from '../../../engine/workload/Trace';
-import { compileSubmission } from '../sandbox/compile';
+import { compileSubmission, type CompileError } from '../sandbox/compile';
 import { evaluateData } from '../sandbox/evaluateData';
 import { loadTrace, type Exercise } from './exercise';
 import type { GradeJobInput, GradeJobOutput, GradeProgress } from './gradeJob';
@@ -18,19 +18,29 @@ import type { GradeJobInput, GradeJobOutput, GradeProgress } from './gradeJob';
 /** How long the submission's top level (and its export's getters) may run. */
 const EVALUATE_MS = 2000;
 
+/**
+ * A tune submission's default export as plain data: compiled, then evaluated in the sandbox for at most EVALUATE_MS.
+ * Else its compile errors, or why it could not be evaluated (`<file>: <reason>`). Shared with replayJob.ts.
+ */
+export async function submissionData(source: string, file: string): Promise<{ value: unknown } | { compileErrors: CompileError[] } | { error: string }> {
+  const compiled = await compileSubmission(source, file);
+  if (!compiled.ok) return { compileErrors: compiled.errors };
+  const data = await evaluateData(compiled.code, { timeLimitMs: EVALUATE_MS, sourceMap: compiled.map });
+  return data.ok ? { value: data.value } : { error: `${file}: ${data.reason}` };
+}
+
 /** Grades a tune exercise's submission on `tests` (already selected, in rubric order). */
 export async function runTuneJob(input: GradeJobInput, exercise: Exercise, tests: RubricTest[], progress?: (event: GradeProgress) => void): Promise<GradeJobOutput> {
   const output: GradeJobOutput = { compileErrors: null, outcomes: {}, referenceWork: { ...(input.referenceWork ?? {}) }, error: null, submissionError: null };
   // Nothing to measure: the allocator is the engine's, so there is no reference work (a batch or pack asking gets none).
   if (tests.length === 0) return output;
-  const compiled = await compileSubmission(input.source, input.file);
-  if (!compiled.ok) {
-    output.compileErrors = compiled.errors;
+  const data = await submissionData(input.source, input.file);
+  if ('compileErrors' in data) {
+    output.compileErrors = data.compileErrors;
     return output;
   }
-  const data = await evaluateData(compiled.code, { timeLimitMs: EVALUATE_MS, sourceMap: compiled.map });
-  if (!data.ok) {
-    output.submissionError = `${input.file}: ${data.reason}`;
+  if ('error' in data) {
+    output.submissionError = data.error;
     return output;
   }
   const questions = exercise.spec.tests.filter((t) => t.kind === 'question').map((t) => t.name);
