@@ -106,12 +106,12 @@ export class StreamDecimator {
     this.taken = Math.max(this.taken, to);
   }
 
-  /** Every series so far: bucket b starts at operation b · width (the last bucket may be partly filled). */
+  /** Every series so far: bucket b starts at operation b · width (the last bucket may be partly filled); the series share one x array. */
   snapshot(): DecimatedSeries {
     const out = {} as DecimatedSeries;
+    const x: number[] = [];
+    for (let b = 0; b < this.count; b++) x.push(b * this.width);
     for (const [s, key] of this.keys.entries()) {
-      const x: number[] = [];
-      for (let b = 0; b < this.count; b++) x.push(b * this.width);
       out[key] = { x, min: Array.from(this.min[s]!.subarray(0, this.count)), max: Array.from(this.max[s]!.subarray(0, this.count)), last: Array.from(this.last[s]!.subarray(0, this.count)) };
     }
     return out;

@@ -84,6 +84,9 @@ export function heapSegments(blocks: readonly TimelineBlock[], base: number, end
   return out;
 }
 
+/** The kinds a cell's majority is checked against after payload, which wins ties. */
+const OTHER_KINDS = [CellKind.Beyond, CellKind.Free, CellKind.Overhead, CellKind.Metadata, CellKind.Padding] as const;
+
 /**
  * The segments drawn into `cells` cells over [from, to) (bytesPerCell = ⌈(to - from) / cells⌉, at least 1; the last
  * cell may reach past `to`). Bytes outside every segment are Beyond. Throws a RangeError for cells < 1 or to ≤ from.
@@ -113,7 +116,7 @@ export function heapPicture(segments: readonly HeapSegment[], from: number, to: 
     }
     bytes[CellKind.Beyond] += bytesPerCell - covered;
     let best = CellKind.Payload;
-    for (const kind of [CellKind.Beyond, CellKind.Free, CellKind.Overhead, CellKind.Metadata, CellKind.Padding]) {
+    for (const kind of OTHER_KINDS) {
       if (bytes[kind]! > bytes[best]!) best = kind;
     }
     kinds[c] = String(best);

@@ -4,7 +4,7 @@
 // REPLAY_PROGRESS_MS with the charts so far and the heap at the newest operation; then answers any
 // operation's state (frame, block under an address) and zoomed charts. At most MAX_REPLAY_SESSIONS:
 // one more closes the least recently used. Memory: about 64 bytes per operation per session.
-import { decimate, StreamDecimator } from '../../../engine/grader/Decimate';
+import { decimateSeries, StreamDecimator, type DecimatedSeries } from '../../../engine/grader/Decimate';
 import { heapBaseOf } from '../../../engine/grader/LocalTarget';
 import { CellKind, heapPicture, heapSegments, segmentAt, TUNABLE_LAYOUT, type BlockLayout, type HeapSegment } from '../../../engine/grader/HeapMap';
 import type { ReplaySeries } from '../../../engine/grader/Replay';
@@ -13,7 +13,7 @@ import { generate } from '../../../engine/workload/generators';
 import { describeOp, type Trace } from '../../../engine/workload/Trace';
 import {
   heapCellKinds, MAX_REPLAY_OPS, MAX_REPLAY_SESSIONS, REPLAY_PROGRESS_MS, replaySeriesNames,
-  type ChartSeries, type HeapWindow, type LabEvents, type ReplayBlockInfo, type ReplayCharts, type ReplayEnd, type ReplayFrame, type ReplayInfo, type ReplayStartRequest,
+  type HeapWindow, type LabEvents, type ReplayBlockInfo, type ReplayCharts, type ReplayEnd, type ReplayFrame, type ReplayInfo, type ReplayStartRequest,
 } from '../../contract';
 import { loadTrace, readExerciseFile, type Exercise } from '../grader/exercise';
 import type { ReplayChunk, ReplayJobInput, ReplayJobOutput, ReplayJobSubject } from '../grader/replayJob';
@@ -103,14 +103,12 @@ export class ReplaySessions {
       const ms = Math.round(performance.now() - started);
       const end: ReplayEnd = result.ok
         ? {
-          replayId, ok: result.value.ok && result.value.error === null, done: session.done, failure: result.value.failure && { ...result.value.failure },
+          replayId, ok: result.value.ok, done: session.done, failure: result.value.failure && { ...result.value.failure },
           metrics: result.value.metrics && metricsView(result.value.metrics), error: result.value.error, stopped: false, ms,
         }
         : { replayId, ok: false, done: session.done, failure: null, metrics: null, stopped: session.stopped, ms,
           error: session.stopped ? 'the replay was stopped' : result.reason === 'timeout' ? `the replay ran past ${REPLAY_LIMIT_MS / 60_000} minutes and was stopped` : `the replay crashed: ${result.message}` };
-      if (session.timer) clearTimeout(session.timer);
-      session.timer = null;
-      if (session.done > 0) this.emitProgress(session);
+      this.emitProgress(session); // the operations since the last event, if any (and no timer left)
       session.end = end;
       this.emit('replayDone', end);
     });
@@ -126,9 +124,7 @@ export class ReplaySessions {
   charts(replayId: string, from: number, to: number, buckets: number): ReplayCharts {
     const session = this.session(replayId);
     const lo = Math.max(0, from), hi = Math.min(to, session.done);
-    const series = {} as ReplayCharts['series'];
-    for (const key of replaySeriesNames) series[key] = rounded(decimate(session.series[key], lo, hi, buckets));
-    return { from: lo, to: Math.max(lo, hi), series };
+    return { from: lo, to: Math.max(lo, hi), series: rounded(decimateSeries(session.series, lo, hi, buckets)) };
   }
 
   /** What is at `address` after operation `op`, or null outside the heap. */
@@ -210,22 +206,17 @@ export class ReplaySessions {
     session.cached = null;
     const wait = session.lastEmit + REPLAY_PROGRESS_MS - performance.now();
     if (wait <= 0) this.emitProgress(session);
-    else session.timer ??= setTimeout(() => {
-      session.timer = null;
-      if (!session.stopped) this.emitProgress(session);
-    }, wait);
+    else session.timer ??= setTimeout(() => { if (!session.stopped) this.emitProgress(session); }, wait);
   }
 
+  /** Sends the charts and the newest heap, unless this many operations were sent already; clears a pending timer either way. */
   private emitProgress(session: Session): void {
     if (session.timer) clearTimeout(session.timer);
     session.timer = null;
     if (session.done === session.emitted) return;
     session.emitted = session.done;
     session.lastEmit = performance.now();
-    const snapshot = session.decimator.snapshot();
-    const series = {} as ReplayCharts['series'];
-    for (const key of replaySeriesNames) series[key] = rounded(snapshot[key]);
-    const charts: ReplayCharts = { from: 0, to: session.done, series };
+    const charts: ReplayCharts = { from: 0, to: session.done, series: rounded(session.decimator.snapshot()) };
     const frame = this.frameOf(session, session.done - 1, { cells: PROGRESS_CELLS });
     this.emit('replayProgress', { replayId: session.info.replayId, done: session.done, total: session.info.total, charts, frame });
   }
@@ -262,8 +253,13 @@ function metricsView(m: NonNullable<ReplayJobOutput['metrics']>) {
   };
 }
 
-/** A decimated series with fractions rounded to 5 decimals (shorter JSON; integers stay as they are). */
-function rounded(d: ChartSeries): ChartSeries {
+/** Decimated series with fractions rounded to 5 decimals (shorter JSON; integers stay as they are). */
+function rounded(decimated: DecimatedSeries): ReplayCharts['series'] {
   const r = (values: number[]) => values.map((v) => (Number.isInteger(v) ? v : Math.round(v * 1e5) / 1e5));
-  return { x: d.x, min: r(d.min), max: r(d.max), last: r(d.last) };
+  const series = {} as ReplayCharts['series'];
+  for (const key of replaySeriesNames) {
+    const d = decimated[key];
+    series[key] = { x: d.x, min: r(d.min), max: r(d.max), last: r(d.last) };
+  }
+  return series;
 }
