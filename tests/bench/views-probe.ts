@@ -65,6 +65,13 @@ async function main(): Promise<void> {
   const built = await buildApp();
   const host = createLabHost({ workspace: mkdtempSync(join(tmpdir(), 'bench-views-')), host: 'web', version: 'bench' });
   const server = await startWebServer({ host, rendererDir: join(ROOT, 'dist', 'renderer') });
+  /** The next replay's end the host announces. */
+  const nextEnd = () => new Promise<ReplayEnd>((resolve) => {
+    const off = host.on('replayDone', (end) => {
+      off();
+      resolve(end);
+    });
+  });
   const browser = await launchChromium();
   const result: ViewsProbe = { operations: OPS, chromium: browser.version(), rounds: [], jumps: 0, jumpMedianMs: 0, jumpP95Ms: 0, built };
   try {
@@ -73,12 +80,7 @@ async function main(): Promise<void> {
     for (let round = 0; round < ROUNDS; round++) {
       // Without views: the host replays, nobody draws (no page open).
       await page.close();
-      const ended = new Promise<ReplayEnd>((resolve) => {
-        const off = host.on('replayDone', (end) => {
-          off();
-          resolve(end);
-        });
-      });
+      const ended = nextEnd();
       const info = await host.replayStart({ exercise: '07-malloc', trace: { generator: 'randomSizes', options: { ops: OPS, seed: 1 } }, subject: { code: 'reference' } });
       const without = await ended;
       if (!without.ok) throw new Error(`the replay without views failed: ${without.error ?? without.failure?.reason}`);
@@ -86,12 +88,7 @@ async function main(): Promise<void> {
 
       // With views: the timeline page opens on the reference and starts the same replay at once, drawing it as it streams.
       // The frame loop is page text: a function here would carry tsx's __name helper into the page.
-      const withEnded = new Promise<ReplayEnd>((resolve) => {
-        const off = host.on('replayDone', (end) => {
-          off();
-          resolve(end);
-        });
-      });
+      const withEnded = nextEnd();
       page = await context.newPage();
       await page.addInitScript(FRAME_LOOP);
       await page.goto(`${server.url}#/timeline/07-malloc/${encodeURIComponent(TRACE)}/0/reference`);

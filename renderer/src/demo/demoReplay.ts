@@ -8,6 +8,7 @@ import type {
   ReplaySeriesName, ReplayStartRequest,
 } from '../../../electron/contract';
 import { replaySeriesNames } from '../../../electron/contract';
+import { hex } from '../replay/text';
 
 type Emit = <E extends LabEvent>(event: E, data: LabEvents[E]) => void;
 interface Block { addr: number; size: number; block: number; id: number; at: number }
@@ -17,7 +18,6 @@ const BASE = 0xb0001000;
 const HEADER = 8;
 const CHECKPOINT = 2048;
 const FAIL_AT = 12;
-const hex = (n: number) => `0x${n.toString(16)}`;
 
 /** A seeded generator of 0..1 (mulberry32). */
 function random(seed: number): () => number {
