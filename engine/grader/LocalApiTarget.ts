@@ -1,5 +1,5 @@
 // LocalApiTarget: a conformance exercise's class run in this JavaScript engine (no sandbox), for
-// tests and the reference check; never for student code, which runs in the QuickJS sandbox. Results
+// tests and the reference check; never for student code, which runs in the host's sandbox. Results
 // go through a JSON round trip, so the runner sees the plain data a sandbox would hand back. Work
 // units are the calls made. With withHeap, the class gets an sbrk heap in a host buffer (BufferHeap)
 // as its first constructor argument, and the runner reads it back with peek8; with services (a

@@ -1,6 +1,6 @@
 // LocalTarget: runs a MallocAllocator class in this JavaScript engine (no sandbox) over an sbrk
 // heap held in a host buffer. For the engine's own allocators, references, tests and the V8 side
-// of benchmarks; never for student code, which runs in the QuickJS sandbox. Work units are the
+// of benchmarks; never for student code, which runs in the sandbox. Work units are the
 // heap calls the allocator makes (reads, writes, grows): deterministic for the same code and input.
 import type { Heap, MallocAllocator, MallocAllocatorClass } from '../workload/Heap';
 import { TargetError, type ReplayTarget } from './ReplayTarget';
@@ -76,6 +76,14 @@ export class BufferHeap implements Heap {
     this.view.setUint32(this.at(address, 4), value >>> 0, true);
   }
 
+  copy(to: number, from: number, bytes: number): void {
+    if (!Number.isInteger(bytes) || bytes < 0) throw new RangeError(`heap.copy: the byte count ${bytes} must be an integer from 0`);
+    this.calls += Math.ceil(bytes / 4);
+    if (bytes === 0) return void this.calls++;
+    const t = this.at(to, bytes), f = this.at(from, bytes);
+    this.bytes.copyWithin(t, f, f + bytes);
+  }
+
   /** The current end, without counting a call (for the checker). */
   peekEnd(): number {
     return this.top;
@@ -90,6 +98,13 @@ export class BufferHeap implements Heap {
     if (address < this.base || address + width > this.top) return;
     if (width === 1) this.bytes[address - this.base] = value;
     else this.view.setUint32(address - this.base, value >>> 0, true);
+  }
+
+  /** The checker's view of [address, address + size), clipped to [base, end): the live bytes. */
+  range(address: number, size: number): Uint8Array {
+    const from = Math.max(address, this.base);
+    const to = Math.min(address + size, this.top);
+    return to > from ? this.bytes.subarray(from - this.base, to - this.base) : this.bytes.subarray(0, 0);
   }
 
   /** Offset of `address` in the buffer; throws a RangeError naming it when [address, address + size) leaves the heap. */
@@ -139,6 +154,7 @@ export function localTarget(Allocator: MallocAllocatorClass, options: LocalTarge
     poke8: (at, value) => heap.poke(at, 1, value),
     peek32: (at) => heap.peek(at, 4),
     poke32: (at, value) => heap.poke(at, 4, value),
+    bytes: (at, size) => heap.range(at, size),
     work: () => heap.calls,
     logs: () => [],
   };

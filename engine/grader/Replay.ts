@@ -82,8 +82,10 @@ export interface ReplayResult {
 export interface ReplayOptions {
   /** Requests above this many bytes can never be granted: 0 is the required answer. Default 2^32 - 1. */
   heapLimit?: number;
-  /** Bytes the checker fills at each end of a payload (0 turns integrity checks off). Default 8. */
+  /** Bytes the checker fills at each end of a payload (0 turns integrity checks off). Default Infinity: the whole payload. */
   fillBytes?: number;
+  /** Verify every live payload after every operation (a debug mode: its cost grows with the live bytes). Default false. */
+  checkAll?: boolean;
   /** Seed of the fill pattern. Default 1. */
   seed?: number;
   /** Gaps between payloads smaller than this are overhead (headers, padding), not holes. Default 32 bytes. */
@@ -137,7 +139,7 @@ class Replayer {
 
   constructor(private readonly trace: Trace, private readonly target: ReplayTarget, private readonly options: ReplayOptions) {
     this.limit = options.heapLimit ?? 0xffffffff;
-    this.fill = options.fillBytes ?? 8;
+    this.fill = options.fillBytes ?? Infinity;
     this.seed = (options.seed ?? 1) >>> 0;
     this.holes = new HoleStats(options.minHole ?? 32);
     this.address = new Float64Array(trace.ids);
@@ -160,6 +162,7 @@ class Replayer {
     for (let k = 0; k < n; k++) {
       try {
         this.step(k);
+        if (this.options.checkAll) this.checkLive(k);
       } catch (error) {
         const stop = error instanceof Stop ? error : new Stop(kindOf(error), messageOf(error));
         failure = { op: k, line: trace.line[k]!, where: whereOp(trace, k), operation: describeOp(trace, k), kind: stop.kind, reason: stop.reason };
@@ -288,15 +291,19 @@ class Replayer {
     }
     this.forget(id);
     this.accept(k, id, size, address, what, false);
+    // The first min(old, new) bytes must still hold the old block's fill (checked as it was written: its serial, its size).
     const kept = Math.min(old.size, size);
-    for (const [offset, width] of this.pieces(old.size)) {
-      if (offset + width > kept) continue;
-      const got = this.peek(address + offset, width);
-      const want = expected(this.seed, old.serial, offset, width);
-      if (got !== want) {
-        throw new Stop('contents', `${what} did not keep the block's contents: at offset ${offset} (${hex(address + offset)}) `
-          + `it holds ${hex(got, width * 2)}, the block held ${hex(want, width * 2)}`);
-      }
+    const now = { address: this.address[id]!, size: this.size[id]!, serial: this.serial[id]! };
+    this.address[id] = address;
+    this.size[id] = old.size;
+    this.serial[id] = old.serial;
+    try {
+      this.checkFill(id, what, kept, (offset, width, got, want) => new Stop('contents', `${what} did not keep the block's contents: at offset ${offset} `
+        + `(${hex(address + offset)}) it holds ${hex(got, width * 2)}, the block held ${hex(want, width * 2)}`));
+    } finally {
+      this.address[id] = now.address;
+      this.size[id] = now.size;
+      this.serial[id] = now.serial;
     }
     this.writeFill(id);
   }
@@ -351,46 +358,73 @@ class Replayer {
   }
 
   /**
-   * The pieces of a `size`-byte payload the checker fills, as [offset, width] with width 4 (a word)
-   * or 1: the first and the last `fillBytes` bytes (the whole payload when it is small).
+   * The regions of a `size`-byte payload the checker fills, as [from, to) offsets: the whole payload,
+   * or its first and last `fillBytes` bytes.
    */
-  private pieces(size: number): [number, number][] {
-    const n = Math.min(this.fill, size);
-    const out: [number, number][] = [];
-    const region = (from: number, to: number) => {
-      let o = from;
-      for (; o + 4 <= to; o += 4) out.push([o, 4]);
-      for (; o < to; o++) out.push([o, 1]);
-    };
-    region(0, n);
-    region(Math.max(n, size - n), size);
-    return out;
+  private regions(size: number): [number, number][] {
+    if (size <= 2 * this.fill) return [[0, size]];
+    return [[0, this.fill], [size - this.fill, size]];
   }
 
+  /** Writes the fill of operation `serial` into the payload of `id` (a seeded stream of words, from each region's start). */
   private writeFill(id: number): void {
     const address = this.address[id]!;
     const serial = this.serial[id]!;
-    for (const [offset, width] of this.pieces(this.size[id]!)) {
-      const value = expected(this.seed, serial, offset, width);
-      this.poke(address + offset, width, value);
+    for (const [from, to] of this.regions(this.size[id]!)) {
+      const stream = new FillStream(this.seed, serial, from);
+      const view = this.target.bytes?.(address + from, to - from);
+      if (view && view.length === to - from) {
+        stream.write(view);
+        continue;
+      }
+      let o = from;
+      for (; o + 4 <= to; o += 4) this.poke(address + o, 4, stream.next());
+      for (let word = stream.next(); o < to; o++, word >>>= 8) this.poke(address + o, 1, word & 0xff);
     }
   }
 
-  private checkFill(id: number, what: string): void {
+  /** Checks the fill of `id` is intact (`what` names it in the message); `upTo` limits the check to the first bytes. */
+  private checkFill(id: number, what: string, upTo = Infinity, stop: (offset: number, width: number, got: number, want: number) => Stop = integrity(what, this.address[id]!)): void {
     const address = this.address[id]!;
     const serial = this.serial[id]!;
-    for (const [offset, width] of this.pieces(this.size[id]!)) {
-      const got = this.peek(address + offset, width);
-      const want = expected(this.seed, serial, offset, width);
-      if (got !== want) {
-        throw new Stop('integrity', `the payload of ${what} was overwritten: ${width === 4 ? 'the word' : 'byte'} at offset ${offset} `
-          + `(${hex(address + offset)}) is ${hex(got, width * 2)}, the checker wrote ${hex(want, width * 2)}`);
+    for (const [from, regionEnd] of this.regions(this.size[id]!)) {
+      const to = Math.min(regionEnd, upTo);
+      if (to <= from) continue;
+      const stream = new FillStream(this.seed, serial, from);
+      const view = this.target.bytes?.(address + from, to - from);
+      if (view && view.length === to - from) {
+        const bad = stream.verify(view);
+        if (bad === null) continue;
+        throw stop(from + bad.offset, bad.width, bad.got, bad.want);
       }
+      let o = from;
+      for (; o + 4 <= to; o += 4) {
+        const want = stream.next();
+        const got = this.peek(address + o, 4);
+        if (got !== want) throw stop(o, 4, got, want);
+      }
+      for (let word = stream.next(); o < to; o++, word >>>= 8) {
+        const got = this.peek(address + o, 1);
+        if (got !== (word & 0xff)) throw stop(o, 1, got, word & 0xff);
+      }
+    }
+  }
+
+  /** checkAll: every live payload's fill, after operation `k`. */
+  private checkLive(k: number): void {
+    for (let id = 0; id < this.serial.length; id++) {
+      if (this.serial[id]! >= 0) this.checkFill(id, `id ${id} (${this.size[id]} bytes at ${hex(this.address[id]!)}) after operation ${k + 1}`);
     }
   }
 
   /** Emulated realloc's copy of the first `size` bytes, through the trusted accessors. */
   private copy(to: number, from: number, size: number): void {
+    const source = this.target.bytes?.(from, size);
+    const target = this.target.bytes?.(to, size);
+    if (source && target && source.length === size && target.length === size) {
+      target.set(source);
+      return;
+    }
     let i = 0;
     for (; i + 4 <= size; i += 4) this.poke(to + i, 4, this.peek(from + i, 4));
     for (; i < size; i++) this.poke(to + i, 1, this.peek(from + i, 1));
@@ -430,19 +464,60 @@ function newSeries(n: number): ReplaySeries {
   };
 }
 
-/** The checker's fill at `offset` of the payload filled by operation `serial`: a byte, or 4 bytes as a little-endian word. */
-function expected(seed: number, serial: number, offset: number, width: number): number {
-  if (width === 1) return pattern(seed, serial, offset);
-  return (pattern(seed, serial, offset) | (pattern(seed, serial, offset + 1) << 8) | (pattern(seed, serial, offset + 2) << 16)
-    | (pattern(seed, serial, offset + 3) << 24)) >>> 0;
+/**
+ * The checker's fill of one region of a payload: a stream of 32-bit words (xorshift32) seeded by the
+ * replay's seed, the operation that filled the payload and the region's offset, laid down
+ * little-endian; a region's last partial word is the low bytes of the next word.
+ */
+class FillStream {
+  private x: number;
+
+  constructor(seed: number, serial: number, from: number) {
+    this.x = (Math.imul(seed ^ 0x5bd1e995, 0x9e3779b1) ^ Math.imul(serial + 1, 0x85ebca6b) ^ Math.imul(from + 1, 0xc2b2ae35)) >>> 0 || 1;
+  }
+
+  next(): number {
+    let x = this.x;
+    x ^= x << 13;
+    x ^= x >>> 17;
+    x ^= x << 5;
+    return (this.x = x >>> 0);
+  }
+
+  /** Fills `bytes` from the start. */
+  write(bytes: Uint8Array): void {
+    const n = bytes.length;
+    let o = 0;
+    for (; o + 4 <= n; o += 4) {
+      const w = this.next();
+      bytes[o] = w & 0xff;
+      bytes[o + 1] = (w >>> 8) & 0xff;
+      bytes[o + 2] = (w >>> 16) & 0xff;
+      bytes[o + 3] = w >>> 24;
+    }
+    for (let w = this.next(); o < n; o++, w >>>= 8) bytes[o] = w & 0xff;
+  }
+
+  /** The first difference between `bytes` and the stream from its start, or null when they agree. */
+  verify(bytes: Uint8Array): { offset: number; width: number; got: number; want: number } | null {
+    const n = bytes.length;
+    let o = 0;
+    for (; o + 4 <= n; o += 4) {
+      const want = this.next();
+      const got = (bytes[o]! | (bytes[o + 1]! << 8) | (bytes[o + 2]! << 16) | (bytes[o + 3]! << 24)) >>> 0;
+      if (got !== want) return { offset: o, width: 4, got, want };
+    }
+    for (let w = this.next(); o < n; o++, w >>>= 8) {
+      if (bytes[o] !== (w & 0xff)) return { offset: o, width: 1, got: bytes[o]!, want: w & 0xff };
+    }
+    return null;
+  }
 }
 
-/** The checker's fill byte at `offset` of the payload filled by operation `serial`. */
-function pattern(seed: number, serial: number, offset: number): number {
-  let x = (seed ^ Math.imul(serial + 1, 0x9e3779b1) ^ Math.imul(offset + 1, 0x85ebca6b)) >>> 0;
-  x = Math.imul(x ^ (x >>> 16), 0x7feb352d);
-  x = Math.imul(x ^ (x >>> 15), 0x846ca68b);
-  return (x ^ (x >>> 16)) & 0xff;
+/** The stop for an overwritten payload fill, in the words the checker reports it. */
+function integrity(what: string, address: number): (offset: number, width: number, got: number, want: number) => Stop {
+  return (offset, width, got, want) => new Stop('integrity', `the payload of ${what} was overwritten: ${width === 4 ? 'the word' : 'byte'} at offset ${offset} `
+    + `(${hex(address + offset)}) is ${hex(got, width * 2)}, the checker wrote ${hex(want, width * 2)}`);
 }
 
 /** 'timeout' for a target that ran past its deadline, else 'target'. */

@@ -1,5 +1,5 @@
 // ReplayTarget: what the replay driver and the checker need from an allocator under test, whoever
-// runs it (the engine in-process, or a student's code in the QuickJS sandbox). The checker reads
+// runs it (the engine in-process, or a student's code in the sandbox). The checker reads
 // and writes heap bytes through trusted accessors that the allocator's own code cannot replace, so
 // a payload check cannot be forged. Every call may throw TargetError: the allocator threw, ran out
 // of time or memory, or returned something that is not a number; the replay then fails that
@@ -33,6 +33,11 @@ export interface ReplayTarget {
   poke8(address: number, value: number): void;
   peek32(address: number): number;
   poke32(address: number, value: number): void;
+  /**
+   * Optional fast path for the checker: the live bytes [address, address + size) as a view (not a
+   * copy), or a shorter view when part of the range is outside [base, end).
+   */
+  bytes?(address: number, size: number): Uint8Array;
   /** Deterministic work done by the allocator so far (counted operations; same code and input, same count). */
   work(): number;
   /** Lines the allocator logged (capped), oldest first. */

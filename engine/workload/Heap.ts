@@ -30,6 +30,11 @@ export interface Heap {
   write8(address: number, value: number): void;
   write16(address: number, value: number): void;
   write32(address: number, value: number): void;
+  /**
+   * memmove: copies `bytes` bytes from `from` to `to` inside the heap (the ranges may overlap);
+   * costs 1 + ceil(bytes / 4) work units, a word loop of read32/write32 would cost twice that.
+   */
+  copy(to: number, from: number, bytes: number): void;
 }
 
 export interface MallocAllocator {
