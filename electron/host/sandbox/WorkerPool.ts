@@ -1,10 +1,11 @@
 // WorkerPool: up to `size` worker threads that stay alive between jobs, each running one job at a
 // time from one job module (its exported run(input)). Reusing a worker saves its start-up, module
-// loading and JIT warm-up for every job of a batch; a job that passes its time limit or crashes
-// takes its worker down, and a fresh one replaces it for the next job. Results are the same
-// WorkerJobResult as runInWorker's; run() never rejects for the job's sake.
-import { Worker } from 'node:worker_threads';
-import type { WorkerJobResult } from './runInWorker';
+// loading and JIT warm-up for every job of a batch; a job that passes its time limit, overstays a
+// watch (see runInWorker) or crashes takes its worker down, and a fresh one replaces it for the next
+// job. Results are the same WorkerJobResult as runInWorker's; run() never rejects for the job's sake.
+// ProcessPool (the same queue, child processes instead of threads) overrides spawnRunner().
+import { Worker, type ResourceLimits } from 'node:worker_threads';
+import { Watchdog, stuckMessage, type JobMessage, type WorkerJobResult } from './runInWorker';
 
 const BOOTSTRAP = new URL('./poolWorker.mjs', import.meta.url);
 
@@ -15,23 +16,41 @@ interface Pending<I, O> {
   resolve: (result: WorkerJobResult<O>) => void;
 }
 
+/** What runs jobs for the pool: a worker thread, or a child process (ProcessPool). */
+export interface Runner {
+  post(message: unknown): void;
+  on(event: 'message' | 'error' | 'exit', listener: (...args: never[]) => void): unknown;
+  off(event: 'message' | 'error' | 'exit', listener: (...args: never[]) => void): unknown;
+  terminate(): unknown;
+}
+
 interface Slot {
-  worker: Worker;
+  worker: Runner;
   busy: boolean;
 }
 
-export class WorkerPool<I, O> {
+/** What grading needs of a pool: WorkerPool's queue, whichever kind of runner it uses. */
+export interface JobPool<I, O> {
+  readonly size: number;
+  /** Whether its jobs run in processes that may not start esbuild (the host compiles for them). */
+  readonly isolated: boolean;
+  run(input: I, options: { timeoutMs: number; onProgress?: (value: unknown) => void }): Promise<WorkerJobResult<O>>;
+  close(): Promise<void>;
+}
+
+export class WorkerPool<I, O> implements JobPool<I, O> {
+  readonly isolated: boolean = false;
   private readonly slots: Slot[] = [];
   private readonly queue: Pending<I, O>[] = [];
   private nextId = 0;
   private closed = false;
 
-  /** Jobs run `run(input)` exported by `moduleUrl` (a .ts module is loaded through tsx). */
-  constructor(private readonly moduleUrl: URL, readonly size: number) {
+  /** Jobs run `run(input)` exported by `moduleUrl` (a .ts module is loaded through tsx); `resourceLimits` bound each worker's V8 heap. */
+  constructor(protected readonly moduleUrl: URL, readonly size: number, private readonly resourceLimits?: ResourceLimits) {
     if (!Number.isInteger(size) || size < 1) throw new RangeError(`a pool needs at least one worker, not ${size}`);
   }
 
-  /** Queues one job; resolves with its value, or 'timeout' / 'crashed' and why. */
+  /** Queues one job; resolves with its value, or 'timeout' / 'stuck' / 'crashed' and why. */
   run(input: I, options: { timeoutMs: number; onProgress?: (value: unknown) => void }): Promise<WorkerJobResult<O>> {
     if (this.closed) return Promise.resolve({ ok: false, reason: 'crashed', message: 'the worker pool is closed' });
     return new Promise((resolve) => {
@@ -57,11 +76,17 @@ export class WorkerPool<I, O> {
   }
 
   private spawn(): Slot {
-    const typescript = /\.[cm]?tsx?$/.test(this.moduleUrl.pathname);
-    const slot: Slot = { worker: new Worker(BOOTSTRAP, { workerData: { moduleUrl: this.moduleUrl.href, typescript } }), busy: false };
-    slot.worker.unref();
+    const slot: Slot = { worker: this.spawnRunner(), busy: false };
     this.slots.push(slot);
     return slot;
+  }
+
+  /** A fresh worker thread running poolWorker.mjs (unref'd: an idle pool does not keep the host alive). */
+  protected spawnRunner(): Runner {
+    const typescript = /\.[cm]?tsx?$/.test(this.moduleUrl.pathname);
+    const worker = new Worker(BOOTSTRAP, { workerData: { moduleUrl: this.moduleUrl.href, typescript }, resourceLimits: this.resourceLimits });
+    worker.unref();
+    return { post: (m) => worker.postMessage(m), on: (e, l) => worker.on(e, l as (...args: unknown[]) => void), off: (e, l) => worker.off(e, l as (...args: unknown[]) => void), terminate: () => worker.terminate() };
   }
 
   /** Runs one job on `slot`; a timeout, an error or an exit retires the worker. */
@@ -74,6 +99,7 @@ export class WorkerPool<I, O> {
       if (settled) return;
       settled = true;
       clearTimeout(timer);
+      watchdog.stop();
       worker.off('message', onMessage);
       worker.off('error', onError);
       worker.off('exit', onExit);
@@ -82,15 +108,14 @@ export class WorkerPool<I, O> {
         if (at >= 0) this.slots.splice(at, 1);
         void worker.terminate();
       } else slot.busy = false;
-      job.resolve(result);
+      job.resolve(result.ok ? result : { ...result, ...watchdog.field() });
       if (!this.closed) this.dispatch();
     };
-    const onMessage = (message: { id: number; ok: boolean; value?: O; message?: string; progress?: unknown }) => {
-      if (message.id !== id) return;
-      if ('progress' in message) {
-        job.onProgress?.(message.progress);
-        return;
-      }
+    const watchdog = new Watchdog((_what, ms) => finish({ ok: false, reason: 'stuck', message: stuckMessage(ms) }, true));
+    const onMessage = (message: JobMessage<O> & { id: number }) => {
+      if (message.id !== id || settled) return;
+      if (message.watch) return watchdog.arm(message.watch);
+      if ('progress' in message) return job.onProgress?.(message.progress);
       if (message.ok) finish({ ok: true, value: message.value as O }, false);
       else finish({ ok: false, reason: 'crashed', message: message.message ?? 'the job failed' }, false);
     };
@@ -100,6 +125,6 @@ export class WorkerPool<I, O> {
     worker.on('message', onMessage);
     worker.on('error', onError);
     worker.on('exit', onExit);
-    worker.postMessage({ id, input: job.input });
+    worker.post({ id, input: job.input });
   }
 }

@@ -1,11 +1,14 @@
-// compileSubmission: turns a student's TypeScript file into one script the QuickJS sandbox can run.
-// esbuild strips the types and bundles; the only module a submission may import is 'freenos-lab',
-// which at run time is a virtual module whose `log` is the sandbox's capped logger (its types,
-// Heap and MallocAllocator, vanish at compile time). Any other import, static or dynamic, and any
-// syntax error comes back as an error at the student's line and column. Types are not checked.
-// A source map of the script comes with it, for run-time errors' positions (sourceMap.ts).
+// compileSubmission: turns a student's TypeScript file into a Program the sandbox can run. esbuild
+// strips the types and bundles; the only module a submission may import is 'freenos-lab', which at
+// run time is a virtual module whose `log` is the sandbox's capped logger (its types, Heap and
+// MallocAllocator, vanish at compile time). instrument.ts then puts the meter in. Any other
+// import, static or dynamic, direct eval, and any syntax error comes back as an error at the
+// student's line and column. Types are not checked. The program carries a source map of itself,
+// for run-time errors' positions (sourceMap.ts).
 import * as esbuild from 'esbuild';
-import type { SubmissionMap } from './sourceMap';
+import { instrument } from './instrument';
+import { COMPARTMENT_GLOBALS, type Program } from './program';
+import { originalPosition } from './sourceMap';
 
 export interface CompileError {
   file: string;
@@ -15,7 +18,7 @@ export interface CompileError {
   message: string;
 }
 
-export type CompileResult = { ok: true; code: string; map: SubmissionMap } | { ok: false; errors: CompileError[] };
+export type CompileResult = ({ ok: true } & Program) | { ok: false; errors: CompileError[] };
 
 /** The only module a submission may import. */
 export const LAB_MODULE = 'freenos-lab';
@@ -33,17 +36,17 @@ const labOnly: esbuild.Plugin = {
       return { errors: [{ text: `only '${LAB_MODULE}' can be imported here, not '${args.path}'` }] };
     });
     build.onLoad({ filter: /.*/, namespace: 'freenos-lab' }, () => ({
-      contents: 'export const log = globalThis.__lab.log;',
+      contents: 'export const log = __lab.log;',
       loader: 'js',
     }));
   },
 };
 
 /**
- * Compiles `source` (named `file` in messages). On success `code` is a script whose completion
- * value is the module namespace (its `default` is the allocator class); it defines no globals;
- * `map` maps its positions (as submission.js) to `file`'s. On failure, the errors with 1-based
- * lines and columns. Assumes nothing about the source.
+ * Compiles `source` (named `file` in messages). On success `code` is the body of a function that
+ * returns the module namespace (its `default` is the allocator class); it defines no globals;
+ * `map` maps its positions (as submission.js, one line below the wrapper's) to `file`'s. On
+ * failure, the errors with 1-based lines and columns. Assumes nothing about the source.
  */
 export async function compileSubmission(source: string, file: string): Promise<CompileResult> {
   try {
@@ -70,8 +73,16 @@ export async function compileSubmission(source: string, file: string): Promise<C
     const raw = JSON.parse(output('.js.map') || '{}') as { sources?: string[]; mappings?: string };
     // `var __labSubmission = (...)()` inside a function: the exports stay local, the value is returned.
     // The wrapper's first line shifts the bundle one line down: so does the ';' before the mappings.
-    const code = `(function () {\n${output('.js')}\nreturn ${EXPORTS};\n})()`;
-    return { ok: true, code, map: { file, source: raw.sources?.indexOf(file) ?? -1, mappings: `;${raw.mappings ?? ''}` } };
+    const js = output('.js');
+    const map = { file, source: raw.sources?.indexOf(file) ?? -1, mappings: `;${raw.mappings ?? ''}` };
+    const done = instrument(`${js}\nreturn ${EXPORTS};`, COMPARTMENT_GLOBALS);
+    if (!done.ok) {
+      const before = js.slice(0, done.offset);
+      const line = before.split('\n').length + 1;
+      const at = originalPosition(map, line, done.offset - before.lastIndexOf('\n'));
+      return { ok: false, errors: [{ file, line: at?.line ?? 1, column: at?.column ?? 1, message: done.message }] };
+    }
+    return { ok: true, code: done.code, meter: done.meter, globals: done.globals, map: { ...map, edits: done.edits } };
   } catch (error) {
     const messages = (error as { errors?: esbuild.Message[] }).errors;
     if (!Array.isArray(messages) || messages.length === 0) {

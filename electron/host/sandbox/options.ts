@@ -1,7 +1,11 @@
-// Sandbox options: what a QuickJS target is given (heap layout, parent, limits, log caps) and the
+// Sandbox options: what a sandbox target is given (heap layout, parent, limits, log caps) and the
 // defaults filled in. A layout that cannot work is the caller's mistake: RangeError, not TargetError.
+// Limits are counted in work units (meter.ts), so a verdict does not depend on the machine or its
+// load; the wall clock is only a generous backstop for work no unit sees (a regular expression).
 import { heapBaseOf } from '../../../engine/grader/LocalTarget';
-import type { SubmissionMap } from './sourceMap';
+
+/** How many units a second of a test's time limit buys: a nominal speed, about this machine's on plain allocator code. */
+export const UNITS_PER_SECOND = 100_000_000;
 
 export interface SandboxOptions {
   /** Name in reports. Default 'student'. */
@@ -12,10 +16,12 @@ export interface SandboxOptions {
   heapLimit?: number;
   /** 'sbrk' grants exactly what grow() asks; 'pages' rounds up to 128 KiB steps. Default 'sbrk'. */
   parent?: 'sbrk' | 'pages';
-  /** Memory the sandbox may use beyond QuickJS's fixed 16 MiB, the heap included. Default heapLimit + 64 MiB. */
+  /** JavaScript memory (objects, strings, array buffers) the submission may hold besides its heap. Default 192 MiB. */
   memoryLimit?: number;
-  /** Deadline of each host→sandbox call. Default 2000 ms. */
-  callDeadlineMs?: number;
+  /** Work units one call (malloc, free, a constructor, the top level) may use. Default 500 million (about 5 s at the nominal speed). */
+  callUnits?: number;
+  /** Wall-clock backstop of one call, in ms. Default 20 000. */
+  callWallMs?: number;
   /**
    * A class with another API than malloc's (a conformance exercise): the methods it must have, and
    * the constructor's arguments (plain data), after the sandbox heap when withHeap (for a class that
@@ -27,8 +33,6 @@ export interface SandboxOptions {
   /** Most log lines kept, and most characters per line. Defaults 200 and 500. */
   logLines?: number;
   logLineLength?: number;
-  /** compileSubmission's map of the code: errors thrown by it then name the student's line. Default none. */
-  sourceMap?: SubmissionMap | null;
 }
 
 export interface SandboxApi {
@@ -49,8 +53,6 @@ export function settle(options: SandboxOptions): SandboxSettings {
   if (!Number.isInteger(heapBase) || heapBase <= 0 || heapBase % 16 !== 0) throw new RangeError(`heapBase ${heapBase} must be a nonzero multiple of 16`);
   if (!Number.isInteger(heapLimit) || heapLimit < 16 || heapLimit > 1024 * MiB) throw new RangeError(`heapLimit ${heapLimit} must be an integer from 16 to 1 GiB`);
   if (heapBase + heapLimit > 2 ** 32) throw new RangeError('heapBase + heapLimit must not pass 2^32');
-  const memoryLimit = options.memoryLimit ?? heapLimit + 64 * MiB;
-  if (!(Number.isInteger(memoryLimit) && memoryLimit > 0 && memoryLimit <= 2048 * MiB)) throw new RangeError(`memoryLimit ${memoryLimit} must be an integer from 1 byte to 2 GiB`);
   const positive = (value: number | undefined, fallback: number, what: string): number => {
     const v = value ?? fallback;
     if (!(Number.isInteger(v) && v > 0)) throw new RangeError(`${what} ${v} must be a positive integer`);
@@ -61,16 +63,21 @@ export function settle(options: SandboxOptions): SandboxSettings {
     heapBase,
     heapLimit,
     parent: options.parent ?? 'sbrk',
-    memoryLimit,
-    callDeadlineMs: positive(options.callDeadlineMs, 2000, 'callDeadlineMs'),
+    memoryLimit: positive(options.memoryLimit, 192 * MiB, 'memoryLimit'),
+    callUnits: positive(options.callUnits, 500_000_000, 'callUnits'),
+    callWallMs: positive(options.callWallMs, 20_000, 'callWallMs'),
     logLines: positive(options.logLines, 200, 'logLines'),
     logLineLength: positive(options.logLineLength, 500, 'logLineLength'),
     api: options.api ?? null,
-    sourceMap: options.sourceMap ?? null,
   };
 }
 
 /** '16 MiB' for whole MiB, else bytes. */
 export function mib(bytes: number): string {
   return bytes % MiB === 0 ? `${bytes / MiB} MiB` : `${bytes} bytes`;
+}
+
+/** '1,500,000 units' (the thousands grouped). */
+export function unitsText(units: number): string {
+  return `${Math.round(units).toString().replace(/\B(?=(\d{3})+(?!\d))/g, ',')} units`;
 }

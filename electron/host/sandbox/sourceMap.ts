@@ -1,15 +1,19 @@
 // Source positions for run-time errors: compileSubmission keeps a small source map of the script it
 // returns (the student's file name, the index of its source and the VLQ `mappings`, already shifted
-// past the wrapper's lines), and the host maps the first submission.js frame of a QuickJS stack
-// (`    at malloc (submission.js:29:15)`) back to the student's file. Plain data: it crosses workers.
+// past the wrapper's lines, and the column shifts the instrumentation made), and the host maps the
+// first submission.js frame of a stack (`    at malloc (submission.js:29:15)`) back to the
+// student's file. Plain data: it crosses workers.
+import { inputColumn, type LineEdits } from './instrument';
 
 export interface SubmissionMap {
   /** The student's file as named in messages. */
   file: string;
   /** Index of the student's file in the map's sources (other sources, e.g. 'freenos-lab', never map). */
   source: number;
-  /** Source map v3 mappings of the script QuickJS runs as submission.js. */
+  /** Source map v3 mappings of esbuild's script, as it sits in submission.js (one line down). */
   mappings: string;
+  /** Column shifts the instrumentation made, per 0-based line of esbuild's script. */
+  edits?: LineEdits;
 }
 
 export interface Position {
@@ -63,6 +67,7 @@ export function decodeLine(mappings: string, line: number): number[][] | null {
  * before the column (the line's first when none does); null when it is not in the student's file.
  */
 export function originalPosition(map: SubmissionMap, line: number, column: number): Position | null {
+  if (map.edits && line >= 2) column = inputColumn(map.edits, line - 2, column - 1) + 1;
   const segments = decodeLine(map.mappings, line - 1);
   if (!segments || segments.length === 0) return null;
   let found = segments[0]!;
@@ -71,10 +76,10 @@ export function originalPosition(map: SubmissionMap, line: number, column: numbe
   return { file: map.file, line: found[2]! + 1, column: found[3]! + 1 };
 }
 
-const FRAME = /^\s*at (.*) \(submission\.js:(\d+)(?::(\d+))?\)$/;
+const FRAME = /^\s*at (?:(.*) \()?submission\.js:(\d+)(?::(\d+))?\)?$/;
 
 /**
- * ' (at mm.ts:7:12 in malloc)' for the first frame of a QuickJS `stack` in submission.js that maps to
+ * ' (at mm.ts:7:12 in malloc)' for the first frame of a `stack` in submission.js that maps to
  * the student's file (prelude frames are skipped); '' when none does. Assumes nothing about `stack`.
  */
 export function stackPosition(stack: string, map: SubmissionMap): string {
@@ -83,7 +88,7 @@ export function stackPosition(stack: string, map: SubmissionMap): string {
     if (!frame) continue;
     const at = originalPosition(map, Number(frame[2]), frame[3] === undefined ? 1 : Number(frame[3]));
     if (!at) continue;
-    const name = frame[1]!;
+    const name = (frame[1] ?? '').replace(/^(?:Object|Function)\./, '');
     const where = name === '' || name.startsWith('<') ? '' : ` in ${name.length > 60 ? `${name.slice(0, 60)}…` : name}`;
     return ` (at ${at.file}:${at.line}:${at.column}${where})`;
   }

@@ -15,7 +15,7 @@ import type { CompileProblem } from '../../../electron/contract';
     (label === 'typescript' || label === 'javascript' ? new TsWorker() : new EditorWorker()),
 };
 
-// Student code runs in QuickJS: ES2020 without the DOM; the sandbox's prelude gives `console`.
+// Student code runs in a hardened-JavaScript compartment: ES2020 without the DOM; the sandbox gives `console`.
 ts.typescriptDefaults.setCompilerOptions({
   strict: true,
   target: ts.ScriptTarget.ES2020,
