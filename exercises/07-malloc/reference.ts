@@ -15,7 +15,8 @@
 // the end of the heap). Every grow may grant more than asked (the PageAllocator heap rounds up to
 // 128 KiB): the new end is read from heap.end() and the slack becomes free space. Addresses may pass
 // 2^31 (FreeNOS's user heap starts at 0xB0001000), so no bitwise operator is applied to an address.
-// The hot paths are written out in place: in the QuickJS sandbox every call costs.
+// The hot paths are written out in place: every call costs a work unit. Payloads move with
+// heap.copy (memmove, one unit per word).
 import type { Heap, MallocAllocator } from 'freenos-lab';
 
 const MIN_BLOCK = 16;
@@ -189,8 +190,7 @@ export default class SegregatedFit implements MallocAllocator {
         const to = address - before;
         this.unlink(to, before);
         if (free !== 0) this.unlink(address + have, free);
-        const words = Math.min(have - 4, size);
-        for (let i = 0; i < words; i += 4) heap.write32(to + i, heap.read32(address + i));
+        heap.copy(to, address, Math.min(have - 4, size));
         address = to;
         total = before + have + free;
         bit = 2;
@@ -215,13 +215,11 @@ export default class SegregatedFit implements MallocAllocator {
     return address;
   }
 
-  /** realloc by malloc, copy and free: copies the old payload's words up to the new size. */
+  /** realloc by malloc, copy and free: copies the old payload up to the new size. */
   private move(address: number, size: number, have: number): number {
     const moved = this.malloc(size);
     if (moved === 0) return 0;
-    const heap = this.heap;
-    const words = Math.min(have - 4, size);
-    for (let i = 0; i < words; i += 4) heap.write32(moved + i, heap.read32(address + i));
+    this.heap.copy(moved, address, Math.min(have - 4, size));
     this.free(address);
     return moved;
   }

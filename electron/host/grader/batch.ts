@@ -1,6 +1,6 @@
 // Grading a class: a folder of submissions, one per student, graded against one exercise. The
 // reference is measured once and every submission then costs only its own run, on a small pool of
-// worker threads. A submission that cannot be found, read or graded gets a report with every test
+// child processes (isolated: see ProcessPool.ts). A submission that cannot be found, read or graded gets a report with every test
 // failed and the reason; only a broken exercise (ExerciseError) stops the batch. Writing the grades
 // out (CSV, per-student reports) lives in batchOutput.ts.
 import { readdirSync, readFileSync, statSync, type Dirent } from 'node:fs';
@@ -9,7 +9,7 @@ import { basename, join, relative, resolve, sep } from 'node:path';
 import { failAll, gradeReport, type GradeReport } from '../../../engine/grader/Grade';
 import type { RubricTest } from '../../../engine/grader/Rubric';
 import { ExerciseError, loadExercise, type Exercise } from './exercise';
-import { gradePool, gradeSource, measureReference, selectTests, withheldNote, type GradePool } from './grade';
+import { gradePool, gradeSource, isolatedGradePool, measureReference, selectTests, withheldNote, type GradePool } from './grade';
 
 /** One student's entry in the submissions folder. */
 export interface Submission {
@@ -41,6 +41,11 @@ export interface BatchOptions {
   onProgress?: (done: number, total: number, student: string, report: GradeReport) => void;
   /** Called once the reference is measured, before the first submission starts. */
   onStart?: () => void;
+  /**
+   * Run each grading worker in a child process of its own under Node's permission model and memory
+   * limits (isolatedGradePool): the default, as a class's submissions are untrusted. False: threads.
+   */
+  isolate?: boolean;
 }
 
 export interface Batch {
@@ -196,7 +201,8 @@ export async function gradeBatch(exerciseDir: string, submissions: Submission[],
   if (!Number.isInteger(workers) || workers < 1) throw new RangeError(`workers must be a whole number from 1 up, not ${workers}`);
 
   // Workers stay warm for the whole batch (each trace still gets a fresh sandbox).
-  const pool = gradePool(Math.max(1, Math.min(workers, submissions.length)));
+  const size = Math.max(1, Math.min(workers, submissions.length));
+  const pool = options.isolate === false ? gradePool(size) : await isolatedGradePool(size, exerciseDir);
   try {
     const needsReference = tests.some((t) => t.kind === 'performance') && submissions.some((s) => s.file !== null);
     const referenceWork = needsReference ? await measureReference(exerciseDir, pool) : {};

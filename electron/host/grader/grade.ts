@@ -2,13 +2,17 @@
 // grading job in a worker thread it can always stop, and scores the outcomes under the rubric.
 // A submission that fails to compile, crashes its worker or runs past every limit still gets a
 // report (every test failed, with the reason); only a broken exercise or a bad request throws.
+// A worker stuck in one trace (code no work unit sees) or killed by its memory fails that trace
+// only: the tests after it resume in a fresh worker.
 import { basename } from 'node:path';
-import { failAll, gradeReport, scoreTest, type GradeReport, type TestResult } from '../../../engine/grader/Grade';
+import { failAll, gradeReport, scoreTest, type GradeReport, type TestResult, type TraceOutcome } from '../../../engine/grader/Grade';
 import type { RubricTest } from '../../../engine/grader/Rubric';
 import { runInWorker, type WorkerJobResult } from '../sandbox/runInWorker';
-import { WorkerPool } from '../sandbox/WorkerPool';
-import { ExerciseError, loadExercise, type Exercise } from './exercise';
-import type { GradeJobInput, GradeJobOutput, GradeProgress } from './gradeJob';
+import { compileSubmission } from '../sandbox/compile';
+import { ProcessPool, bundleJob } from '../sandbox/ProcessPool';
+import { WorkerPool, type JobPool } from '../sandbox/WorkerPool';
+import { ExerciseError, loadExercise, readExerciseFile, type Exercise } from './exercise';
+import type { GradeJobInput, GradeJobOutput, GradeProgress, WatchedTrace } from './gradeJob';
 
 export interface GradeOptions {
   /** Run only these tests (by name); all when absent. */
@@ -23,7 +27,7 @@ export interface GradeOptions {
   onTest?: (event: GradeProgress) => void;
 }
 
-export type GradePool = WorkerPool<GradeJobInput, GradeJobOutput>;
+export type GradePool = JobPool<GradeJobInput, GradeJobOutput>;
 
 export interface Graded {
   report: GradeReport;
@@ -34,16 +38,51 @@ export interface Graded {
 const JOB = new URL(import.meta.url.endsWith('.ts') ? './gradeJob.ts' : './gradeJob.js', import.meta.url);
 /** Worker start-up, compilation and the reference run on top of the tests' own limits. */
 const SLACK_MS = 60_000;
+/**
+ * A grading worker's V8 heap: the sandbox's own memory limit (192 MiB) stops a submission long
+ * before; this bounds what escapes it (and a worker past it dies alone).
+ */
+const LIMITS = { maxOldGenerationSizeMb: 1024 };
 
 /** A pool of `size` grading workers that stay alive between submissions; close() it when done. */
 export function gradePool(size: number): GradePool {
-  return new WorkerPool<GradeJobInput, GradeJobOutput>(JOB, size);
+  return new WorkerPool<GradeJobInput, GradeJobOutput>(JOB, size, LIMITS);
+}
+
+/**
+ * A pool of `size` grading child processes for untrusted submissions (ProcessPool): each may read
+ * the lab and `exerciseDir` only, write nothing, start nothing, and holds at most 1 GiB of V8 heap
+ * and 2 GiB of data. The host compiles for them (they may not start esbuild).
+ */
+export async function isolatedGradePool(size: number, exerciseDir: string): Promise<GradePool> {
+  const bundle = await bundleJob(new URL('./gradeJob.ts', import.meta.url), 'gradeJob');
+  return new ProcessPool<GradeJobInput, GradeJobOutput>(bundle, size, { readable: [exerciseDir], heapMb: 1024, dataMb: 2048 });
+}
+
+/** The job's input with the submission (and the reference, when it may be measured) compiled here, for an isolated pool. */
+async function compiledFor(pool: GradePool | undefined, exercise: Exercise, input: GradeJobInput): Promise<GradeJobInput> {
+  if (!pool?.isolated) return input;
+  const compiled = input.source || input.tests.length > 0 ? await compileSubmission(input.source, input.file) : undefined;
+  const wantsReference = exercise.spec.kind !== 'tune' && !exercise.referenceWork;
+  const reference = wantsReference ? await compileSubmission(readExerciseFile(exercise, exercise.spec.reference), exercise.spec.reference) : undefined;
+  return { ...input, compiled, reference };
 }
 
 /** Runs the grading job on the pool, or in a worker of its own. */
 function runJob(input: GradeJobInput, timeoutMs: number, pool?: GradePool, onTest?: (event: GradeProgress) => void): Promise<WorkerJobResult<GradeJobOutput>> {
   const onProgress = onTest && ((value: unknown) => onTest(value as GradeProgress));
-  return pool ? pool.run(input, { timeoutMs, onProgress }) : runInWorker<GradeJobInput, GradeJobOutput>(JOB, input, { timeoutMs, onProgress });
+  return pool
+    ? pool.run(input, { timeoutMs, onProgress })
+    : runInWorker<GradeJobInput, GradeJobOutput>(JOB, input, { timeoutMs, onProgress, resourceLimits: LIMITS });
+}
+
+/** The outcome of the trace a worker was stopped in: stuck past its watch, or dead (its memory, most likely). */
+function lostTrace(watched: WatchedTrace, job: { reason: string; message: string }): TraceOutcome {
+  const reason = job.reason === 'stuck'
+    ? "stopped answering: it ran past the test's time limit and its wall-clock backstop in code no work unit counts (a built-in that blocks or backtracks without end), so the grader stopped its worker"
+    : `ended the sandbox's worker (${job.message}): most likely its memory outgrew the worker's limit`;
+  const failure = { op: -1, line: 0, where: watched.file, operation: watched.trace, kind: job.reason === 'stuck' ? 'timeout' as const : 'target' as const, reason: `the submission ${reason}` };
+  return { trace: watched.trace, file: watched.file, ok: false, failure, metrics: null, logs: [], ms: 0 };
 }
 
 /**
@@ -81,7 +120,7 @@ export async function measureReference(exerciseDir: string, pool?: GradePool): P
   if (exercise.referenceWork) return exercise.referenceWork;
   const measure = [...new Set(exercise.spec.tests.filter((t) => t.kind === 'performance').flatMap((t) => t.traces))]
     .filter((trace) => !exercise.withheld.includes(trace));
-  const input: GradeJobInput = { exerciseDir, source: '', file: 'none.ts', tests: [], referenceWork: null, measure };
+  const input = await compiledFor(pool, exercise, { exerciseDir, source: '', file: 'none.ts', tests: [], referenceWork: null, measure });
   const job = await runJob(input, SLACK_MS + 60_000 * measure.length, pool);
   if (!job.ok) throw new ExerciseError(`${exercise.file}: measuring the reference failed: ${job.message}`);
   if (job.value.error) throw new ExerciseError(`${exercise.file}: ${job.value.error}`);
@@ -96,13 +135,38 @@ export async function gradeSource(exerciseDir: string, source: string, file: str
   const name = options.submissionName ?? basename(file);
   const notes = options.tests?.length ? [] : withheldNote(exercise, tests);
   const referenceWork = options.referenceWork ?? exercise.referenceWork;
-  const input: GradeJobInput = { exerciseDir, source, file: basename(file), tests: tests.map((t) => t.name), referenceWork };
-  const timeoutMs = tests.reduce((total, t) => total + t.timeLimitMs, 0) + SLACK_MS;
-  const job = await runJob(input, timeoutMs, options.pool, options.onTest);
   const done = (results: TestResult[], problems: string[], work: Record<string, number>): Graded => ({
     report: gradeReport(exercise.spec.id, name, results, [...problems, ...notes], performance.now() - started),
     referenceWork: work,
   });
+  // Outcomes of the tests finished so far, and of the traces a stopped worker was in: a resumed job knows them.
+  const finished: Record<string, TraceOutcome[]> = {};
+  const known: Record<string, TraceOutcome> = {};
+  const lost: string[] = [];
+  const onTest = (event: GradeProgress): void => {
+    const { outcomes, ...shown } = event;
+    if (outcomes) finished[event.test] = outcomes;
+    options.onTest?.(shown);
+  };
+  let timeoutMs = 0;
+  let job: WorkerJobResult<GradeJobOutput>;
+  const first = await compiledFor(options.pool, exercise, { exerciseDir, source, file: basename(file), tests: tests.map((t) => t.name), referenceWork });
+  for (;;) {
+    const remaining = tests.filter((t) => !(t.name in finished));
+    const input: GradeJobInput = { ...first, tests: remaining.map((t) => t.name), known };
+    timeoutMs = remaining.reduce((total, t) => total + t.timeLimitMs, 0) + SLACK_MS;
+    job = await runJob(input, timeoutMs, options.pool, onTest);
+    const watched = job.ok ? undefined : (job.watched as WatchedTrace | undefined);
+    if (job.ok || job.reason === 'timeout' || !watched?.test || watched.trace in known) break;
+    known[watched.trace] = lostTrace(watched, job);
+    lost.push(`${watched.trace}: ${known[watched.trace]!.failure!.reason}`);
+  }
+  if (!job.ok && Object.keys(finished).length > 0 && job.reason !== 'timeout') {
+    // Stopped outside a trace after some tests finished: those keep their outcomes.
+    const why = `the grader's worker crashed: ${job.message}`;
+    const results = tests.map((t) => (finished[t.name] ? scoreTest(t, finished[t.name]!, referenceWork ?? {}, exercise.spec.thresholds) : failAll([t], why)[0]!));
+    return done(results, [...lost, why], referenceWork ?? {});
+  }
   if (!job.ok) {
     const why = job.reason === 'timeout' ? `grading did not finish within ${Math.round(timeoutMs / 1000)} s and was stopped` : `the grader's worker crashed: ${job.message}`;
     return done(failAll(tests, why), [why], referenceWork ?? {});
@@ -114,6 +178,6 @@ export async function gradeSource(exerciseDir: string, source: string, file: str
     return done(failAll(tests, `the submission does not compile:\n${text}`), [`${name} does not compile:`, ...text.split('\n')], out.referenceWork);
   }
   if (out.submissionError) return done(failAll(tests, out.submissionError), [out.submissionError], out.referenceWork);
-  const results = tests.map((t) => scoreTest(t, out.outcomes[t.name] ?? [], out.referenceWork, exercise.spec.thresholds));
-  return done(results, [], out.referenceWork);
+  const results = tests.map((t) => scoreTest(t, finished[t.name] ?? out.outcomes[t.name] ?? [], out.referenceWork, exercise.spec.thresholds));
+  return done(results, lost, out.referenceWork);
 }

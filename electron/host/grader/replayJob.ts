@@ -2,7 +2,7 @@
 // allocator with every per-operation series and address kept, its newest operations posted to the
 // host as progress chunks at most every `progressMs` (typed arrays, copied by structured clone), so
 // the timeline, heap map and charts follow a long replay live. The allocator is student code (or the
-// exercise's reference or starter) in a QuickJS sandbox, or the engine's TunableAllocator with a
+// exercise's reference or starter) in the sandbox, or the engine's TunableAllocator with a
 // config (a tune exercise's export is evaluated in the sandbox first, by tuneJob.ts's submissionData).
 import { localTarget } from '../../../engine/grader/LocalTarget';
 import { replay, type ReplayFailure, type ReplaySeries, type TraceMetrics } from '../../../engine/grader/Replay';
@@ -11,7 +11,7 @@ import type { Trace } from '../../../engine/workload/Trace';
 import { tunableAllocatorClass } from '../../../engine/workload/TunableAllocator';
 import { TuningError, readTuningConfig, type TuningConfig } from '../../../engine/workload/TuningConfig';
 import { compileSubmission, type CompileError } from '../sandbox/compile';
-import { createSandboxTarget } from '../sandbox/QuickJSTarget';
+import { createSandboxTarget } from '../sandbox/SandboxTarget';
 import { submissionData } from './tuneJob';
 
 export type ReplayJobSubject =
@@ -58,7 +58,7 @@ export async function run(input: ReplayJobInput, progress?: (chunk: ReplayChunk)
     if (subject.kind === 'code') {
       const compiled = await compileSubmission(subject.source, subject.file);
       if (!compiled.ok) return failed(doesNotCompile(subject.file, compiled.errors));
-      target = await createSandboxTarget(compiled.code, { name: subject.name, heapLimit: limit, parent, logLines: 50, sourceMap: compiled.map });
+      target = await createSandboxTarget(compiled, { name: subject.name, heapLimit: limit, parent, logLines: 50 });
     } else {
       const config = subject.kind === 'tune' ? await tuneConfig(subject.source, subject.file) : readTuningConfig(subject.config);
       if (typeof config === 'string') return failed(config);

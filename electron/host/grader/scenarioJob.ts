@@ -4,16 +4,17 @@
 import { callText, conform, scenarioHeapLimit } from '../../../engine/grader/Conformance';
 import type { TraceOutcome } from '../../../engine/grader/Grade';
 import { TargetError } from '../../../engine/grader/ReplayTarget';
-import type { SubmissionMap } from '../sandbox/sourceMap';
-import { createSandboxApiTarget } from '../sandbox/QuickJSTarget';
+import type { Program } from '../sandbox/program';
+import { createSandboxApiTarget } from '../sandbox/SandboxTarget';
 import type { Exercise } from './exercise';
+import { applyBudget, type TestBudget } from './budget';
 import { loadScenario, subjectOf } from './scenario';
 
 /** Log lines kept per scenario. */
 const LOG_LINES = 20;
 
-/** Runs scenario `name` for the compiled submission within `leftMs` (the test's limit is `limitMs`). */
-export async function runScenarioCase(exercise: Exercise, compiled: { code: string; map: SubmissionMap }, name: string, leftMs: number, limitMs: number): Promise<TraceOutcome> {
+/** Runs scenario `name` for the compiled submission within what is left of its test's budget. */
+export async function runScenarioCase(exercise: Exercise, compiled: Program, name: string, budget: TestBudget): Promise<TraceOutcome> {
   const started = performance.now();
   const subject = subjectOf(exercise);
   const scenario = loadScenario(exercise, name);
@@ -25,8 +26,8 @@ export async function runScenarioCase(exercise: Exercise, compiled: { code: stri
   const harness = subject.harness?.(scenario);
   let target;
   try {
-    target = await createSandboxApiTarget(compiled.code, {
-      api: { methods: subject.methods, args: scenario.args, withHeap, services: harness?.services }, heapLimit, logLines: LOG_LINES, sourceMap: compiled.map,
+    target = await createSandboxApiTarget(compiled, {
+      api: { methods: subject.methods, args: scenario.args, withHeap, services: harness?.services }, heapLimit, logLines: LOG_LINES,
     });
   } catch (error) {
     if (!(error instanceof TargetError)) throw error;
@@ -34,14 +35,15 @@ export async function runScenarioCase(exercise: Exercise, compiled: { code: stri
     const failure = { op: -1, line: 0, where, operation, kind: error.kind === 'timeout' ? 'timeout' as const : 'target' as const, reason: error.message };
     return { ...base, ok: false, failure, logs: [], ms: performance.now() - started, calls: 0 };
   }
+  const charge = applyBudget(target, budget);
   try {
-    if (Number.isFinite(leftMs)) target.setTimeLimit(Math.max(1, Math.min(leftMs, limitMs)));
     const sandbox = target;
     const result = conform(subject, scenario, target, (address) => sandbox.peek8(address), harness);
     const f = result.failure;
     const failure = f && { op: f.op, line: 0, where: `${where}, call ${f.op + 1} of ${scenario.calls.length}`, operation: callText(scenario.calls[f.op]!), kind: f.kind, reason: f.reason };
     return { ...base, ok: result.ok, failure, logs: target.logs(), ms: performance.now() - started, calls: result.calls };
   } finally {
+    charge();
     target.dispose();
   }
 }

@@ -1,5 +1,5 @@
 // The grading job's part for tune exercises (08-fragmentation): the submission is plain data, a
-// TunableAllocator config and predictions. It is compiled and evaluated in a QuickJS sandbox (it is
+// TunableAllocator config and predictions. It is compiled and evaluated in the sandbox (it is
 // untrusted: a loop or a throw there is the student's failure, named), then checked field by field.
 // After that only trusted engine code runs, in-process: each workload trace is replayed by the
 // engine's TunableAllocator under the student's config, and each question's truth is found by
@@ -10,22 +10,23 @@ import type { RubricTest } from '../../../engine/grader/Rubric';
 import { TuningRuns, judge, observe, readTuningSubmission } from '../../../engine/grader/Tuning';
 import { TuningError } from '../../../engine/workload/TuningConfig';
 import type { Trace } from '../../../engine/workload/Trace';
-import { compileSubmission, type CompileError } from '../sandbox/compile';
+import { compileSubmission, type CompileError, type CompileResult } from '../sandbox/compile';
 import { evaluateData } from '../sandbox/evaluateData';
+import { UNITS_PER_SECOND } from '../sandbox/options';
 import { loadTrace, type Exercise } from './exercise';
 import type { GradeJobInput, GradeJobOutput, GradeProgress } from './gradeJob';
 
-/** How long the submission's top level (and its export's getters) may run. */
-const EVALUATE_MS = 2000;
+/** Work the submission's top level (and its export's getters) may do: 2 s at the nominal speed. */
+const EVALUATE_UNITS = 2 * UNITS_PER_SECOND;
 
 /**
- * A tune submission's default export as plain data: compiled, then evaluated in the sandbox for at most EVALUATE_MS.
+ * A tune submission's default export as plain data: compiled (unless `precompiled`), then evaluated in the sandbox within EVALUATE_UNITS.
  * Else its compile errors, or why it could not be evaluated (`<file>: <reason>`). Shared with replayJob.ts.
  */
-export async function submissionData(source: string, file: string): Promise<{ value: unknown } | { compileErrors: CompileError[] } | { error: string }> {
-  const compiled = await compileSubmission(source, file);
+export async function submissionData(source: string, file: string, precompiled?: CompileResult): Promise<{ value: unknown } | { compileErrors: CompileError[] } | { error: string }> {
+  const compiled = precompiled ?? await compileSubmission(source, file);
   if (!compiled.ok) return { compileErrors: compiled.errors };
-  const data = await evaluateData(compiled.code, { timeLimitMs: EVALUATE_MS, sourceMap: compiled.map });
+  const data = await evaluateData(compiled, { units: EVALUATE_UNITS });
   return data.ok ? { value: data.value } : { error: `${file}: ${data.reason}` };
 }
 
@@ -34,7 +35,7 @@ export async function runTuneJob(input: GradeJobInput, exercise: Exercise, tests
   const output: GradeJobOutput = { compileErrors: null, outcomes: {}, referenceWork: { ...(input.referenceWork ?? {}) }, error: null, submissionError: null };
   // Nothing to measure: the allocator is the engine's, so there is no reference work (a batch or pack asking gets none).
   if (tests.length === 0) return output;
-  const data = await submissionData(input.source, input.file);
+  const data = await submissionData(input.source, input.file, input.compiled);
   if ('compileErrors' in data) {
     output.compileErrors = data.compileErrors;
     return output;
