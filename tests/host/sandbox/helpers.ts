@@ -1,45 +1,67 @@
-// Test helpers for the sandbox: compile-and-start a TypeScript submission, collect the TargetError a
-// call or a start-up ends with, and dispose every target a test made. Also the bump allocator the
-// tests use as a well-behaved submission.
-import { afterEach } from 'vitest';
+// Test helpers for the sandbox: compile-and-start a TypeScript submission in this file's sandbox
+// worker (remote.ts), collect the TargetError a call or a start-up ends with, replay a trace or
+// evaluate a tune submission there, and close the worker after the file. Also the bump allocator
+// the tests use as a well-behaved submission.
+import { afterAll } from 'vitest';
 import { TargetError } from '../../../engine/grader/ReplayTarget';
+import type { Trace } from '../../../engine/workload/Trace';
 import { compileSubmission } from '../../../electron/host/sandbox/compile';
-import { createSandboxTarget, type SandboxOptions, type SandboxTarget } from '../../../electron/host/sandbox/QuickJSTarget';
+import type { DataResult, EvaluateOptions } from '../../../electron/host/sandbox/evaluateData';
+import type { SandboxOptions } from '../../../electron/host/sandbox/options';
+import type { Program } from '../../../electron/host/sandbox/program';
+import type { ReplayFailure, TraceMetrics } from '../../../engine/grader/Replay';
+import type { StartRequest } from './jobs/targetHost';
+import { RemoteTarget, SandboxWorker } from './remote';
 
-const live: SandboxTarget[] = [];
-afterEach(() => {
-  for (const target of live.splice(0)) target.dispose();
-});
+export { RemoteTarget } from './remote';
 
-/** Compiles `source` as student.ts and starts it with its source map; throws a plain Error if it does not compile. */
-export async function start(source: string, options: SandboxOptions = {}): Promise<SandboxTarget> {
-  const compiled = await compileSubmission(source, 'student.ts');
-  if (!compiled.ok) throw new Error(compiled.errors.map((e) => `${e.line}:${e.column} ${e.message}`).join('\n'));
-  const target = await createSandboxTarget(compiled.code, { sourceMap: compiled.map, ...options });
-  live.push(target);
-  return target;
+/** This test file's sandbox worker (one per file, closed after it). */
+export const sandbox = new SandboxWorker();
+afterAll(() => sandbox.close());
+
+/** Compiles `source` as `file`; throws a plain Error if it does not compile. */
+export async function compiled(source: string, file = 'student.ts'): Promise<Program> {
+  const result = await compileSubmission(source, file);
+  if (!result.ok) throw new Error(result.errors.map((e) => `${e.line}:${e.column} ${e.message}`).join('\n'));
+  return result;
+}
+
+/** Compiles `source` as student.ts and starts it in the sandbox worker. */
+export async function start(source: string, options: SandboxOptions = {}, api?: StartRequest['api'], file = 'student.ts'): Promise<RemoteTarget> {
+  return RemoteTarget.start(sandbox, { program: await compiled(source, file), options, api });
 }
 
 /** The TargetError that starting `source` rejects with. */
-export async function startFailure(source: string, options: SandboxOptions = {}): Promise<TargetError> {
-  try {
-    await start(source, options);
-  } catch (error) {
-    if (error instanceof TargetError) return error;
-    throw error;
-  }
-  throw new Error('expected the submission to fail at start-up');
+export async function startFailure(source: string, options: SandboxOptions = {}, api?: StartRequest['api']): Promise<TargetError> {
+  return failure(() => start(source, options, api));
 }
 
-/** The TargetError that `call` throws. */
-export function failure(call: () => unknown): TargetError {
+/** The TargetError that `call` rejects with. */
+export async function failure(call: () => Promise<unknown>): Promise<TargetError> {
   try {
-    call();
+    await call();
   } catch (error) {
     if (error instanceof TargetError) return error;
     throw error;
   }
   throw new Error('expected a TargetError');
+}
+
+export interface RemoteReplay {
+  ok: boolean;
+  failure: ReplayFailure | null;
+  metrics: TraceMetrics;
+  logs: string[];
+}
+
+/** Replays `trace` against `program` started fresh in the sandbox worker. */
+export async function replayIn(program: Program, trace: Trace, options: SandboxOptions = {}, checkAll = false): Promise<RemoteReplay> {
+  return (await sandbox.request({ op: 'replay', request: { program, options }, trace, checkAll })) as RemoteReplay;
+}
+
+/** evaluateData of `program` in the sandbox worker. */
+export async function evaluateIn(program: Program, options: EvaluateOptions = {}): Promise<DataResult> {
+  return (await sandbox.request({ op: 'evaluate', program, options })) as DataResult;
 }
 
 /** A submission whose class body is `body` (the constructor keeps the heap as this.heap). */
