@@ -29,7 +29,7 @@ export const metricColumns: MetricColumn[] = [
   { key: 'external', title: 'External frag. (end)', describe: '1 − largest hole / free bytes, at the end (lower is better)', unit: 'percent', better: 'lower' },
   { key: 'meanExternal', title: 'External frag. (mean)', describe: 'external fragmentation averaged over the operations (lower is better)', unit: 'percent', better: 'lower' },
   { key: 'rss', title: 'RSS frag.', describe: '1 − √(Σ hole²) / Σ hole, at the end (lower is better)', unit: 'ratio', better: 'lower' },
-  { key: 'workPerOp', title: 'Work per op', describe: 'mean search cost per operation, in work units (lower is better)', unit: 'work', better: 'lower' },
+  { key: 'workPerOp', title: 'Work per op', describe: 'mean work per operation, in work units: one per call, loop step or heap access of the allocator, one per element a built-in scans for it (lower is better)', unit: 'work', better: 'lower' },
   { key: 'relativeWork', title: 'Work vs first', describe: 'total work as a multiple of the first finished row\'s (lower is faster)', unit: 'times', better: 'lower' },
 ];
 

@@ -24,7 +24,7 @@ export const timelineCharts: { series: ChartSeriesName; title: string; unit: Cha
   { series: 'rss', title: 'RSS fragmentation measure', unit: 'ratio' },
   { series: 'holes', title: 'Free blocks (holes)', unit: 'count' },
   { series: 'heap', title: 'Heap size', unit: 'bytes' },
-  { series: 'work', title: 'Search cost per operation', unit: 'work' },
+  { series: 'work', title: 'Search cost per operation (work units)', unit: 'work' },
 ];
 
 /**
