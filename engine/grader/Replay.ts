@@ -484,31 +484,31 @@ class FillStream {
     return (this.x = x >>> 0);
   }
 
-  /** Fills `bytes` from the start. */
+  /**
+   * Fills `bytes` from the start. Through a DataView: element stores into a typed array are 25x
+   * slower in a realm whose prototypes are frozen (the sandbox's lockdown); DataView calls are not.
+   */
   write(bytes: Uint8Array): void {
-    const n = bytes.length;
+    const n = bytes.byteLength;
+    const view = new DataView(bytes.buffer, bytes.byteOffset, n);
     let o = 0;
-    for (; o + 4 <= n; o += 4) {
-      const w = this.next();
-      bytes[o] = w & 0xff;
-      bytes[o + 1] = (w >>> 8) & 0xff;
-      bytes[o + 2] = (w >>> 16) & 0xff;
-      bytes[o + 3] = w >>> 24;
-    }
-    for (let w = this.next(); o < n; o++, w >>>= 8) bytes[o] = w & 0xff;
+    for (; o + 4 <= n; o += 4) view.setUint32(o, this.next(), true);
+    for (let w = this.next(); o < n; o++, w >>>= 8) view.setUint8(o, w & 0xff);
   }
 
   /** The first difference between `bytes` and the stream from its start, or null when they agree. */
   verify(bytes: Uint8Array): { offset: number; width: number; got: number; want: number } | null {
-    const n = bytes.length;
+    const n = bytes.byteLength;
+    const view = new DataView(bytes.buffer, bytes.byteOffset, n);
     let o = 0;
     for (; o + 4 <= n; o += 4) {
       const want = this.next();
-      const got = (bytes[o]! | (bytes[o + 1]! << 8) | (bytes[o + 2]! << 16) | (bytes[o + 3]! << 24)) >>> 0;
+      const got = view.getUint32(o, true);
       if (got !== want) return { offset: o, width: 4, got, want };
     }
     for (let w = this.next(); o < n; o++, w >>>= 8) {
-      if (bytes[o] !== (w & 0xff)) return { offset: o, width: 1, got: bytes[o]!, want: w & 0xff };
+      const got = view.getUint8(o);
+      if (got !== (w & 0xff)) return { offset: o, width: 1, got, want: w & 0xff };
     }
     return null;
   }
