@@ -1,11 +1,21 @@
 // Smoke test of the bench pieces with small operation counts: checksums agree and repeat, the memory probe counts
-// frames, the TLB probe hits and translates like the walk, the fork probe's copy-on-write takes few frames, the
-// grader probes grade, replay on both engines and pool on a tiny scale.
-import { describe, expect, it } from 'vitest';
-import { generate } from '../../engine/workload/generators';
+// frames, the TLB probe hits and translates like the walk, the fork probe's copy-on-write takes few frames; the
+// grader probes on a tiny scale: the malloc-lab-size set, the first-fit's addresses equal in the sandbox and on V8,
+// work units equal across runs, fresh workers, memory bombs' verdicts, long traces, a batch. No timing is asserted.
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import * as path from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { localTarget } from '../../engine/grader/LocalTarget';
+import { replay } from '../../engine/grader/Replay';
+import { OpKind } from '../../engine/workload/Trace';
 import { recordAnswers, runHarness, runOps as bareJsMix } from './barejs-mix';
 import { forkOnce } from './fork-probe';
-import { BATCH_EXERCISE, copies, probeBatch, probeEngines, probeSubmissions, runPool, timerBias } from './grader-probe';
+import {
+  BATCH_EXERCISE, BOMBS, NAMED_BOMBS, compilePlain, copies, evaluatePlain, probeBatch, probeBombs, probeEngines, probeScale, probeStart, probeSubmissions,
+} from './grader-probe';
+import { FIRST_FIT, MALLOCLAB_HEAP, MALLOCLAB_OPERATIONS, mallocLabTraces, writeMallocLabExercise } from './malloclab';
+import { FNV_START } from './sandbox-protocol';
 import { pickFrames, probeMemory } from './memory-probe';
 import { bitAllocatorMix, poolAllocatorMix, splitAllocatorMix } from './mixes';
 import { formatTable, median, nsPerOp, percent } from './report';
@@ -134,46 +144,118 @@ describe('fork probe', () => {
 });
 
 describe('grader probe', () => {
-  it('replays the same compiled allocator on QuickJS and V8: same addresses, times split into calls, accesses and the rest', async () => {
-    const trace = { ...generate('randomSizes', { seed: 5, ops: 300, live: 20, maxSize: 512 }), name: 'tiny' };
-    const p = await probeEngines(BATCH_EXERCISE, 'starter', 1, [trace]);
-    expect(p.traces).toBe(1);
-    expect(p.operations).toBe(trace.length);
-    expect(p.biasMs).toBeGreaterThan(0);
-    expect(p.biasMs).toBeLessThan(0.01);
-    for (const side of [p.v8, p.quickjs]) {
-      expect(side.failures).toEqual([]);
-      expect(side.calls).toBe(trace.length);
-      expect(side.accesses).toBeGreaterThan(0);
-      expect(side.runs).toHaveLength(1);
-      const run = side.runs[0]!;
-      expect(run.replayMs).toBeGreaterThan(0);
-      expect(run.callMs + run.accessMs).toBeLessThanOrEqual(run.replayMs);
+  // The malloc-lab-size set at 2 % of its size, written once for the file.
+  const lab = writeMallocLabExercise(mkdtempSync(path.join(tmpdir(), 'freenos-bench-test-')), 0.02);
+  afterAll(() => rmSync(lab.dir, { recursive: true, force: true }));
+
+  it('the malloc-lab-size set: eleven traces of about 89,572 operations, every block freed', () => {
+    const full = mallocLabTraces();
+    expect(full.map((t) => t.name)).toEqual(['amptjp', 'cccp', 'cp-decl', 'expr', 'coalescing', 'random', 'random2', 'binary', 'binary2', 'realloc', 'realloc2']);
+    const total = full.reduce((n, t) => n + t.trace.length, 0);
+    expect(Math.abs(total - MALLOCLAB_OPERATIONS)).toBeLessThan(MALLOCLAB_OPERATIONS * 0.01);
+    for (const { trace } of full) {
+      let allocs = 0, frees = 0;
+      for (let k = 0; k < trace.length; k++) {
+        if (trace.kind[k] === OpKind.Alloc) allocs++;
+        if (trace.kind[k] === OpKind.Free) frees++;
+      }
+      expect(frees).toBe(allocs);
     }
-    expect(p.quickjs.hash).toBe(p.v8.hash);
-    expect(p.quickjs.accesses).toBe(p.v8.accesses);
+    expect(full.filter((t) => t.trace.kind.includes(OpKind.Realloc)).map((t) => t.name)).toEqual(['amptjp', 'cccp', 'realloc', 'realloc2']);
+    // The same set every time.
+    expect(Array.from(mallocLabTraces()[1]!.trace.size.slice(0, 50))).toEqual(Array.from(full[1]!.trace.size.slice(0, 50)));
+    expect(lab.traces).toHaveLength(11);
+    expect(lab.operations).toBeLessThan(3000);
   });
 
-  it('the timing wrapper costs well under a microsecond a call', () => {
-    const bias = timerBias(10_000);
-    expect(bias).toBeGreaterThan(0);
-    expect(bias).toBeLessThan(0.001);
+  it('the textbook first-fit passes the checker on every trace on plain V8 and grows the sbrk heap by exactly what it asks', async () => {
+    const Allocator = evaluatePlain(await compilePlain(readFileSync(FIRST_FIT, 'utf8'), 'first-fit.ts'));
+    for (const { name, trace } of mallocLabTraces(0.05)) {
+      const target = localTarget(Allocator, { limit: MALLOCLAB_HEAP, parent: 'sbrk' });
+      const result = replay(trace, target, { heapLimit: MALLOCLAB_HEAP });
+      expect(result.failure, name).toBeNull();
+      expect(result.metrics.utilization, name).toBeGreaterThan(0.2);
+      expect(target.heapEnd() % 8).toBe(0);
+    }
   });
 
-  it('the pool keeps item order and never runs more than its size at once', async () => {
-    let running = 0, most = 0;
-    const task = async (n: number) => {
-      running++;
-      most = Math.max(most, running);
-      await new Promise((resolve) => setTimeout(resolve, (n * 7) % 5));
-      running--;
-      return n * n;
-    };
-    expect(await runPool([1, 2, 3, 4, 5, 6, 7], 2, task)).toEqual([1, 4, 9, 16, 25, 36, 49]);
-    expect(most).toBe(2);
-    expect(await runPool([3], 4, task)).toEqual([9]);
-    expect(await runPool([], 2, task)).toEqual([]);
-  });
+  it('replays the first-fit in the sandbox and on plain V8: same addresses, the same work units every pass and as graded', async () => {
+    const p = await probeEngines(lab.dir, 'starter', 2);
+    expect(p.traces).toHaveLength(11);
+    expect(p.operations).toBe(lab.operations);
+    for (const side of [p.v8, p.v8meter, p.sandbox]) {
+      expect(side.failures).toEqual([]);
+      expect(side.runs).toHaveLength(2);
+      for (const run of side.runs) {
+        expect(run.traceMs).toHaveLength(11);
+        expect(run.replayMs).toBeGreaterThan(0);
+      }
+    }
+    expect(p.sandbox.hash).not.toBe(FNV_START);
+    expect(p.v8meter.hash).toBe(p.v8.hash);
+    expect(p.sandbox.hash).toBe(p.v8.hash);
+    expect(p.sandbox.work).toHaveLength(2);
+    expect(p.sandbox.work[1]).toBe(p.sandbox.work[0]);
+    // The sandbox counts the allocator's own steps on top of its heap calls (all that LocalTarget counts).
+    expect(p.sandbox.work[0]).toBeGreaterThan(p.v8.work[0]!);
+    expect(p.v8meter.work).toEqual(p.v8.work);
+
+    const graded = await probeSubmissions(lab.dir, ['starter'], 2);
+    expect(graded.referenceTraces).toBe(11);
+    expect(graded.operations).toBe(lab.operations);
+    for (const run of graded.runs) expect(run).toMatchObject({ who: 'starter', tests: 12, passed: 12, failed: [] });
+    const [one, two] = graded.runs;
+    expect(Object.keys(one!.work)).toHaveLength(11);
+    expect(two!.work).toEqual(one!.work);
+    expect(Object.values(one!.work).reduce((a, b) => a! + b!, 0)).toBe(p.sandbox.work[0]);
+  }, 120_000);
+
+  it('grades 07-malloc\'s slice with the reference measured first', async () => {
+    const p = await probeSubmissions(BATCH_EXERCISE, ['starter']);
+    expect(p.referenceTraces).toBe(2);
+    expect(p.referenceMs).toBeGreaterThan(0);
+    const run = p.runs[0]!;
+    expect(run).toMatchObject({ who: 'starter', round: 1, tests: 3, passed: 3, failed: [] });
+    expect(run.score).toBeGreaterThan(10);
+    expect(run.traceMs).toBeGreaterThan(0);
+    expect(run.traceMs).toBeLessThan(run.ms);
+    expect(Object.keys(run.work).sort()).toEqual(['coalescing', 'random']);
+  }, 60_000);
+
+  it('starts fresh sandbox workers, bundled and through tsx, to their first malloc', async () => {
+    const p = await probeStart(1);
+    expect(p.runs.map((r) => r.kind)).toEqual(['bundle', 'tsx']);
+    for (const r of p.runs) {
+      expect(r.address).toBe(0x10000000);
+      expect(r.lockdownMs).toBeGreaterThan(0);
+      expect(r.totalMs).toBeGreaterThan(r.readyMs + r.lockdownMs);
+      expect(r.threadMs).toBeGreaterThan(0);
+      expect(r.sesMs).toBeGreaterThan(0);
+      expect(r.nextTargetMs).toBeGreaterThan(0);
+    }
+  }, 60_000);
+
+  it('the named memory bombs end as memory verdicts, the host well under 1 GiB', async () => {
+    const p = await probeBombs(BATCH_EXERCISE);
+    expect(p.runs.map((r) => r.bomb)).toEqual(Object.keys(BOMBS));
+    for (const r of p.runs.filter((r) => NAMED_BOMBS.includes(r.bomb))) expect(r, r.failure).toMatchObject({ memory: true, kind: 'target' });
+    // The others end one way or the other, but end (the flat string hoard may meet its units first: see run.ts).
+    for (const r of p.runs) expect(['target', 'timeout']).toContain(r.kind);
+    expect(p.maxRssMb).toBeGreaterThanOrEqual(p.startRssMb);
+    expect(p.maxRssMb).toBeLessThan(1024);
+  }, 120_000);
+
+  it('replays 07\'s reference and the first-fit on a long trace in the sandbox', async () => {
+    const runs = await probeScale([3000]);
+    expect(runs.map((r) => r.allocator)).toEqual(['07-malloc reference.ts', 'first-fit.ts']);
+    for (const r of runs) {
+      expect(r).toMatchObject({ operations: 3000, ok: true, failure: null });
+      expect(r.utilization).toBeGreaterThan(0.3);
+      expect(r.utilization).toBeLessThanOrEqual(1);
+      expect(r.work).toBeGreaterThan(3000);
+    }
+    expect(runs[1]!.work).toBeGreaterThan(runs[0]!.work);
+  }, 60_000);
 
   it('makes distinct copies of a submission', () => {
     const made = copies('export default class A {}', 'dir/starter.ts', 3);
@@ -182,31 +264,16 @@ describe('grader probe', () => {
     expect(made.every((c) => c.source.startsWith('export default class A {}'))).toBe(true);
   });
 
-  it('grades the starter with the reference measured first', async () => {
-    const p = await probeSubmissions(BATCH_EXERCISE, ['starter']);
-    expect(p.referenceTraces).toBe(2);
-    expect(p.referenceMs).toBeGreaterThan(0);
-    expect(p.runs).toHaveLength(1);
-    const run = p.runs[0]!;
-    expect(run).toMatchObject({ who: 'starter', tests: 3, passed: 3, failed: [] });
-    expect(run.score).toBeGreaterThan(10);
-    expect(run.traceMs).toBeGreaterThan(0);
-    expect(run.traceMs).toBeLessThan(run.ms);
-  }, 60_000);
-
-  it.each([true, false])('grades a small batch on two workers, every copy alike (gradeBatch if there: %s)', async (useBatchModule) => {
-    const p = await probeBatch(BATCH_EXERCISE, 2, [2], useBatchModule);
+  it('grades a small batch through gradeBatch on two workers, every copy alike', async () => {
+    const p = await probeBatch(BATCH_EXERCISE, 2, [2]);
     expect(p.count).toBe(2);
-    if (!useBatchModule) expect(p.via).toBe('pool');
-    expect(p.runs).toHaveLength(1);
     const run = p.runs[0]!;
     expect(run.workers).toBe(2);
     expect(run.scores).toHaveLength(1);
     expect(run.allPassed).toBe(2);
     expect(run.submissionsMs).toBeGreaterThan(0);
     expect(run.submissionsMs).toBeLessThanOrEqual(run.ms);
-    expect(run.cpuMs).toBeGreaterThan(0);
-  }, 60_000);
+  }, 120_000);
 });
 
 describe('report helpers', () => {

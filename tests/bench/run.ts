@@ -1,6 +1,6 @@
 // `npm run bench`: engine allocator throughput, BitAllocator vs plain C and bare JS, PhysicalMemory host memory,
-// MMU translations with and without the TLB, eager vs copy-on-write fork, the grader (one submission, QuickJS
-// vs V8, a batch on 1 and 2 workers), the app (web-mode cold start in Chromium, the renderer's bundle); prints one table.
+// MMU translations with and without the TLB, eager vs copy-on-write fork, the grader (one submission, the
+// sandbox vs V8, malloc-lab-size and 1M-op traces, work units, start, memory bombs, a batch on 1 and 2 workers), the app (web-mode cold start in Chromium, the renderer's bundle); prints one table.
 import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
@@ -10,7 +10,8 @@ import { fileURLToPath } from 'node:url';
 import type { MixTiming } from './mix-worker';
 import type { MemoryProbe } from './memory-probe';
 import { FORK_RAM, type ForkProbe } from './fork-probe';
-import type { BatchProbe, EngineProbe, EngineRun, SubmissionProbe } from './grader-probe';
+import { NAMED_BOMBS, type BatchProbe, type BatchRun, type BombProbe, type BombRun, type EngineProbe, type EngineSide, type ScaleRun, type StartProbe, type StartRun, type SubmissionProbe, type SubmissionRun, type Who } from './grader-probe';
+import { writeMallocLabExercise, type MallocLabExercise } from './malloclab';
 import type { WebStartProbe } from './webstart-probe';
 import { CHROMIUM } from '../e2e/lab';
 import { formatTable, machineDescription, median, mib, ms, nsPerOp, opsPerSecond, percent, spread } from './report';
@@ -31,10 +32,14 @@ const FORK_MIB = 64, FORK_RUNS = 5;
 /** Copy-on-write fork may take at most this share of the eager fork's frames. */
 const COW_TARGET = 0.05;
 
-/** The grader: one submission's whole rubric within GRADE_TARGET_S on one core; QuickJS at most QUICKJS_TARGET × V8;
- * a batch of BATCH_COUNT at least BATCH_TARGET × faster on 2 workers than on 1. */
-const GRADE_TARGET_S = 10, QUICKJS_TARGET = 30, BATCH_TARGET = 1.8, BATCH_COUNT = 50;
-const ENGINE_RUNS = { reference: 5, starter: 3 } as const;
+/** The grader: 07's starter's whole rubric within GRADE_TARGET_S on one core, the first-fit's malloc-lab-size set within FIRSTFIT_TARGET_S,
+ * the sandbox's replay at most SANDBOX_TARGET × plain V8's, a batch of BATCH_COUNT at least BATCH_TARGET × faster on 2 workers than on 1. */
+const GRADE_TARGET_S = 3, FIRSTFIT_TARGET_S = 10, SANDBOX_TARGET = 3, BATCH_TARGET = 1.8, BATCH_COUNT = 50;
+/** gradeSource rounds (medians, work units compared), engine rounds for the first-fit, fresh workers per start kind. */
+const GRADE_ROUNDS = 3, ENGINE_ROUNDS = 5, START_RUNS = 5;
+/** A fresh sandbox worker to its first malloc; the host's RSS while memory bombs run; a 1M-op replay. */
+const START_TARGET_MS = 100, RSS_TARGET_MB = 1024, SCALE_TARGET_S = 60;
+const SCALE_OPS = [100_000, 1_000_000];
 const MALLOC_EXERCISE = path.join(root, 'exercises/07-malloc');
 const BATCH_EXERCISE = path.join(root, 'tests/bench/fixtures/grader-batch');
 
@@ -303,8 +308,9 @@ function forks(): void {
   }
 }
 
-// 5. The grader. Each probe is a child process; the single-submission and engine probes are pinned to one CPU when
-// taskset exists (grading is one worker thread per submission: one core), the batch gets the whole machine.
+// 5. The grader on the SES sandbox. Each probe is a child process; the single-submission, engine, start and scale
+// probes are pinned to one CPU when taskset exists (grading is one worker thread per submission: one core), the
+// batch and the bombs get the whole machine. The malloc-lab-size exercise is written to a temporary folder first.
 function hasTaskset(): boolean {
   try {
     execFileSync('taskset', ['-c', '0', 'true'], { stdio: 'ignore' });
@@ -314,12 +320,39 @@ function hasTaskset(): boolean {
   }
 }
 
-/** grader-probe.ts in a child of this Node, on CPU 0 when `pin`; parsed JSON. Longer limit than runTs (a starter's rubric is slow). */
+/** Per-CPU idle jiffies from /proc/stat (empty off Linux). */
+function idleTicks(): number[] {
+  try {
+    return fs.readFileSync('/proc/stat', 'utf8').split('\n').filter((l) => /^cpu\d+ /.test(l)).map((l) => Number(l.trim().split(/\s+/)[4]));
+  } catch {
+    return [];
+  }
+}
+
+/** The CPU that was idle the most over the last 300 ms (other processes may hold one: the bench's machine is shared). */
+function idlestCpu(): number {
+  const before = idleTicks();
+  Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 300);
+  const after = idleTicks();
+  let best = 0;
+  for (let c = 1; c < after.length; c++) if (after[c]! - before[c]! > after[best]! - before[best]!) best = c;
+  return best;
+}
+
+/** Where the last pinned probe ran, for the rows' runs column. */
+let placed = 'not pinned';
+
+/**
+ * grader-probe.ts in a child of this Node, when `pin` on the CPU idle the most just before (taskset); parsed JSON.
+ * Longer limit than runTs (a whole rubric, a 1M-op trace).
+ */
 function runGraderProbe<T>(args: string[], pin: boolean): T {
   const node = [process.execPath, '--expose-gc', '--import', 'tsx', path.join(root, 'tests/bench/grader-probe.ts'), ...args];
-  const [command, ...rest] = pin ? ['taskset', '-c', '0', ...node] : node;
+  const cpu = pin && taskset ? idlestCpu() : -1;
+  placed = cpu >= 0 ? `pinned to CPU ${cpu} (taskset, the idler one)` : pin ? 'not pinned (no taskset)' : 'not pinned';
+  const [command, ...rest] = cpu >= 0 ? ['taskset', '-c', String(cpu), ...node] : node;
   try {
-    const out = execFileSync(command!, rest, { cwd: root, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], timeout: 400_000, maxBuffer: 16 * 2 ** 20 });
+    const out = execFileSync(command!, rest, { cwd: root, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], timeout: 900_000, maxBuffer: 16 * 2 ** 20 });
     return JSON.parse(out.trim().split('\n').pop() ?? '') as T;
   } catch (error) {
     const e = error as { stderr?: string; message: string };
@@ -329,87 +362,228 @@ function runGraderProbe<T>(args: string[], pin: boolean): T {
 }
 
 const seconds = (milliseconds: number): string => `${(milliseconds / 1000).toFixed(2)} s`;
-const times = (ratio: number): string => `${ratio.toFixed(1)} ×`;
+const times = (ratio: number): string => `${ratio.toFixed(2)} ×`;
 const load = (): string => `load average ${os.loadavg()[0]!.toFixed(2)}`;
+const thousands = (n: number): string => Math.round(n).toLocaleString('en');
+/** Work units per trace, as printed after the table (the golden numbers another machine compares). */
+const golden: { label: string; work: Record<string, number | null> }[] = [];
+
+/** Whether every run's work per trace is the same; the first run's map. */
+function sameWork(runs: SubmissionRun[]): { same: boolean; work: Record<string, number | null>; total: number; differ: string[] } {
+  const work = runs[0]?.work ?? {};
+  const differ = Object.keys(work).filter((trace) => runs.some((r) => r.work[trace] !== work[trace]));
+  const total = Object.values(work).reduce<number>((sum, w) => sum + (w ?? 0), 0);
+  return { same: differ.length === 0 && runs.every((r) => Object.keys(r.work).length === Object.keys(work).length), work, total, differ };
+}
+
+let taskset = false;
 
 function grader(): void {
-  const pin = hasTaskset();
-  const where = pin ? 'pinned to CPU 0 (taskset)' : 'not pinned (no taskset)';
-
-  // 5a. One submission on 07-malloc's whole rubric, the reference's work measured beforehand.
-  progress('grader: measureReference, then gradeSource of reference.ts and starter.ts on 07-malloc\'s whole rubric');
+  taskset = hasTaskset();
+  const pin = true;
+  const labDir = fs.mkdtempSync(path.join(os.tmpdir(), 'freenos-bench-malloclab-'));
   try {
-    const p = runGraderProbe<SubmissionProbe>(['submission', MALLOC_EXERCISE, 'reference,starter'], pin);
-    for (const r of p.runs) {
-      const broken = r.tests === 0 || r.passed < r.tests;
-      if (r.tests === 0) errors.push(`grader, ${r.who}.ts: no tests ran`);
-      const status = r.tests === 0 ? 'ERROR' : r.ms <= GRADE_TARGET_S * 1000 ? 'PASS' : 'MISS';
-      rows.push(['5', `gradeSource 07-malloc, ${r.who}.ts as the submission`, seconds(r.ms), `1 run, ${where}`,
-        `score ${r.score} / ${r.maxScore}, ${r.passed}/${r.tests} tests passed`, `≤ ${GRADE_TARGET_S} s on one core`, status,
-        `whole rubric; referenceWork given (measureReference ${seconds(p.referenceMs)} beforehand, ${p.referenceTraces} traces, not counted); ` +
-        `its traces' own times (sandbox start + replay) ${seconds(r.traceMs)}, the rest worker start-up and compile` +
-        (broken && r.failed.length ? `; failed: ${r.failed.join(', ')}` : '')]);
-    }
+    const lab = writeMallocLabExercise(labDir);
+    progress(`grader: the malloc-lab-size set written to ${labDir} (${lab.traces.length} traces, ${lab.operations} operations)`);
+    graderRows(lab, pin);
+  } finally {
+    fs.rmSync(labDir, { recursive: true, force: true });
+  }
+}
+
+function graderRows(lab: MallocLabExercise, pin: boolean): void {
+  const LAB = lab.dir;
+  const labSet = `${lab.traces.length} traces, ${thousands(lab.operations)} ops`;
+
+  // 5a. The textbook first-fit on the malloc-lab-size set, GRADE_ROUNDS times (reference work measured first).
+  progress(`grader: measureReference, then gradeSource of first-fit.ts on the malloc-lab-size set, ${GRADE_ROUNDS} times`);
+  let firstFitWork = NaN;
+  try {
+    const p = runGraderProbe<SubmissionProbe>(['submission', LAB, 'starter', String(GRADE_ROUNDS)], pin);
+    const durations = p.runs.map((r) => r.ms), mid = median(durations);
+    const last = p.runs[p.runs.length - 1]!;
+    const allPass = p.runs.every((r) => r.tests > 0 && r.passed === r.tests);
+    const failed = [...new Set(p.runs.flatMap((r) => r.failed))];
+    rows.push(['5', 'gradeSource malloc-lab-size set, first-fit.ts (textbook implicit list) as the submission', seconds(mid),
+      `median of ${p.runs.length} (${spread(durations)}), ${placed}`, `score ${last.score} / ${last.maxScore}, ${last.passed}/${last.tests} tests passed`,
+      `≤ ${FIRSTFIT_TARGET_S} s, every trace passes`, allPass && mid <= FIRSTFIT_TARGET_S * 1000 ? 'PASS' : 'MISS',
+      `${labSet} (${lab.traces.map((t) => `${t.name} ${t.operations}`).join(', ')}): CS:APP 2002's shapes, generated; sbrk heap; ` +
+      `11 correctness tests + a performance test; referenceWork given (measureReference of 07's reference on them ${seconds(p.referenceMs)} beforehand, not counted); ` +
+      `its traces' own times (sandbox start + replay) ${seconds(median(p.runs.map((r) => r.traceMs)))}, the rest worker start-up and compile` +
+      (failed.length ? `; FAILED: ${failed.join(', ')}` : '')]);
+    const w = sameWork(p.runs);
+    firstFitWork = w.total;
+    golden.push({ label: 'first-fit.ts on the malloc-lab-size set', work: w.work });
+    if (!w.same) errors.push(`first-fit work units differ between runs on ${w.differ.join(', ')}`);
+    rows.push(['5', 'work units: first-fit.ts on the malloc-lab-size set', `${thousands(w.total)} units`, `${p.runs.length} gradeSource runs`,
+      w.same ? 'identical per trace in every run' : `DIFFER on ${w.differ.join(', ')}`, 'identical across runs and machines', w.same ? 'PASS' : 'ERROR',
+      `golden number: the total over the ${Object.keys(w.work).length} traces as the reports give them (per trace below the table); compare it with another machine's run`]);
   } catch (error) {
-    crashed('5', 'gradeSource 07-malloc', error);
+    crashed('5', 'gradeSource malloc-lab-size set', error);
   }
 
-  // 5b. QuickJS sandbox vs in-process V8, the same compiled allocator, on the performance test's traces.
-  for (const who of ['reference', 'starter'] as const) {
-    const runs = ENGINE_RUNS[who];
-    const name = `QuickJS vs V8, ${who}.ts`;
-    progress(`grader: ${name}, V8 warm-up + ${runs} interleaved rounds (V8, then a fresh sandbox per trace)`);
+  // 5b. The sandbox vs plain V8 on the same compiled allocator, runs interleaved.
+  const engines: [string, string, Who, number, boolean][] = [
+    ['first-fit.ts on the malloc-lab-size set', LAB, 'starter', ENGINE_ROUNDS, true],
+    ['07-malloc reference.ts', MALLOC_EXERCISE, 'reference', 3, false],
+    ['07-malloc starter.ts', MALLOC_EXERCISE, 'starter', 3, false],
+  ];
+  /** Median replay ms of the 07 performance traces per subject: plain V8 and the sandbox (the 07 rows' context). */
+  const replayed = new Map<string, { v8: number; sandbox: number; traces: number }>();
+  for (const [label, dir, who, rounds, main] of engines) {
+    const name = `sandbox vs V8, ${label}`;
+    progress(`grader: ${name}: a warm-up pass each, then ${rounds} rounds of plain V8, V8 with the meter's calls, the sandbox`);
     try {
-      const p = runGraderProbe<EngineProbe>(['engines', MALLOC_EXERCISE, who, String(runs)], pin);
-      const mid = (side: EngineRun[], key: keyof EngineRun) => median(side.map((r) => r[key]));
-      const q = { replay: mid(p.quickjs.runs, 'replayMs'), call: mid(p.quickjs.runs, 'callMs'), access: mid(p.quickjs.runs, 'accessMs'), start: mid(p.quickjs.runs, 'startMs') };
-      const v = { replay: mid(p.v8.runs, 'replayMs'), call: mid(p.v8.runs, 'callMs'), access: mid(p.v8.runs, 'accessMs'), start: mid(p.v8.runs, 'startMs') };
+      const p = runGraderProbe<EngineProbe>(['engines', dir, who, String(rounds)], pin);
+      const mid = (side: EngineSide, key: 'replayMs' | 'startMs') => median(side.runs.map((r) => r[key]));
+      const sb = mid(p.sandbox, 'replayMs'), v8 = mid(p.v8, 'replayMs'), v8m = mid(p.v8meter, 'replayMs');
+      const hashes = new Set([p.v8.hash, p.v8meter.hash, p.sandbox.hash]);
       const problems = [
-        ...(p.quickjs.hash !== p.v8.hash ? [`the engines returned different addresses (hash ${p.quickjs.hash} vs ${p.v8.hash})`] : []),
-        ...p.quickjs.failures.map((f) => `QuickJS ${f}`), ...p.v8.failures.map((f) => `V8 ${f}`),
+        ...(hashes.size > 1 ? [`the engines returned different addresses (V8 ${p.v8.hash}, V8 + meter calls ${p.v8meter.hash}, sandbox ${p.sandbox.hash})`] : []),
+        ...p.sandbox.failures.map((f) => `sandbox ${f}`), ...p.v8.failures.map((f) => `V8 ${f}`), ...p.v8meter.failures.map((f) => `V8 + meter calls ${f}`),
       ];
       for (const problem of problems) errors.push(`${name}: ${problem}`);
-      const checksum = p.quickjs.hash === p.v8.hash ? `addresses ${p.v8.hash} (equal)` : `${p.quickjs.hash} vs ${p.v8.hash} MISMATCH`;
-      const status = (ratio: number) => (problems.length ? 'ERROR' : ratio <= QUICKJS_TARGET ? 'PASS' : 'MISS');
-      const replayRatio = q.replay / v.replay, callRatio = q.call / v.call;
-      const spreads = `QuickJS ${spread(p.quickjs.runs.map((r) => r.replayMs))}, V8 ${spread(p.v8.runs.map((r) => r.replayMs))}`;
-      rows.push(['5', `${name}: replay with the checker`, `${ms(q.replay)} vs ${ms(v.replay)} = ${times(replayRatio)}`,
-        `medians of ${runs}, interleaved (${spreads}), ${where}`, checksum, `QuickJS ≤ ${QUICKJS_TARGET} × V8`, status(replayRatio),
-        `${p.traces} traces, ${p.operations} ops, a fresh target per trace as in grading; starting them not counted ` +
-        `(QuickJS ${ms(q.start)} for ${p.traces} sandboxes, V8 ${ms(v.start)}); ` +
-        `QuickJS time: allocator ${percent(q.call / q.replay, 0)}, checker's peek/poke ${percent(q.access / q.replay, 0)} ` +
-        `(${p.quickjs.accesses} calls, ${(q.access / p.quickjs.accesses * 1000).toFixed(2)} µs each: the cost of one host→sandbox call), ` +
-        `the replay's own JS ${percent(1 - (q.call + q.access) / q.replay, 0)}; the timing wrapper's cost taken off`]);
-      rows.push(['5', `${name}: allocator calls only`, `${ms(q.call)} vs ${ms(v.call)} = ${times(callRatio)}`,
-        `medians of ${runs}, same runs`, checksum, `QuickJS ≤ ${QUICKJS_TARGET} × V8`, status(callRatio),
-        `time inside ${p.v8.calls} malloc/free/realloc calls (a timing wrapper around the target; its own ` +
-        `${(p.biasMs * 1e6).toFixed(0)} ns per call taken off): ${(q.call / p.quickjs.calls * 1000).toFixed(2)} vs ` +
-        `${(v.call / p.v8.calls * 1000).toFixed(3)} µs per call; the compiled bundle both run is the same text`]);
+      const ratio = sb / v8;
+      replayed.set(label, { v8, sandbox: sb, traces: p.traces.length });
+      // The trace the sandbox is slowest on, relative to V8 (medians per trace).
+      const perTrace = p.traces.map((trace, k) => ({ trace, ratio: median(p.sandbox.runs.map((r) => r.traceMs[k]!)) / median(p.v8.runs.map((r) => r.traceMs[k]!)) }));
+      const worst = perTrace.reduce((a, b) => (b.ratio > a.ratio ? b : a));
+      const sameUnits = p.sandbox.work.every((w) => w === p.sandbox.work[0]);
+      if (!sameUnits) errors.push(`${name}: the sandbox's work units differ between passes (${p.sandbox.work.join(', ')})`);
+      const crossCheck = main && Number.isFinite(firstFitWork) ? (p.sandbox.work[0] === firstFitWork ? '; its units equal the graded runs\' total' : `; its units ${p.sandbox.work[0]} ≠ the graded runs' ${firstFitWork}`) : '';
+      if (main && Number.isFinite(firstFitWork) && p.sandbox.work[0] !== firstFitWork) errors.push(`${name}: ${p.sandbox.work[0]} units, the graded runs ${firstFitWork}`);
+      rows.push(['5', `${name}: replay with the checker`, `${ms(sb)} vs ${ms(v8)} = ${times(ratio)}`,
+        `medians of ${rounds}, interleaved (sandbox ${spread(p.sandbox.runs.map((r) => r.replayMs))}, V8 ${spread(p.v8.runs.map((r) => r.replayMs))}), ${placed}`,
+        hashes.size === 1 ? `addresses ${p.v8.hash} (equal on all three)` : 'addresses MISMATCH', `sandbox ≤ ${SANDBOX_TARGET} × V8`,
+        problems.length ? 'ERROR' : ratio <= SANDBOX_TARGET ? 'PASS' : 'MISS',
+        `${p.traces.length} traces, ${thousands(p.operations)} ops, a fresh module and allocator per trace on both (as grading does), starting them not counted ` +
+        `(sandbox ${ms(mid(p.sandbox, 'startMs'))} for ${p.traces.length} compartments, V8 ${ms(mid(p.v8, 'startMs'))}); V8 runs esbuild's bundle in this thread, no lockdown, no meter; ` +
+        `V8 running the instrumented bundle (meter calls no-ops) ${ms(v8m)} = ${times(sb / v8m)}; worst trace ${worst.trace} ${times(worst.ratio)}; ` +
+        `${thousands(p.sandbox.work[0]! / (sb / 1000) / 1e6)} M units a second with the checker, ${sameUnits ? 'the same units every pass' : 'units DIFFER'}${crossCheck}`]);
     } catch (error) {
       crashed('5', name, error);
     }
   }
 
-  // 5c. A batch of BATCH_COUNT copies of the starter on the batch fixture, 1 then 2 workers.
+  // 5c. 07-malloc's whole rubric: the starter (the target) and the reference, GRADE_ROUNDS times.
+  progress(`grader: measureReference, then gradeSource of reference.ts and starter.ts on 07-malloc's whole rubric, ${GRADE_ROUNDS} rounds`);
+  try {
+    const p = runGraderProbe<SubmissionProbe>(['submission', MALLOC_EXERCISE, 'reference,starter', String(GRADE_ROUNDS)], pin);
+    for (const who of ['starter', 'reference'] as const) {
+      const runs = p.runs.filter((r) => r.who === who);
+      const mid = median(runs.map((r) => r.ms)), last = runs[runs.length - 1]!;
+      if (runs.some((r) => r.tests === 0)) errors.push(`grader, ${who}.ts: no tests ran`);
+      const failed = [...new Set(runs.flatMap((r) => r.failed))];
+      const status = who === 'reference' ? 'INFO' : last.tests === 0 ? 'ERROR' : mid <= GRADE_TARGET_S * 1000 ? 'PASS' : 'MISS';
+      rows.push(['5', `gradeSource 07-malloc, ${who}.ts as the submission`, seconds(mid), `median of ${runs.length} (${spread(runs.map((r) => r.ms))}), ${placed}`,
+        `score ${last.score} / ${last.maxScore}, ${last.passed}/${last.tests} tests passed`, who === 'starter' ? `≤ ${GRADE_TARGET_S} s on one core` : '—', status,
+        `whole rubric, ${Object.keys(last.work).length} traces, ${thousands(p.operations)} ops; referenceWork given (measureReference ${seconds(p.referenceMs)} beforehand, ${p.referenceTraces} traces, not counted); ` +
+        `its traces' own times (sandbox start + replay) ${seconds(median(runs.map((r) => r.traceMs)))}, the rest worker start-up (tsx) and compile` +
+        (replayed.has(`07-malloc ${who}.ts`) ? `; the ${replayed.get(`07-malloc ${who}.ts`)!.traces} performance traces replay with the checker in ` +
+          `${seconds(replayed.get(`07-malloc ${who}.ts`)!.sandbox)} in the sandbox, ${seconds(replayed.get(`07-malloc ${who}.ts`)!.v8)} on plain V8 (rows above)` : '') +
+        (failed.length ? `; failed: ${failed.join(', ')}` : '')]);
+      if (who === 'reference') {
+        const w = sameWork(runs);
+        golden.push({ label: '07-malloc reference.ts on 07-malloc', work: w.work });
+        if (!w.same) errors.push(`07 reference work units differ between runs on ${w.differ.join(', ')}`);
+        rows.push(['5', 'work units: 07-malloc reference.ts on 07-malloc', `${thousands(w.total)} units`, `${runs.length} gradeSource runs`,
+          w.same ? 'identical per trace in every run' : `DIFFER on ${w.differ.join(', ')}`, 'identical across runs and machines', w.same ? 'PASS' : 'ERROR',
+          `golden number: the total over its ${Object.keys(w.work).length} traces (hidden ones included; per trace below the table)`]);
+      }
+    }
+  } catch (error) {
+    crashed('5', 'gradeSource 07-malloc', error);
+  }
+
+  // 5d. A fresh sandbox worker to its first malloc: bundled (a built lab) and through tsx (development).
+  progress(`grader: sandbox worker start, ${START_RUNS} fresh workers of each kind`);
+  try {
+    const p = runGraderProbe<StartProbe>(['start', String(START_RUNS)], pin);
+    const of = (kind: StartRun['kind'], f: (r: StartRun) => number) => p.runs.filter((r) => r.kind === kind).map(f);
+    const bundleTotal = of('bundle', (r) => r.totalMs), sandboxPart = of('bundle', (r) => r.lockdownMs + r.targetMs + r.mallocMs);
+    const m = (kind: StartRun['kind'], f: (r: StartRun) => number) => ms(median(of(kind, f)));
+    rows.push(['5', 'sandbox start: new Worker → first malloc answered (bundled worker)', ms(median(bundleTotal)),
+      `median of ${bundleTotal.length} fresh workers (${spread(bundleTotal)}), ${placed}`, 'malloc(16) = 0x10000000',
+      `≤ ${START_TARGET_MS} ms`, median(bundleTotal) <= START_TARGET_MS ? 'PASS' : 'MISS',
+      `the thread and its modules (sandbox-host bundled by bundleJob, as a built lab's workers) ${m('bundle', (r) => r.readyMs)} ` +
+      `(an empty eval'd worker thread alone ${m('bundle', (r) => r.threadMs)}), ` +
+      `lockdown ${m('bundle', (r) => r.lockdownMs)} (of it loading the ses package ${m('bundle', (r) => r.sesMs)}, measured in another fresh worker; ` +
+      `then the charged built-ins and lockdown() freezing the realm), the first target (compartment, program, constructor) ` +
+      `${m('bundle', (r) => r.targetMs)}, its first malloc ${m('bundle', (r) => r.mallocMs)}`]);
+    rows.push(['5', 'sandbox start: lockdown + first compartment + first malloc', ms(median(sandboxPart)),
+      `median of ${sandboxPart.length} (${spread(sandboxPart)}), same workers`, '', `≤ ${START_TARGET_MS} ms`, median(sandboxPart) <= START_TARGET_MS ? 'PASS' : 'MISS',
+      `the sandbox's own start inside a fresh worker, its modules loaded: lockdown ${m('bundle', (r) => r.lockdownMs)} + first target ${m('bundle', (r) => r.targetMs)} ` +
+      `+ malloc ${m('bundle', (r) => r.mallocMs)}; a bare new Compartment() afterwards ${m('bundle', (r) => r.compartmentMs)}; every later trace's target ${m('bundle', (r) => r.nextTargetMs)}`]);
+    rows.push(['5', 'sandbox start: new Worker → first malloc answered (through tsx)', m('tsx', (r) => r.totalMs),
+      `median of ${of('tsx', (r) => r.totalMs).length} (${spread(of('tsx', (r) => r.totalMs))}), same run`, '', '—', 'INFO',
+      `development's grading workers (workerBootstrap.mjs registers tsx, then compiles the lab's TypeScript): ready ${m('tsx', (r) => r.readyMs)}, ` +
+      `lockdown ${m('tsx', (r) => r.lockdownMs)}, first target ${m('tsx', (r) => r.targetMs)}; paid once per grading worker`]);
+  } catch (error) {
+    crashed('5', 'sandbox start', error);
+  }
+
+  // 5e. Memory bombs through gradeSource: each must end as a memory verdict, the host's RSS bounded.
+  progress('grader: memory bombs through gradeSource');
+  try {
+    const p = runGraderProbe<BombProbe>(['bombs', BATCH_EXERCISE], false);
+    const verdict = (r: BombRun) => (r.memory ? 'memory' : r.kind === 'timeout' ? 'timeout' : r.kind ?? 'none');
+    const say = (list: BombRun[]) => list.map((r) => `${r.bomb}: ${verdict(r)} in ${seconds(r.ms)}`).join(', ');
+    const named = p.runs.filter((r) => NAMED_BOMBS.includes(r.bomb)), more = p.runs.filter((r) => !NAMED_BOMBS.includes(r.bomb));
+    const memory = named.filter((r) => r.memory).length;
+    const underRss = p.maxRssMb < RSS_TARGET_MB;
+    rows.push(['5', 'memory bombs end as memory verdicts, the host under 1 GiB', `${memory} of ${named.length} memory; RSS max ${p.maxRssMb.toFixed(0)} MiB`,
+      '1 run each, not pinned', named.map((r) => r.bomb).join(', '), `all memory, RSS < ${RSS_TARGET_MB} MiB`,
+      memory === named.length && underRss ? 'PASS' : 'MISS',
+      `gradeSource on grader-batch's first test; the probe's RSS (the grading worker is its thread) sampled every 10 ms, ${p.startRssMb.toFixed(0)} MiB before, ` +
+      `max over all ${p.runs.length} bombs; ${say(named)}; ` +
+      named.map((r) => `${r.bomb}: "${r.failure.replace(/^malloc\(\d+\) /, '').slice(0, 110)}"`).join('; ')]);
+    const moreMemory = more.filter((r) => r.memory).length;
+    rows.push(['5', 'memory bombs, two more', `${moreMemory} of ${more.length} memory`, 'same run', more.map((r) => r.bomb).join(', '), 'all memory',
+      moreMemory === more.length ? 'PASS' : 'MISS', `${say(more)}` + more.filter((r) => !r.memory).map((r) => `; ${r.bomb}: "${r.failure.slice(0, 160)}"`).join('') +
+      (more.some((r) => !r.memory && r.kind === 'timeout') ? ' (String.prototype.slice is charged per character but reserves no bytes for the string it makes ' +
+        '(builtins.ts, STRING_SCANS), and the meter\'s slow() checks the units before the memory: a charge past both ends as a timeout)' : '')]);
+  } catch (error) {
+    crashed('5', 'memory bombs', error);
+  }
+
+  // 5f. Scale: the 07 reference and the textbook first-fit in the sandbox on traces of 100k and 1M operations.
+  progress(`grader: scale, 07's reference and first-fit.ts on ${SCALE_OPS.join(' and ')} operations`);
+  try {
+    const runs = runGraderProbe<ScaleRun[]>(['scale', SCALE_OPS.join(',')], pin);
+    for (const r of runs) {
+      const target = r.operations >= 1e6 ? `finishes, ≤ ${SCALE_TARGET_S} s` : 'finishes';
+      const ok = r.ok && (r.operations < 1e6 || r.ms + r.startMs <= SCALE_TARGET_S * 1000);
+      rows.push(['5', `scale: ${r.allocator} on ${thousands(r.operations)} operations`, `${seconds(r.ms)}, ${opsPerSecond(r.operations, r.ms)}`,
+        `1 run, ${placed}`, r.ok ? `utilization ${percent(r.utilization, 1)}, ${thousands(r.work)} units` : `FAILED: ${r.failure}`, target, ok ? 'PASS' : 'MISS',
+        `in a sandbox worker, replay with the checker, ${r.heap} heap; randomSizes seed 42, 2000 live, log-normal sizes; ` +
+        `${thousands(r.work / (r.ms / 1000) / 1e6)} M units a second; target start ${ms(r.startMs)}`]);
+    }
+  } catch (error) {
+    crashed('5', 'scale', error);
+  }
+
+  // 5g. A batch of BATCH_COUNT copies of the starter on the batch fixture, 1 then 2 workers.
   const name = `batch of ${BATCH_COUNT} submissions, 1 vs 2 workers`;
-  progress(`grader: ${name} (tests/bench/fixtures/grader-batch)`);
+  progress(`grader: ${name} (tests/bench/fixtures/grader-batch, gradeBatch's isolated child processes)`);
   try {
     const before = load();
     const p = runGraderProbe<BatchProbe>(['batch', BATCH_EXERCISE, String(BATCH_COUNT), '1,2'], false);
     const one = p.runs.find((r) => r.workers === 1)!, two = p.runs.find((r) => r.workers === 2)!;
     const speedup = one.submissionsMs / two.submissionsMs, whole = one.ms / two.ms;
-    const cores = os.availableParallelism(), busyOne = one.cpuMs / one.ms, busyTwo = two.cpuMs / two.ms;
     const scores = [...new Set([...one.scores, ...two.scores])];
     const consistent = scores.length === 1 && one.allPassed === p.count && two.allPassed === p.count;
     if (!consistent) errors.push(`${name}: the copies did not all grade alike (scores ${scores.join(', ')}; all passed ${one.allPassed}, ${two.allPassed})`);
-    rows.push(['5', name, `${seconds(one.submissionsMs)} vs ${seconds(two.submissionsMs)} = ${speedup.toFixed(2)} ×`,
-      `1 run each, ${p.via === 'gradeBatch' ? 'gradeBatch (batch.ts)' : 'a pool of gradeSource calls'}`,
-      consistent ? `all ${p.count} score ${scores[0]}, all tests passed` : `scores ${scores.join(', ')} MISMATCH`,
+    const busy = (r: BatchRun) => (r.cpuMs === null ? '?' : (r.cpuMs / r.ms).toFixed(2));
+    const machine = (r: BatchRun) => (r.machineBusy === null ? '?' : r.machineBusy.toFixed(2));
+    const loaded = (two.machineBusy ?? 0) - (two.cpuMs ?? 0) / two.ms;
+    rows.push(['5', name, `${seconds(one.submissionsMs)} vs ${seconds(two.submissionsMs)} = ${times(speedup)}`,
+      '1 run each, gradeBatch (batch.ts), not pinned', consistent ? `all ${p.count} score ${scores[0]}, all tests passed` : `scores ${scores.join(', ')} MISMATCH`,
       `≥ ${BATCH_TARGET} ×`, consistent ? (speedup >= BATCH_TARGET ? 'PASS' : 'MISS') : 'ERROR',
-      `${cores} cores (os.availableParallelism()); starter.ts copies (a comment with the index) on 2 traces, ` +
-      `3 tests; the submissions alone; with measureReference: ${seconds(one.ms)} vs ${seconds(two.ms)} = ${whole.toFixed(2)} ×; ` +
-      `the process kept ${busyOne.toFixed(2)} cores busy on 1 worker, ${busyTwo.toFixed(2)} on 2 (V8's garbage-collector ` +
-      `helper threads run beside each worker), so ${cores} cores allow about ${(cores / busyOne).toFixed(2)} ×; ${before} before, ${load()} after`]);
+      `${p.cores} cores; starter.ts copies (a comment with the index) on 2 traces, 3 tests, each graded in gradeBatch's isolated child processes; ` +
+      `the submissions alone; with measureReference ${seconds(one.ms)} vs ${seconds(two.ms)} = ${times(whole)}; ` +
+      `the probe and its grading children kept ${busy(one)} cores busy on 1 worker, ${busy(two)} on 2 (a grading process runs V8's concurrent compiler and ` +
+      `garbage-collector threads beside its own), so ${p.cores} cores allow about ${one.cpuMs === null ? '?' : (p.cores / (one.cpuMs / one.ms)).toFixed(2)} ×; ` +
+      `the whole machine was ${machine(one)} and ${machine(two)} cores busy${loaded > 0.2 ? ` (${loaded.toFixed(2)} of them other processes)` : ''}; ${before} before, ${load()} after`]);
   } catch (error) {
     crashed('5', name, error);
   }
@@ -500,7 +674,7 @@ function views(): void {
   progress('views: randomSizes 1 M ops on the 07-malloc reference, streamed to the timeline page (2 rounds, each with and without the page)');
   try {
     const p = JSON.parse(runTs('views-probe.ts', []).trim().split('\n').pop() ?? '') as ViewsProbe;
-    const setup = `randomSizes seed 1, ${p.operations} ops, 07-malloc reference in the host's QuickJS worker; Chromium ${p.chromium}`;
+    const setup = `randomSizes seed 1, ${p.operations} ops, 07-malloc reference in the host's sandbox worker; Chromium ${p.chromium}`;
     const worst = p.rounds.reduce((a, b) => (b.workP95Ms > a.workP95Ms ? b : a));
     rows.push(['8', name, `median ${ms(worst.workMedianMs)}, p95 ${ms(worst.workP95Ms)}`, `${p.rounds.length} rounds, ${p.rounds.map((r) => r.frames).join(' + ')} frames`, '',
       `p95 ≤ ${FRAME_TARGET_MS.toFixed(1)} ms`, worst.workP95Ms <= FRAME_TARGET_MS ? 'PASS' : 'MISS',
@@ -540,11 +714,16 @@ console.log('3: growth of heapUsed + arrayBuffers after gc() in a fresh process;
 console.log(`4: kernel.mmu.translate(va, 'read', true) on a booted Kernel (128 MiB) with ${MAPPED_BYTES / 2 ** 20} MiB mapped at UserData; ` +
   'each run from an empty TLB; ns per translation include the loop.');
 console.log(`   fork: a fresh ${FORK_RAM / 2 ** 20} MiB Machine per run, the step() that forks timed alone; frames = drop of allocator.available() / 4096.`);
-console.log('5: the grader on exercises/07-malloc: gradeSource in its worker thread, reference work measured first; QuickJS vs V8 runs the ' +
-  'same compiled bundle (compileSubmission) through replay() with the checker; the batch grades tests/bench/fixtures/grader-batch.');
+console.log('5: the grader on the SES sandbox (lockdown + a compartment per trace, in a worker thread): gradeSource runs its job in a worker thread, ' +
+  'reference work measured first; "sandbox vs V8" replays one compiled allocator in a sandbox worker and in-process on plain V8, a fresh module per trace on both; ' +
+  'the malloc-lab-size set is written by tests/bench/malloclab.ts at the start; the batch grades tests/bench/fixtures/grader-batch.');
 console.log('6: the web mode (npm run web\'s server and host) with the built renderer, Debian\'s Chromium headless; sizes of dist/renderer/assets.');
 console.log('7: tests/bench/timeline-probe.ts: Timeline.at(k) on a replay kept with addresses: true, series: true; decimation by Decimate.ts.');
 console.log('8: tests/bench/views-probe.ts: frames timed in the timeline page (each frame\'s work from its first rAF callback to the task after its paint; the intervals between frames); the replay\'s own time from replayDone.');
+for (const { label, work } of golden) {
+  const total = Object.values(work).reduce<number>((sum, w) => sum + (w ?? 0), 0);
+  console.log(`Work units (golden), ${label}: total ${total}; ${Object.entries(work).map(([trace, w]) => `${trace} ${w ?? 'none'}`).join(', ')}`);
+}
 console.log(`Total ${((performance.now() - started) / 1000).toFixed(1)} s.`);
 if (errors.length) {
   console.log('');

@@ -1,8 +1,8 @@
 // 07-malloc's starter and reference on the exercise's own heap (FreeNOS's PageAllocator: 128 KiB
 // steps): both use all of a grant bigger than asked, pass every trace of the rubric (and at
 // FreeNOS's heap address 0xB0001000, past 2^31), and land where exercise.yaml's utilization band
-// expects them: the reference at full marks, the starter clearly lower. In the QuickJS sandbox, where
-// submissions are graded, the heap grows the same way and the reference does far less work.
+// expects them: the reference at full marks, the starter clearly lower. In the SES sandbox, where
+// submissions are graded (work counted in units), the heap grows the same way and the reference does far less work.
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -12,8 +12,7 @@ import { interpolate } from '../../engine/grader/Score';
 import type { Heap, MallocAllocatorClass } from '../../engine/workload/Heap';
 import type { Trace } from '../../engine/workload/Trace';
 import { loadExercise, loadTrace } from '../../electron/host/grader/exercise';
-import { compileSubmission } from '../../electron/host/sandbox/compile';
-import { createSandboxTarget } from '../../electron/host/sandbox/QuickJSTarget';
+import { compiled, replayIn } from '../host/sandbox/helpers';
 import Reference from '../../exercises/07-malloc/reference';
 import Starter from '../../exercises/07-malloc/starter';
 
@@ -55,6 +54,7 @@ describe.each(Object.entries(allocators))('the %s on a heap that grants more tha
       },
       read8: (a) => inner.read8(a), read16: (a) => inner.read16(a), read32: (a) => inner.read32(a),
       write8: (a, v) => inner.write8(a, v), write16: (a, v) => inner.write16(a, v), write32: (a, v) => inner.write32(a, v),
+      copy: (to, from, bytes) => inner.copy(to, from, bytes),
     };
     return { heap, grows };
   }
@@ -146,29 +146,26 @@ describe('07-malloc starter and reference, in-process on the PageAllocator heap'
 
   it('the reference does less work on every trace (heap calls)', () => {
     for (let k = 0; k < traces.length; k++) {
-      if (traces[k]!.name.includes('realloc')) continue; // copying grown blocks dominates there, for both
+      // On realloc traces the starter grows its blocks in place into free space after them (it moves 21 of 2637 on
+      // realloc: cheap, but in a heap five times as big, a fifth of the utilization); the reference slides or moves
+      // 258 with heap.copy (one unit per word): about 490 thousand heap units to the starter's 53 thousand.
+      if (traces[k]!.name.includes('realloc')) continue;
       expect(reference[k]!.metrics.work, traces[k]!.name).toBeLessThan(starter[k]!.metrics.work / 2);
     }
   });
 });
 
-describe('07-malloc in the QuickJS sandbox', () => {
+describe('07-malloc in the SES sandbox', () => {
   const picked = ['coalescing', 'adversarial-next-fit', 'peak'].map((name) => traces.find((t) => t.name === name)!);
 
-  /** Sandbox utilization and work of `file` on each picked trace, on the exercise's heap; every replay must pass. */
+  /** Sandbox utilization and work (units) of `file` on each picked trace, on the exercise's heap; every replay must pass. */
   async function inSandbox(file: string): Promise<{ utilization: number; work: number }[]> {
-    const compiled = await compileSubmission(readFileSync(path.join(exercise.dir, file), 'utf8'), file);
-    if (!compiled.ok) throw new Error(compiled.errors.map((e) => `${e.file}:${e.line}:${e.column} ${e.message}`).join('\n'));
+    const program = await compiled(readFileSync(path.join(exercise.dir, file), 'utf8'), file);
     const out: { utilization: number; work: number }[] = [];
     for (const trace of picked) {
-      const target = await createSandboxTarget(compiled.code, { heapLimit: heapSpec.limit, parent: heapSpec.parent });
-      try {
-        const result = replay(trace, target);
-        expect(result.failure, `${file} on ${trace.name}`).toBeNull();
-        out.push({ utilization: result.metrics.utilization, work: result.metrics.work });
-      } finally {
-        target.dispose();
-      }
+      const result = await replayIn(program, trace, { heapLimit: heapSpec.limit, parent: heapSpec.parent });
+      expect(result.failure, `${file} on ${trace.name}`).toBeNull();
+      out.push({ utilization: result.metrics.utilization, work: result.metrics.work });
     }
     return out;
   }

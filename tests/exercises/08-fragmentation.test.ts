@@ -73,7 +73,7 @@ describe('grading 08-fragmentation', { timeout: 120_000 }, () => {
   });
 
   it.each([
-    ['loops', 'for (;;) {}\nexport default {};', "mine.ts: the file's top level did not finish within 2000 ms (an endless loop?)"],
+    ['loops', 'for (;;) {}\nexport default {};', "mine.ts: the file's top level did not finish within 200,000,000 units (an endless loop?)"],
     ['throws', "throw new Error('not tuned yet');\nexport default {};", /^mine\.ts: the file's top level threw Error: not tuned yet \(at mine\.ts:1:\d+/],
     ['exports a class', 'export default class Mine {}', 'mine.ts: the default export is a function or a class, not plain data: write `export default { config: {...}, predictions: {...} }`'],
     ['exports garbage', "export default 'best';", "mine.ts: the default export: 'best' must be an object { config: {...}, predictions: {...} }"],

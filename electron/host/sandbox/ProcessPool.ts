@@ -5,7 +5,7 @@
 // buffers included), so a submission that escaped the sandbox still meets the operating system.
 // Its main thread runs the sandbox's lockdown (realm.ts allows that in a sandbox process).
 import { fork, type ChildProcess } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, renameSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import * as esbuild from 'esbuild';
@@ -33,9 +33,11 @@ const WORKER = fileURLToPath(new URL('./processWorker.mjs', import.meta.url));
  */
 export async function bundleJob(entry: URL, name: string): Promise<string> {
   const outfile = join(LAB_ROOT, 'dist', 'jobs', `${name}.mjs`);
+  // Written beside it, then renamed over it: a child starting meanwhile reads the old bundle or the new, never half of one.
+  const partial = `${outfile}.${process.pid}-${Math.random().toString(36).slice(2)}.tmp`;
   await esbuild.build({
     entryPoints: [fileURLToPath(entry)],
-    outfile,
+    outfile: partial,
     bundle: true,
     format: 'esm',
     platform: 'node',
@@ -46,6 +48,7 @@ export async function bundleJob(entry: URL, name: string): Promise<string> {
     // job's own folder), where the modules that find files from it (the exercises, 'ses') look.
     define: { 'import.meta.url': JSON.stringify(pathToFileURL(fileURLToPath(entry)).href) },
   });
+  renameSync(partial, outfile);
   return outfile;
 }
 

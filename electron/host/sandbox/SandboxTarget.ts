@@ -88,8 +88,9 @@ class SesTarget implements SandboxTarget, SandboxApiTarget {
 
   constructor(private readonly s: SandboxSettings, private readonly program: Program) {
     this.name = s.name;
-    reset(s.memoryLimit);
+    // The heap is the lab's, not the submission's memory: made before the accounting starts.
     this.heap = new SandboxHeap(s.heapBase, s.heapLimit, s.parent);
+    reset(s.memoryLimit);
   }
 
   /** Runs the submission's top level, then its constructor; throws TargetError. */
@@ -237,7 +238,7 @@ class SesTarget implements SandboxTarget, SandboxApiTarget {
     if (stop) return this.kill(stop.kind, `${what} ${stop.reason}`);
     const described = describeThrown(error);
     const at = described.stack ? stackPosition(described.stack, this.program.map) : '';
-    if (described.name === 'RangeError' && /^(Array buffer allocation failed|Invalid typed array length|Invalid array buffer length|Invalid string length|Invalid array length)/.test(described.message ?? '')) {
+    if (described.name === 'RangeError' && /^(Array buffer allocation failed|Invalid string length)/.test(described.message ?? '')) {
       // The operating system's or V8's own limit met first: a memory verdict all the same (the sandbox is spent).
       return this.kill('memory', `${what} ran out of memory: ${(described.message ?? '').toLowerCase()} (the process's limit came before the sandbox's ${mib(this.s.memoryLimit)})`);
     }

@@ -5,6 +5,7 @@
 // student call they cost nothing and behave exactly as the originals (trusted code uses them too).
 // Without this, a malloc that keeps its bookkeeping in a string and searches it with indexOf
 // would do its work where no unit is counted; and a typed-array bomb is not counted by V8's heap limits.
+/* eslint-disable prefer-rest-params -- the wrappers pass `arguments` on as it is: no array made per call of a hot built-in */
 import { types } from 'node:util';
 import { charge, isActive, reserve } from './meter';
 
@@ -22,6 +23,15 @@ function size(value: unknown): number {
   if (typeof value === 'string') return value.length;
   if (isArray(value) || types.isTypedArray(value)) return (value as { length: number }).length;
   return 0;
+}
+
+/** Elements `Array.from` makes of `value`: size(), else an array-like's length or a collection's size (read in the student's call). */
+function lengthOf(value: unknown): number {
+  const n = size(value);
+  if (n > 0 || typeof value !== 'object' || value === null) return n;
+  const o = value as { length?: unknown; size?: unknown };
+  const length = typeof o.length === 'number' ? o.length : typeof o.size === 'number' ? o.size : 0;
+  return length > 0 && length < 2 ** 32 ? length : 0;
 }
 
 const number = (value: unknown): number => (typeof value === 'number' && value > 0 ? value : 0);
@@ -65,14 +75,30 @@ function wrap(owner: object, name: string | symbol, cost: Cost, bytes?: Bytes): 
   Object.defineProperty(owner, name, { ...descriptor, value: wrapped });
 }
 
-const STRING_SCANS = ['indexOf', 'lastIndexOf', 'includes', 'startsWith', 'endsWith', 'search', 'match', 'matchAll', 'replace', 'replaceAll',
+/** Replaces `owner[name]` with a method charged, during a student call, 1 + the length of the string it returned (after it ran: before, it is unknown). */
+function wrapAfter(owner: object, name: string): void {
+  const descriptor = Object.getOwnPropertyDescriptor(owner, name)!;
+  const original = descriptor.value as (...args: unknown[]) => unknown;
+  const wrapped = { [name](this: unknown): unknown {
+    const n = isActive() ? 1 + size(this) : 0;
+    if (n > 0) charge(n);
+    const result = Reflect.apply(original, this, arguments);
+    if (isActive()) charge(1 + size(result));
+    return result;
+  } }[name]!;
+  Object.defineProperty(wrapped, 'length', { value: original.length });
+  Object.defineProperty(wrapped, 'name', { value: original.name });
+  Object.defineProperty(owner, name, { ...descriptor, value: wrapped });
+}
+
+const STRING_SCANS = ['indexOf', 'lastIndexOf', 'includes', 'startsWith', 'endsWith', 'search', 'match', 'matchAll',
   'split', 'slice', 'substring', 'substr', 'trim', 'trimStart', 'trimEnd', 'toLowerCase', 'toUpperCase', 'toLocaleLowerCase',
   'toLocaleUpperCase', 'normalize', 'localeCompare', 'toWellFormed', 'isWellFormed'];
 const ARRAY_SCANS = ['indexOf', 'lastIndexOf', 'includes', 'find', 'findIndex', 'findLast', 'findLastIndex', 'forEach', 'reduce',
-  'reduceRight', 'some', 'every', 'join', 'reverse', 'shift', 'unshift', 'fill', 'copyWithin', 'toString', 'toLocaleString'];
+  'reduceRight', 'some', 'every', 'reverse', 'shift', 'unshift', 'fill', 'copyWithin', 'toString', 'toLocaleString'];
 const ARRAY_COPIES = ['map', 'filter', 'slice', 'splice', 'flat', 'flatMap', 'toReversed', 'toSpliced', 'with'];
 const TYPED_SCANS = ['indexOf', 'lastIndexOf', 'includes', 'find', 'findIndex', 'findLast', 'findLastIndex', 'forEach', 'reduce',
-  'reduceRight', 'some', 'every', 'join', 'reverse', 'fill', 'copyWithin', 'set', 'toString', 'toLocaleString'];
+  'reduceRight', 'some', 'every', 'reverse', 'fill', 'copyWithin', 'set', 'toString', 'toLocaleString'];
 const TYPED_COPIES = ['map', 'filter', 'slice', 'toReversed', 'with'];
 const TYPED_ARRAYS = ['Int8Array', 'Uint8Array', 'Uint8ClampedArray', 'Int16Array', 'Uint16Array', 'Int32Array', 'Uint32Array',
   'Float32Array', 'Float64Array', 'BigInt64Array', 'BigUint64Array'];
@@ -85,6 +111,10 @@ export function installChargedBuiltins(): void {
   installed = true;
   const strings = String.prototype as unknown as object;
   for (const name of STRING_SCANS) wrap(strings, name, scan);
+  // replace and replaceAll can make far more than they scan: charged by the receiver, then by what they made.
+  wrapAfter(strings, 'replace');
+  wrapAfter(strings, 'replaceAll');
+  for (const name of ['keys', 'values', 'entries']) wrapAfter(Object, name);
   wrap(strings, 'concat', withArgs, (self, args) => 2 * withArgs(self, args));
   wrap(strings, 'repeat', (self, args) => 1 + size(self) * number(args[0]), (self, args) => 2 * size(self) * number(args[0]));
   for (const name of ['padStart', 'padEnd']) wrap(strings, name, (self, args) => 1 + Math.max(size(self), number(args[0])), (_self, args) => 2 * number(args[0]));
@@ -92,16 +122,19 @@ export function installChargedBuiltins(): void {
   wrap(String, 'fromCodePoint', (_self, args) => 1 + args.length);
 
   const arrays = Array.prototype as unknown as object;
-  for (const name of ARRAY_SCANS) wrap(arrays, name, scan);
+  for (const name of ARRAY_SCANS) wrap(arrays, name, scan, name === 'fill' ? copyOf : undefined);
   for (const name of ARRAY_COPIES) wrap(arrays, name, scan, copyOf);
+  // join makes a string as long as its elements together: charged by what it made (the memory check follows from the charge).
+  wrapAfter(arrays, 'join');
   wrap(arrays, 'concat', withArgs, (self, args) => 8 * withArgs(self, args));
   wrap(arrays, 'sort', sorting);
   wrap(arrays, 'toSorted', sorting, copyOf);
-  wrap(Array, 'from', (_self, args) => 1 + size(args[0]), (_self, args) => 8 * size(args[0]));
+  wrap(Array, 'from', (_self, args) => 1 + lengthOf(args[0]), (_self, args) => 8 * lengthOf(args[0]));
   wrap(Array, 'of', (_self, args) => 1 + args.length);
 
   const typed = Object.getPrototypeOf(Uint8Array.prototype) as object;
   for (const name of TYPED_SCANS) wrap(typed, name, name === 'set' ? (_self, args) => 1 + size(args[0]) : scan);
+  wrapAfter(typed, 'join');
   for (const name of TYPED_COPIES) wrap(typed, name, scan, bytesOf);
   wrap(typed, 'sort', sorting);
   wrap(typed, 'toSorted', sorting, bytesOf);

@@ -31,6 +31,8 @@ export class SandboxHeap {
     this.view = new Uint8Array(buffer);
     const u8 = (this.u8 = Object.setPrototypeOf(new Uint8Array(buffer), null) as Uint8Array);
     const u32 = (this.u32 = Object.setPrototypeOf(new Uint32Array(buffer), null) as Uint32Array);
+    // The student's face is a plain object of closures (hardened): they reach the break through `self`.
+    // eslint-disable-next-line @typescript-eslint/no-this-alias
     const self = this;
     const range = () => `[${hex(base)}, ${hex(self.end)})`;
     /** Offset of [a, a + n) in the buffer; a RangeError naming the call otherwise. */

@@ -87,6 +87,16 @@ export function instrument(code: string, known: readonly string[]): Instrumented
       case 'TemplateElement':
         escapeLiteral(node, edits);
         break;
+      case 'Property':
+      case 'MethodDefinition': {
+        // A method named eval or import reads to SES like a call (`eval(x) {`): its name becomes a string key.
+        const key = node.key as AnyNode;
+        const method = node.type === 'MethodDefinition' || node.method === true || node.kind === 'get' || node.kind === 'set';
+        if (method && node.computed !== true && key.type === 'Identifier' && (key.name === 'eval' || key.name === 'import')) {
+          edits.push({ at: key.start, removed: (key.name as string).length, text: `"${key.name as string}"`, rank: Number.MAX_SAFE_INTEGER } as Edit & { rank: number });
+        }
+        break;
+      }
     }
     for (const key of Object.keys(node)) {
       if (key === 'type' || key === 'start' || key === 'end') continue;
@@ -152,13 +162,12 @@ function escapeLiteral(node: AnyNode, edits: (Edit & { rank: number })[]): void 
   const raw = node.type === 'TemplateElement' ? (node.value as { raw: string }).raw : (node.raw as string);
   if (!REFUSED.test(raw)) return;
   REFUSED.lastIndex = 0;
-  const regex = node.type === 'Literal' && node.regex !== undefined;
-  // In a string or template, `\x28` is '(' and `\x21` '!'; in a regular expression, [t] matches what t does.
+  // `\x74` is 't', `\x21` '!' and `\x3e` '>' in a string, a template and a regular expression alike (in a class too).
   const text = raw.replace(REFUSED, (match: string) => {
-    if (match === '<!--') return regex ? '<[!]--' : '<\\x21--';
-    if (match === '-->') return regex ? '-[-]>' : '--\\x3e';
+    if (match === '<!--') return '<\\x21--';
+    if (match === '-->') return '--\\x3e';
     const word = match.startsWith('import') ? 'import' : 'eval';
-    return regex ? `${word.slice(0, -1)}[${word.slice(-1)}]${match.slice(word.length)}` : `${word.slice(0, -1)}\\x${word.charCodeAt(word.length - 1).toString(16)}${match.slice(word.length)}`;
+    return `${word.slice(0, -1)}\\x${word.charCodeAt(word.length - 1).toString(16)}${match.slice(word.length)}`;
   });
   // Ranked after any insertion at the same offset (a meter opened where the literal starts).
   edits.push({ at: node.start, removed: raw.length, text, rank: Number.MAX_SAFE_INTEGER } as Edit & { rank: number });

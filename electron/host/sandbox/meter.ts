@@ -83,8 +83,14 @@ export function reset(memory: number): void {
   let stats = v8.getHeapStatistics();
   // What an earlier sandbox of this worker left (a memory bomb's garbage) is collected, not counted against this one.
   if (stats.used_heap_size + stats.external_memory > heapBase + externalBase + GARBAGE) {
-    gc();
-    stats = v8.getHeapStatistics();
+    // V8 lets go of a dead array buffer's bytes only at a later collection: collect until they stop dropping.
+    for (let k = 0; k < 4; k++) {
+      gc();
+      const after = v8.getHeapStatistics();
+      const dropped = after.external_memory < stats.external_memory;
+      stats = after;
+      if (!dropped) break;
+    }
   }
   heapBase = stats.used_heap_size;
   externalBase = stats.external_memory;
@@ -145,6 +151,9 @@ export function trip(kind: Stop['kind'], reason: string | (() => string)): never
   let text: string;
   try {
     text = typeof reason === 'string' ? reason : reason();
+  } catch {
+    // Wording the reason can itself fail (a stack overflow at the bottom of the stack): the stop still holds.
+    text = kind === 'memory' ? 'ran out of memory' : 'did not finish within its work units';
   } finally {
     active = was;
   }
@@ -184,6 +193,7 @@ function memoryHeld(collected: boolean, more = 0): number {
   const stats = v8.getHeapStatistics();
   const held = stats.used_heap_size - heapBase + Math.max(0, stats.external_memory - externalBase);
   if (held + more <= memoryLimit || collected) return held;
+  gc!();
   gc!();
   return memoryHeld(true, more);
 }

@@ -14,7 +14,6 @@ declare global {
   // Installed by the 'ses' package (see its types.d.ts).
   function lockdown(options?: Record<string, string>): void;
   function harden<T>(value: T): T;
-  // eslint-disable-next-line no-var
   var Compartment: new (options: { globals?: Record<string, unknown>; __options__: true }) => { globalThis: Record<string, unknown>; evaluate(source: string): unknown };
 }
 
@@ -42,6 +41,9 @@ export function hardenWorker(): void {
     overrideTaming: 'moderate',
     domainTaming: 'unsafe',
     reporting: 'none',
+    // A student's unhandled rejection or error must not print to the host's stderr.
+    errorTrapping: 'none',
+    unhandledRejectionTrapping: 'none',
   });
   // A student's promise callback runs between calls, where the meter refuses it: its rejection is expected, not fatal.
   process.on('unhandledRejection', () => {});
@@ -63,7 +65,12 @@ export function evaluateProgram(program: Program, meter: () => void, endowments:
   const compartment = new Compartment({ globals: { ...floats, ...endowments }, __options__: true });
   const global = compartment.globalThis;
   for (const name of REMOVED) delete global[name];
-  const refuse = (what: string) => harden({ [what]: function () { throw new TypeError(`${what} is not available in the lab: write the code itself`); } }[what]!);
+  const refuse = (what: string) => {
+    const stub = { [what]: function () { throw new TypeError(`${what} is not available in the lab: write the code itself`); } }[what]!;
+    // Functions stay instances of Function: the stub's prototype is the real one.
+    stub.prototype = Function.prototype;
+    return harden(stub);
+  };
   global.eval = refuse('eval');
   global.Function = refuse('Function');
   const bound = program.globals.filter((name) => name in global && !UNBINDABLE.has(name));

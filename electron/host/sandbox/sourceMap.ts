@@ -89,7 +89,8 @@ export function stackPosition(stack: string, map: SubmissionMap): string {
     const at = originalPosition(map, Number(frame[2]), frame[3] === undefined ? 1 : Number(frame[3]));
     if (!at) continue;
     const name = (frame[1] ?? '').replace(/^(?:Object|Function)\./, '');
-    const where = name === '' || name.startsWith('<') ? '' : ` in ${name.length > 60 ? `${name.slice(0, 60)}…` : name}`;
+    // V8 names top-level code and anonymous arrows 'eval' (the compartment evaluates the program): no name shown.
+    const where = name === '' || name === 'eval' || name.startsWith('<') ? '' : ` in ${name.length > 60 ? `${name.slice(0, 60)}…` : name}`;
     return ` (at ${at.file}:${at.line}:${at.column}${where})`;
   }
   return '';

@@ -1,7 +1,7 @@
 // `freenos-lab grade-batch`: run as a real process on the mini fixture exercise (exit 0 with the
 // summary on stdout, one line per student on stderr, grades.csv and reports written; exit 2 for
 // usage and input errors and a broken exercise), and in-process with a terminal-like stderr for
-// the redrawn progress bar.
+// the redrawn progress bar. Batches run on the default pool: child processes (isolatedGradePool).
 import { spawnSync } from 'node:child_process';
 import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -101,7 +101,7 @@ describe('freenos-lab grade-batch', () => {
       expect(result.out).toBe('');
     }
     expect(existsSync(path.join(root, 'grades-mini'))).toBe(false);
-  }, 60_000);
+  }, 180_000); // ten CLI processes one after another, each starting tsx (about 3 s apiece, more under load)
 
   it('exits 2 when the exercise is broken (its reference fails its own trace)', () => {
     const exercise = path.join(mkdtempSync(path.join(tmpdir(), 'lab-grade-batch-ex-')), 'mini');

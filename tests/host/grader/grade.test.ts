@@ -113,6 +113,34 @@ describe('gradeSource on the tiny exercise', () => {
   });
 });
 
+describe('gradeSource on a submission stuck where no work unit counts', () => {
+  // A backreference keeps V8 from its linear-time engine: this match backtracks in one built-in call
+  // the meter never sees (natively 8 s for 26 characters, doubling with each more: 40 takes days).
+  const STUCK = read('starter.ts').replace(/(\n {2}malloc\(size: number\): number \{)/, "$1\n    if (size === 243 && /^(a+)+\\1b/.test('a'.repeat(40) + 'c')) return 0;");
+
+  it('fails the one test stuck in a backtracking regex with \'stopped answering\', and grades the others in a fresh worker', async () => {
+    expect(STUCK).not.toBe(read('starter.ts'));
+    // Limits of 0.5 s: the watch on a trace (3 x 0.5 s + 5 s of backstop, and 5 s more) fires after 11.5 s.
+    const dir = brokenCopy((yaml) => yaml.replaceAll('timeLimitSeconds: 3', 'timeLimitSeconds: 0.5'));
+    const started = performance.now();
+    const { report } = await gradeSource(dir, STUCK, 'stuck.ts');
+    expect(performance.now() - started).toBeLessThan(60_000);
+    expect(report.tests.map((t) => [t.name, t.status])).toEqual([['random', 'failed'], ['realloc', 'passed'], ['performance', 'failed']]);
+    const [random, realloc, perf] = report.tests;
+    const why = "the submission stopped answering: it ran past the test's time limit and its wall-clock backstop in code no work unit counts";
+    expect(random!.output).toContain(why);
+    expect(random!.traces.map((o) => [o.trace, o.ok, o.failure?.kind])).toEqual([['random', false, 'timeout']]);
+    expect([random!.score, realloc!.score, perf!.score]).toEqual([0, 2, 0]);
+    expect(realloc!.output).toMatch(/^realloc: passed \(\d+ operations, /m);
+    // The performance test runs random too: it reuses that trace's verdict rather than getting stuck again, and runs realloc.
+    expect(perf!.traces.map((o) => [o.trace, o.ok])).toEqual([['random', false], ['realloc', true]]);
+    expect(perf!.output).toContain(why);
+    expect(report.notes).toHaveLength(1);
+    expect(report.notes[0]).toMatch(/^random: the submission stopped answering: /);
+    expectHonest(report);
+  }, 120_000);
+});
+
 describe('gradeSource on a broken exercise', () => {
   it('names the bad field of exercise.yaml', async () => {
     const dir = brokenCopy((yaml) => yaml.replace('{ name: realloc, trace: realloc, points: 2,', '{ name: realloc, trace: realloc, points: -2,'));

@@ -3,7 +3,7 @@
 // that stays honest (0 for every failed test, never more than earned), and a host that carries on
 // (the last case grades the reference to full marks after all of them). One gradeSource call per
 // submission; the reference work is measured once, as a batch does.
-import { mkdtempSync, readFileSync, readdirSync } from 'node:fs';
+import { cpSync, mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
@@ -98,20 +98,23 @@ function expectEveryTrace(report: GradeReport, pattern: RegExp, kind: string): v
   }
 }
 
-describe('hostile submissions graded whole: time and memory', { timeout: 60_000 }, () => {
+// Up to 1.5 billion units of endless loops a case (about 15 s at the nominal speed, more on a loaded machine).
+describe('hostile submissions graded whole: time and memory', { timeout: 120_000 }, () => {
   it('an infinite loop in malloc: every trace times out and says so', async () => {
     const report = await grade(bump({ malloc: 'for (;;) { /* forever */ }' }));
     expectAllFailed(report);
-    expectEveryTrace(report, /^(random|realloc): TIMED OUT at operation 0 \(.*: a 0 \d+\): malloc\(\d+\) did not return within \d+ ms$/, 'timeout');
-    expect(verdict(test(report, 'random'), 'random')).toMatch(/malloc\(243\) did not return within 2000 ms$/);
+    // Each test's limit (3 s: 300 million units) is less than one call's own cap (500 million): the test's limit stops it.
+    expectEveryTrace(report, /^(random|realloc): TIMED OUT at operation 0 \(.*: a 0 \d+\): malloc\(\d+\) did not finish within the test's time limit \(3 s: 300,000,000 units\)$/, 'timeout');
+    expect(verdict(test(report, 'random'), 'random')).toMatch(/malloc\(243\) did not finish within the test's time limit \(3 s: 300,000,000 units\)$/);
   });
 
   it('a malloc slower than the test allows: the test\'s time limit runs out and the rest is not run', async () => {
-    const slow = bump({ malloc: 'const until = Date.now() + 400; while (Date.now() < until) { /* busy */ }' });
+    // Four million loop steps (units) a call: some 75 calls use up the test's 300 million, whatever the machine's speed.
+    const slow = bump({ malloc: 'for (let k = 0; k < 4_000_000; k++) { /* busy */ }' });
     const report = await grade(slow, ['performance']);
     expectAllFailed(report, ['performance']);
     const perf = test(report, 'performance');
-    expect(verdict(perf, 'random')).toMatch(/^random: TIMED OUT at operation \d+ .*: malloc\(\d+\) was stopped: the test's time limit \(3 s\) ran out$/);
+    expect(verdict(perf, 'random')).toMatch(/^random: TIMED OUT at operation [1-9]\d* .*: malloc\(\d+\) did not finish within the test's time limit \(3 s: 300,000,000 units\)$/);
     expect(verdict(perf, 'realloc')).toBe('realloc: not run (an earlier trace of this test used up its time limit)');
     expect(perf.notRun).toEqual(['realloc']);
     expect(perf.traces).toHaveLength(1);
@@ -120,20 +123,20 @@ describe('hostile submissions graded whole: time and memory', { timeout: 60_000 
   it('an infinite loop at the module\'s top level: the sandbox never starts', async () => {
     const report = await grade(bump({ top: 'for (;;) { /* forever */ }' }));
     expectAllFailed(report);
-    expectEveryTrace(report, /^(random|realloc): TIMED OUT \(new Allocator\(heap\)\) the submission's top level did not return within \d+ ms$/, 'timeout');
+    expectEveryTrace(report, /^(random|realloc): TIMED OUT \(new Allocator\(heap\)\) the submission's top level did not finish within 500,000,000 units, the most one call may use \(an endless loop\?\)$/, 'timeout');
     for (const result of report.tests) for (const o of result.traces) expect([o.failure!.op, o.metrics]).toEqual([-1, null]);
   });
 
   it('a memory bomb (arrays growing forever): out of memory at the sandbox\'s limit', async () => {
     const report = await grade(bump({ malloc: 'const keep: number[][] = []; for (;;) keep.push(new Array(100000).fill(size));' }));
     expectAllFailed(report);
-    expectEveryTrace(report, /^(random|realloc): FAILED at operation 0 .*: malloc\(\d+\) ran out of memory \(the sandbox's limit is \d+ MiB\)$/, 'target');
+    expectEveryTrace(report, /^(random|realloc): FAILED at operation 0 .*: malloc\(\d+\) ran out of memory: it would hold \d+ MiB of JavaScript memory, more than the sandbox's 192 MiB$/, 'target');
   });
 
   it('deep recursion: a stack overflow, not a crash', async () => {
     const report = await grade(bump({ malloc: 'if (size > 0) return this.malloc(size + 1);' }));
     expectAllFailed(report);
-    expectEveryTrace(report, /^(random|realloc): FAILED at operation 0 .*: malloc\(\d+\) threw: stack overflow \(recursion too deep\) \(at student\.ts:11:19 in malloc\)$/, 'target');
+    expectEveryTrace(report, /^(random|realloc): FAILED at operation 0 .*: malloc\(\d+\) threw: stack overflow \(recursion too deep\) \(at student\.ts:10:32 in Student\.malloc\)$/, 'target');
   });
 
   it('a thrown object whose toString never ends is described without calling it', async () => {
@@ -154,9 +157,10 @@ describe('hostile submissions graded whole: escape attempts', { timeout: 60_000 
         g.constructor.constructor('return process')().exit(0);`,
     }));
     expectAllFailed(report);
-    expectEveryTrace(report, /^(random|realloc): FAILED at operation 0 .*: malloc\(\d+\) threw ReferenceError: 'process' is not defined \(at student\.ts:14:51 in malloc\)$/, 'target');
+    expectEveryTrace(report, /^(random|realloc): FAILED at operation 0 .*: malloc\(\d+\) threw TypeError: Function\.prototype\.constructor is not a valid constructor\. \(at student\.ts:14:23 in Student\.malloc\)$/, 'target');
+    // Lockdown replaced the constructor Function.prototype.constructor leads to with one that only throws.
     for (const result of report.tests) {
-      for (const { trace } of result.traces) expect(logOf(result, trace)).toEqual(['typeof undefined undefined undefined undefined', 'via Function undefined']);
+      for (const { trace } of result.traces) expect(logOf(result, trace)).toEqual(['typeof undefined undefined undefined undefined', 'via Function threw TypeError']);
     }
   });
 
@@ -172,20 +176,33 @@ describe('hostile submissions graded whole: escape attempts', { timeout: 60_000 
     }
   });
 
+  it('a dynamic import() is a compile error at its line and column, in the notes and every test', async () => {
+    const report = await grade(bump({
+      malloc: `const g: any = globalThis;
+        const name = 'node:' + 'fs';
+        void import(name).then((m: any) => m.writeFileSync('/tmp/lab-pwned', 'x'), () => undefined);`,
+    }));
+    expectAllFailed(report);
+    const error = "student.ts:13:14: import() is not available: a submission may import only 'freenos-lab', with an import statement";
+    expect(report.notes).toEqual(['student.ts does not compile:', error]);
+    for (const result of report.tests) {
+      expect(result.output).toBe(`the submission does not compile:\n${error}`);
+      expect(result.traces).toEqual([]);
+    }
+  });
+
   it('writes no file: the sandbox has no file system, so the attempt fails and the folder is unchanged', async () => {
     const dir = mkdtempSync(path.join(tmpdir(), 'lab-hostile-'));
     const target = path.join(dir, 'pwned.txt');
     const before = readdirSync(dir);
     const report = await grade(bump({
       malloc: `const g: any = globalThis;
-        const name = 'node:' + 'fs';
-        try { void import(name).then((m: any) => m.writeFileSync(${JSON.stringify(target)}, 'x'), () => undefined); } catch (e: any) { console.log('import threw', e.name); }
-        console.log('std', typeof g.std, typeof g.os, typeof g.require);
+        console.log('std', typeof g.std, typeof g.os, typeof g.require, typeof g.fs);
         g.require('fs').writeFileSync(${JSON.stringify(target)}, 'pwned');`,
     }));
     expectAllFailed(report);
-    expectEveryTrace(report, /^(random|realloc): FAILED at operation 0 .*: malloc\(\d+\) threw TypeError: not a function \(at student\.ts:15:11 in malloc\)$/, 'target');
-    expect(logOf(test(report, 'random'), 'random')).toEqual(['std undefined undefined undefined']);
+    expectEveryTrace(report, /^(random|realloc): FAILED at operation 0 .*: malloc\(\d+\) threw TypeError: g\.require is not a function \(at student\.ts:13:11 in Student\.malloc\)$/, 'target');
+    expect(logOf(test(report, 'random'), 'random')).toEqual(['std undefined undefined undefined undefined']);
     expect(readdirSync(dir)).toEqual(before);
     expect(before).toEqual([]);
   });
@@ -284,6 +301,91 @@ describe('hostile submissions graded whole: forged addresses and corrupted bytes
     expectAllFailed(report);
     expectEveryTrace(report, /^(random|realloc): FAILED at operation \d+ .*: the payload of id \d+ \(\d+ bytes at 0x[0-9A-F]+\)( before realloc\(0x[0-9A-F]+, \d+\))? was overwritten: the word at offset 0 \(0x[0-9A-F]+\) is 0xDEADBEEF, the checker wrote 0x[0-9A-F]+$/, 'integrity');
   });
+
+  it('writing 0xDEADBEEF into the middle of another live payload: an integrity failure at that word', async () => {
+    // Every malloc writes one word halfway into each payload of 16 bytes or more handed out before (never its first or last word).
+    const report = await grade(bump({
+      members: 'private readonly handed: [number, number][] = [];',
+      malloc: 'for (const [a, n] of this.handed) if (n >= 16) this.heap.write32(a + Math.floor(n / 8) * 4, 0xdeadbeef);',
+    }).replace('this.given(payload);', 'this.given(payload, size);')
+      .replace('given(_payload: number): void {}', 'given(payload: number, size: number): void { this.handed.push([payload, size]); }'));
+    expectAllFailed(report);
+    const pattern = /^(random|realloc): FAILED at operation \d+ .*: the payload of id \d+ \((\d+) bytes at 0x[0-9A-F]+\)( before realloc\(0x[0-9A-F]+, \d+\))? was overwritten: the word at offset (\d+) \(0x[0-9A-F]+\) is 0xDEADBEEF, the checker wrote 0x[0-9A-F]+$/;
+    expectEveryTrace(report, pattern, 'integrity');
+    for (const result of report.tests) {
+      for (const { trace } of result.traces) {
+        const [, , bytes, , offset] = pattern.exec(verdict(result, trace))!;
+        expect(Number(offset), trace).toBe(Math.floor(Number(bytes) / 8) * 4);
+        expect(Number(offset), trace).toBeGreaterThan(0);
+        expect(Number(offset) + 4, trace).toBeLessThan(Number(bytes));
+      }
+    }
+  });
+});
+
+describe('hostile submissions graded whole: work the built-ins do', { timeout: 60_000 }, () => {
+  /** The bump allocator, also keeping a record of each block in a string (` payload:size`), and running `lookup` on it in every malloc. */
+  const stringBook = (lookup: string) => bump({
+    members: "private book = '';",
+    malloc: lookup,
+  }).replace('this.given(payload);', "this.book += ' ' + payload + ':' + size;");
+
+  /** The work (units) of `source` on the random trace, which it must pass. */
+  async function workOn(source: string): Promise<number> {
+    const random = test(await grade(source, ['random']), 'random');
+    expect(random.status, random.output).toBe('passed');
+    return random.traces[0]!.metrics!.work;
+  }
+
+  it('a malloc searching its bookkeeping string with indexOf is charged for the whole string each time', async () => {
+    const plain = await workOn(bump({}));
+    const kept = await workOn(stringBook(''));
+    const searched = await workOn(stringBook("if (this.book.indexOf(' ' + this.top + ':') >= 0) return 0;"));
+    // Keeping the string costs little more than the bump's own work; searching it costs its length each malloc.
+    expect(kept).toBeLessThan(2 * plain);
+    expect(searched).toBeGreaterThan(100 * kept); // about 200 times, on 150 mallocs
+    expect(searched).toBeGreaterThan(100 * plain); // the plain bump's 3 units an operation against a scan of ~14 characters per block kept
+  });
+});
+
+describe('hostile submissions graded whole: stuck where no work unit counts', () => {
+  /** A copy of the tiny fixture whose every test has a time limit of `seconds`. */
+  function tinyLimitedTo(seconds: number): string {
+    const dir = path.join(mkdtempSync(path.join(tmpdir(), 'lab-hostile-stuck-')), 'tiny');
+    cpSync(TINY, dir, { recursive: true });
+    const yaml = readFileSync(path.join(dir, 'exercise.yaml'), 'utf8');
+    expect(yaml.split('timeLimitSeconds: ').slice(1).map((rest) => rest.split(/\D/)[0])).toEqual(['3', '3', '3']);
+    writeFileSync(path.join(dir, 'exercise.yaml'), yaml.replaceAll('timeLimitSeconds: 3', `timeLimitSeconds: ${seconds}`));
+    return dir;
+  }
+
+  it('a backtracking regular expression in one trace fails that test as stopped answering; the tests before and after grade normally', async () => {
+    // A backreference keeps V8 off its linear-time engine, and the match is one built-in call the meter never
+    // sees: natively 1.7 s of CPU for 27 characters, twice that for each more (40 would take hours).
+    // Only the realloc trace (blocks grown past 1 KiB; random's are at most 512 bytes) gets there, mid-trace.
+    const stuck = bump({ malloc: "if (size > 1024 && /^(a|a)*\\1b$/.test('a'.repeat(40))) return 0;" });
+    // Limits of 0.5 s: the watch on a trace (3 x 0.5 s + 5 s of backstop, and 5 s more) fires after about 11.5 s.
+    const dir = tinyLimitedTo(0.5);
+    const started = performance.now();
+    const report = (await gradeSource(dir, stuck, 'student.ts', { referenceWork })).report;
+    const took = performance.now() - started;
+    expect(took).toBeGreaterThan(11_000); // the watchdog stopped it, nothing sooner
+    expect(took).toBeLessThan(60_000);
+    const why = "the submission stopped answering: it ran past the test's time limit and its wall-clock backstop in code no work unit counts (a built-in that blocks or backtracks without end), so the grader stopped its worker";
+    expect(report.tests.map((t) => [t.name, t.status, t.score])).toEqual([['random', 'passed', 3], ['realloc', 'failed', 0], ['performance', 'failed', 0]]);
+    expect([report.score, report.maxScore]).toEqual([3, 10]);
+    const [random, realloc, perf] = report.tests;
+    // random finished in the first worker and keeps its outcome.
+    expect(verdict(random!, 'random')).toMatch(/^random: passed \(300 operations, /);
+    expect(realloc!.traces.map((o) => [o.trace, o.ok, o.failure?.kind, o.failure?.reason])).toEqual([['realloc', false, 'timeout', why]]);
+    expect(verdict(realloc!, 'realloc')).toBe(`realloc: TIMED OUT (realloc) ${why}`);
+    // The performance test ran in a fresh worker: random replayed there and passed; realloc reused the verdict rather than getting stuck again.
+    expect(perf!.traces.map((o) => [o.trace, o.ok])).toEqual([['random', true], ['realloc', false]]);
+    expect(verdict(perf!, 'random')).toMatch(/^random: passed \(300 operations, /);
+    expect(perf!.output).toContain(why);
+    expect(perf!.performance).toBeNull();
+    expect(report.notes).toEqual([`realloc: ${why}`]);
+  }, 120_000);
 });
 
 describe('after every hostile submission', { timeout: 60_000 }, () => {

@@ -1,22 +1,25 @@
 // WorkerPool: workers stay alive between jobs, run at most `size` jobs at once, and a job that
-// spins past its limit or crashes takes only its own worker down; the pool goes on.
+// spins past its limit, overstays a watch or crashes takes only its own worker down; the pool goes on.
+import type { ResourceLimits } from 'node:worker_threads';
 import { afterEach, describe, expect, it } from 'vitest';
+import { stuckMessage } from '../../../electron/host/sandbox/runInWorker';
 import { WorkerPool } from '../../../electron/host/sandbox/WorkerPool';
+import type { WatchingInput, WatchingOutput } from './jobs/watching';
 
-type Input = { pauseMs?: number; how?: 'spin' | 'throw'; steps?: number };
+type Input = { pauseMs?: number; how?: 'spin' | 'throw' | 'bomb'; steps?: number };
 type Output = { threadId: number; jobs: number };
 const JOB = new URL('./jobs/whoAmI.ts', import.meta.url);
-const pools: WorkerPool<Input, Output>[] = [];
-const pool = (size: number) => {
-  const p = new WorkerPool<Input, Output>(JOB, size);
-  pools.push(p);
+const pools: WorkerPool<unknown, unknown>[] = [];
+const pool = (size: number, limits?: ResourceLimits) => track(new WorkerPool<Input, Output>(JOB, size, limits));
+function track<I, O>(p: WorkerPool<I, O>): WorkerPool<I, O> {
+  pools.push(p as unknown as WorkerPool<unknown, unknown>);
   return p;
-};
+}
 afterEach(async () => {
   for (const p of pools.splice(0)) await p.close();
 });
 
-const value = (result: Awaited<ReturnType<WorkerPool<Input, Output>['run']>>): Output => {
+const value = <O>(result: Awaited<ReturnType<WorkerPool<unknown, O>['run']>>): O => {
   if (!result.ok) throw new Error(result.message);
   return result.value;
 };
@@ -73,8 +76,54 @@ describe('WorkerPool', () => {
     const queued = p.run({}, { timeoutMs: 20_000 });
     await p.close();
     expect(await queued).toEqual({ ok: false, reason: 'crashed', message: 'the worker pool was closed' });
-    expect((await running).ok).toBe(false);
+    // The running job meets its worker's end (terminate() exits it with code 0).
+    expect(await running).toEqual({ ok: false, reason: 'crashed', message: 'the worker exited (code 0) without a result' });
     expect(await p.run({}, { timeoutMs: 1000 })).toEqual({ ok: false, reason: 'crashed', message: 'the worker pool is closed' });
     expect(() => new WorkerPool(JOB, 0)).toThrow('a pool needs at least one worker, not 0');
+  });
+
+  it('ends a job stuck past its watch, names the step, and runs the next job on a fresh worker', async () => {
+    const p = track(new WorkerPool<WatchingInput, WatchingOutput>(new URL('./jobs/watching.ts', import.meta.url), 1));
+    const first = value(await p.run({ how: 'quick', ms: 1000, what: 'warm-up' }, { timeoutMs: 20_000 }));
+    expect(first.jobs).toBe(1);
+    const seen: unknown[] = [];
+    const stuck = await p.run({ how: 'block', ms: 300, what: { test: 'coalesce' } }, { timeoutMs: 20_000, onProgress: (v) => seen.push(v) });
+    expect(stuck).toEqual({ ok: false, reason: 'stuck', message: stuckMessage(300), watched: { test: 'coalesce' } });
+    expect(seen).toEqual([{ watching: { test: 'coalesce' } }]);
+    const after = value(await p.run({ how: 'disarm', ms: 100, what: 'step', pauseMs: 300 }, { timeoutMs: 20_000 }));
+    expect(after.threadId).not.toBe(first.threadId);
+    expect(after.jobs).toBe(1);
+  });
+
+  it("carries a crash's watched step, keeps the worker after a throw and replaces it after an exit", async () => {
+    const p = track(new WorkerPool<WatchingInput, WatchingOutput>(new URL('./jobs/watching.ts', import.meta.url), 1));
+    const first = value(await p.run({ how: 'quick', ms: 1000, what: 'warm-up' }, { timeoutMs: 20_000 }));
+    expect(await p.run({ how: 'throw', ms: 20_000, what: 'replay' }, { timeoutMs: 20_000 }))
+      .toEqual({ ok: false, reason: 'crashed', message: 'RangeError: gave up in "replay"', watched: 'replay' });
+    const kept = value(await p.run({ how: 'quick', ms: 1000, what: 'again' }, { timeoutMs: 20_000 }));
+    expect([kept.threadId, kept.jobs]).toEqual([first.threadId, 3]);
+    expect(await p.run({ how: 'exit', ms: 20_000, what: 7 }, { timeoutMs: 20_000 }))
+      .toEqual({ ok: false, reason: 'crashed', message: 'the worker exited (code 3) without a result', watched: 7 });
+    const fresh = value(await p.run({ how: 'quick', ms: 1000, what: 'last' }, { timeoutMs: 20_000 }));
+    expect(fresh.threadId).not.toBe(first.threadId);
+    expect(fresh.jobs).toBe(1);
+  });
+
+  it('bounds each worker by the resource limits given, and replaces one that passed them', async () => {
+    const p = pool(1, { maxOldGenerationSizeMb: 32, maxYoungGenerationSizeMb: 8 });
+    const first = value(await p.run({}, { timeoutMs: 20_000 }));
+    expect(await p.run({ how: 'bomb' }, { timeoutMs: 20_000 }))
+      .toEqual({ ok: false, reason: 'crashed', message: 'Error: Worker terminated due to reaching memory limit: JS heap out of memory' });
+    const after = value(await p.run({}, { timeoutMs: 20_000 }));
+    expect(after.threadId).not.toBe(first.threadId);
+    expect(after.jobs).toBe(1);
+  });
+
+  it('names the watched step when a job passes its whole limit under a longer watch', async () => {
+    const p = track(new WorkerPool<WatchingInput, WatchingOutput>(new URL('./jobs/watching.ts', import.meta.url), 1));
+    // Warm first, so the watch message arrives well before the job's limit.
+    value(await p.run({ how: 'quick', ms: 1000, what: 'warm-up' }, { timeoutMs: 20_000 }));
+    expect(await p.run({ how: 'block', ms: 60_000, what: 'long' }, { timeoutMs: 1500 }))
+      .toEqual({ ok: false, reason: 'timeout', message: 'the job did not finish within 1500 ms', watched: 'long' });
   });
 });

@@ -1,10 +1,11 @@
-// A worker job that compiles a submission, runs it in a QuickJS target and reports what the checker
-// would see: addresses, the bytes behind them, work and logs (all structured-cloneable).
+// A worker job that runs a compiled submission in a SandboxTarget (the worker's realm is locked down
+// by it) and reports what the checker would see: addresses, the bytes behind them, work and logs
+// (all structured-cloneable).
 import { TargetError } from '../../../../engine/grader/ReplayTarget';
-import { compileSubmission } from '../../../../electron/host/sandbox/compile';
-import { createSandboxTarget } from '../../../../electron/host/sandbox/QuickJSTarget';
+import type { Program } from '../../../../electron/host/sandbox/program';
+import { createSandboxTarget } from '../../../../electron/host/sandbox/SandboxTarget';
 
-export interface SandboxJobInput { source: string; sizes: number[]; callDeadlineMs?: number }
+export interface SandboxJobInput { program: Program; sizes: number[]; callUnits?: number }
 export interface SandboxJobOutput {
   addresses: number[];
   headers: number[];
@@ -14,9 +15,7 @@ export interface SandboxJobOutput {
 }
 
 export async function run(input: SandboxJobInput): Promise<SandboxJobOutput> {
-  const compiled = await compileSubmission(input.source, 'student.ts');
-  if (!compiled.ok) throw new Error(compiled.errors.map((e) => e.message).join('; '));
-  const target = await createSandboxTarget(compiled.code, { heapLimit: 1 << 20, callDeadlineMs: input.callDeadlineMs });
+  const target = await createSandboxTarget(input.program, { heapLimit: 1 << 20, callUnits: input.callUnits });
   const addresses: number[] = [];
   let error: SandboxJobOutput['error'] = null;
   try {
