@@ -488,7 +488,7 @@ function graderRows(lab: MallocLabExercise, pin: boolean): void {
         if (!w.same) errors.push(`07 reference work units differ between runs on ${w.differ.join(', ')}`);
         rows.push(['5', 'work units: 07-malloc reference.ts on 07-malloc', `${thousands(w.total)} units`, `${runs.length} gradeSource runs`,
           w.same ? 'identical per trace in every run' : `DIFFER on ${w.differ.join(', ')}`, 'identical across runs and machines', w.same ? 'PASS' : 'ERROR',
-          `golden number: the total over its ${Object.keys(w.work).length} traces (hidden ones included; per trace below the table)`]);
+          `golden number: the total over its ${Object.keys(w.work).length} traces (hidden ones included; per trace below the table); across machines, every CI run checks golden units of 07's starter and reference (tests/exercises/07-malloc.test.ts)`]);
       }
     }
   } catch (error) {

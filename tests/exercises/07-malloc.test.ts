@@ -155,6 +155,9 @@ describe('07-malloc starter and reference, in-process on the PageAllocator heap'
   });
 });
 
+const GOLDEN_STARTER = { coalescing: 247_608, 'adversarial-next-fit': 865_133, peak: 2_835_738 };
+const GOLDEN_REFERENCE = { coalescing: 51_017, 'adversarial-next-fit': 97_298, peak: 101_207 };
+
 describe('07-malloc in the SES sandbox', () => {
   const picked = ['coalescing', 'adversarial-next-fit', 'peak'].map((name) => traces.find((t) => t.name === name)!);
 
@@ -180,6 +183,16 @@ describe('07-malloc in the SES sandbox', () => {
       expect(reference[k]!.utilization, trace.name).toBe(replay(trace, localTarget(Reference, { parent: heapSpec.parent })).metrics.utilization);
       expect(reference[k]!.work, trace.name).toBeGreaterThan(0);
       expect(reference[k]!.work, trace.name).toBeLessThan(starter[k]!.work / 2);
+    }
+  }, 60_000);
+
+  // Golden numbers: units are the same on any machine, so these hold on every CI machine or the count
+  // changed (a change to the meter, the instrumenter, the heap's charges or the submission must say so).
+  it('counts the same work units on every machine (golden numbers)', async () => {
+    const golden = { starter: GOLDEN_STARTER, reference: GOLDEN_REFERENCE };
+    for (const who of ['starter', 'reference'] as const) {
+      const work = (await inSandbox(`${who}.ts`)).map((r) => r.work);
+      expect(Object.fromEntries(picked.map((t, k) => [t.name, work[k]])), who).toEqual(golden[who]);
     }
   }, 60_000);
 });

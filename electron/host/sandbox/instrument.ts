@@ -1,11 +1,15 @@
 // instrument: makes esbuild's output of a submission countable and acceptable to SES. It parses the
 // script (acorn) and inserts a call of the meter, under a name the script does not use, at the
 // start of every function body and every loop body, so one unit is one call or one loop step,
-// whatever the machine. It also escapes, inside string and regular-expression literals, the texts
+// whatever the machine; a catch or finally block is charged CATCH_UNITS (making and catching an
+// error is costly, and a catch that retries at the bottom of the stack must not run uncounted). It also escapes, inside string and regular-expression literals, the texts
 // SES refuses in any source (`import(`, `eval(`, `<!--`, `-->`), keeping every value the same, and
 // refuses real dynamic imports and direct eval with the position of the offending code.
 // Every edit stays on its line; `Edits` maps an output column back to the input's.
 import { parse, type Node } from 'acorn';
+
+/** Units a catch or finally block costs on entry (about what V8 spends making and catching an error). */
+export const CATCH_UNITS = 1000;
 
 export interface Edit {
   /** Offset in the input where `removed` characters were replaced by `text`. */
@@ -73,6 +77,12 @@ export function instrument(code: string, known: readonly string[]): Instrumented
       case 'FunctionExpression':
       case 'ArrowFunctionExpression':
         meterBody(node.body as AnyNode, depth, true);
+        break;
+      case 'TryStatement':
+        // Charged at entry: `catch (e) { meter(1000); ... }`, the same for a finally block.
+        for (const block of [(node.handler as AnyNode | null)?.body as AnyNode | undefined, node.finalizer as AnyNode | null]) {
+          if (block) open(block.start + 1, `\u0000(${CATCH_UNITS});`, depth);
+        }
         break;
       case 'ForStatement':
       case 'ForInStatement':

@@ -40,9 +40,10 @@ let heapBase = 0;
 let externalBase = 0;
 let gc: (() => void) | null = null;
 
-/** One unit: at every function entry and loop step of instrumented code. */
-export function tick(): void {
-  if (++units > limit) slow();
+/** One unit (or `n`): at every function entry and loop step of instrumented code, CATCH_UNITS at a catch or finally. */
+export function tick(n?: number): void {
+  units += n === undefined ? 1 : n;
+  if (units > limit) slow();
 }
 
 /** `n` units at once (a heap access, a built-in's scan); only while a call runs, else an error. */
@@ -141,27 +142,31 @@ export function unmetered<T>(run: () => T): T {
 
 /**
  * Stops the sandbox for good (also used by built-ins refusing an allocation) and throws the stop's
- * error. `reason` is worded with the meter paused, so the built-ins it uses cannot re-enter it.
+ * error. The stop holds before anything that can fail: at the bottom of the stack even making an
+ * error overflows, and a stop lost there would leave a catch-and-retry recursion running unmetered.
+ * `reason` is worded with the meter paused, so the built-ins it uses cannot re-enter it.
  */
 export function trip(kind: Stop['kind'], reason: string | (() => string)): never {
   if (stop) throw stop.error;
+  const fallback = kind === 'memory' ? 'ran out of memory' : 'did not finish within its work units';
+  stop = { kind, reason: fallback, error: kind === 'memory' ? SPARE.memory : SPARE.timeout };
+  limit = -Infinity;
   const was = active;
   active = false;
-  limit = Infinity;
-  let text: string;
   try {
-    text = typeof reason === 'string' ? reason : reason();
+    const text = typeof reason === 'string' ? reason : reason();
+    stop.reason = text;
+    stop.error = new RangeError(text);
   } catch {
-    // Wording the reason can itself fail (a stack overflow at the bottom of the stack): the stop still holds.
-    text = kind === 'memory' ? 'ran out of memory' : 'did not finish within its work units';
+    // Wording the reason or making its error overflowed the stack: the stop holds, with the short wording.
   } finally {
     active = was;
   }
-  const error = new RangeError(text);
-  stop = { kind, reason: text, error };
-  limit = -Infinity;
-  throw error;
+  throw stop.error;
 }
+
+/** Errors made in advance for a stop where no new one can be made (the bottom of the stack). */
+const SPARE = { memory: new RangeError('ran out of memory'), timeout: new RangeError('did not finish within its work units') };
 
 /** Refuses an allocation of `bytes` more (V8 heap or array buffers: they count together) that would pass the memory limit. */
 export function reserve(bytes: number): void {

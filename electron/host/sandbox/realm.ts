@@ -58,7 +58,7 @@ const REMOVED = ['Compartment', 'lockdown', 'harden', 'TextEncoder', 'TextDecode
  * and `__lab`), with `meter` as the program's meter. Returns the program's completion value (its
  * module namespace). Throws what the program's top level throws; call inside the meter.
  */
-export function evaluateProgram(program: Program, meter: () => void, endowments: Record<string, unknown>): unknown {
+export function evaluateProgram(program: Program, meter: (units?: number) => void, endowments: Record<string, unknown>): unknown {
   hardenWorker();
   // SES keeps the float arrays out of compartments for the NaN side channel, no concern here; they are hardened already.
   const floats = { Float32Array: globalThis.Float32Array, Float64Array: globalThis.Float64Array };

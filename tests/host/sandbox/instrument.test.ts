@@ -4,7 +4,7 @@
 // what SES refuses, the column map back to the input, and counts that never vary. Pure: the
 // instrumented code runs here through new Function with a counting meter (no sandbox, no worker).
 import { describe, expect, it } from 'vitest';
-import { inputColumn, instrument } from '../../../electron/host/sandbox/instrument';
+import { CATCH_UNITS, inputColumn, instrument } from '../../../electron/host/sandbox/instrument';
 
 /** The instrumented code of `source`; fails the test on a refusal. */
 function code(source: string, known: readonly string[] = []): string {
@@ -18,7 +18,7 @@ function code(source: string, known: readonly string[] = []): string {
 function run(source: string): { value: unknown; units: number } {
   let units = 0;
   const body = code(source);
-  const value = (new Function('__meter0', body) as (meter: () => void) => unknown)(() => { units++; });
+  const value = (new Function('__meter0', body) as (meter: (n?: number) => void) => unknown)((n = 1) => { units += n; });
   return { value, units };
 }
 
@@ -84,6 +84,17 @@ describe('instrument: meter calls', () => {
       expect(run(source), source).toEqual({ value, units });
       expect(plain(source), source).toEqual(value);
     }
+  });
+
+  it('charges CATCH_UNITS on entering a catch or finally block, and nothing for a try that does not throw', () => {
+    expect(code('try { a(); } catch (e) { b(e); } finally { c(); }')).toBe(`try { a(); } catch (e) {__meter0(${CATCH_UNITS}); b(e); } finally {__meter0(${CATCH_UNITS}); c(); }`);
+    expect(code('try { a(); } catch { }')).toBe(`try { a(); } catch {__meter0(${CATCH_UNITS}); }`);
+    expect(run('try { null.x; } catch { return 1; }')).toEqual({ value: 1, units: CATCH_UNITS });
+    expect(run('let s = 0; try { s = 1; } catch { s = 2; } return s;')).toEqual({ value: 1, units: 0 });
+    expect(run('let s = 0; try { s = 1; } finally { s++; } return s;')).toEqual({ value: 2, units: CATCH_UNITS });
+    // A retry in the catch at the bottom of the stack: every catch entered is paid for.
+    const deep = run('let n = 0; const f = (d) => { if (d === 3) throw 0; try { return f(d + 1); } catch { n++; return d; } }; return [f(0), n];');
+    expect(deep).toEqual({ value: [2, 1], units: 4 + CATCH_UNITS });
   });
 
   it('counts the same on every run and instruments the same on every call', () => {
