@@ -73,13 +73,14 @@ export default class Tagger {
     const t = await api(CLASS, ['range'], [0, '']);
     const before = await t.work();
     await t.invoke('range', [2000]);
-    // 1 (range) + 1 (Array.from of a non-array) + 2000 (the callback) + 8892 (JSON.stringify of the
-    // 8891-character result) + 14 (the arguments' copy: '[2000]' stringified, 7, and parsed, 7).
-    expect((await t.work()) - before).toBe(10_908);
+    // 1 (range) + 2001 (Array.from: 1 + the array-like's length) + 2000 (the callback) + 8892
+    // (JSON.stringify of the 8891-character result) + 14 (the arguments' copy: '[2000]' stringified, 7,
+    // and parsed, 7).
+    expect((await t.work()) - before).toBe(12_908);
     await t.invoke('range', [2000]);
-    expect((await t.work()) - before).toBe(2 * 10_908);
+    expect((await t.work()) - before).toBe(2 * 12_908);
     await t.invoke('range', [0]);
-    expect((await t.work()) - before).toBe(2 * 10_908 + 1 + 1 + 3 + 8);
+    expect((await t.work()) - before).toBe(2 * 12_908 + 1 + 1 + 3 + 8);
   });
 
   it("with services, passes the host's kernel calls first: plain data both ways, their errors thrown at the student's line", async () => {
