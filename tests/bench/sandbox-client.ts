@@ -2,6 +2,7 @@
 // the grader's workers run in development) or as a plain-JavaScript bundle (as a built lab runs them).
 import { Worker } from 'node:worker_threads';
 import { bundleJob } from '../../electron/host/sandbox/ProcessPool';
+import { keepSesCache, sesWorkerData } from '../../electron/host/sandbox/sesCache';
 import type { HostRequest } from './sandbox-protocol';
 
 type Pending = { resolve: (value: unknown) => void; reject: (error: Error) => void };
@@ -18,6 +19,7 @@ export class BenchSandbox {
 
   private constructor(private readonly worker: Worker) {
     worker.on('message', (m: { id?: number; ok?: boolean; value?: unknown; message?: string }) => {
+      if (keepSesCache(m)) return;
       const p = m.id === undefined ? undefined : this.pending.get(m.id);
       if (!p) return;
       this.pending.delete(m.id!);
@@ -42,6 +44,8 @@ export class BenchSandbox {
     const t0 = performance.now();
     const worker = new Worker(options.bundle ?? new URL('./sandbox-host.mjs', import.meta.url), {
       resourceLimits: { maxOldGenerationSizeMb: options.heapMb ?? 2048 },
+      // The compiled ses a first worker sent back, as the grader's workers get it (sesCache.ts).
+      workerData: sesWorkerData(),
       // A bundle needs no loader: without this the worker inherits the bench's `--import tsx` (~150 ms), as a built lab's would not.
       ...(options.bundle ? { execArgv: [] } : {}),
     });

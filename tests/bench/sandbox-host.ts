@@ -3,13 +3,13 @@
 // worker and times its parts (lockdown, a bare compartment, the first target, its first malloc),
 // 'replay' replays a trace against a fresh target as the grading job does (start and replay timed,
 // every returned address hashed). Loaded through sandbox-host.mjs (tsx) or as a bundle (bundleJob).
-import { createRequire } from 'node:module';
 import { parentPort } from 'node:worker_threads';
 import { replay } from '../../engine/grader/Replay';
 import { TargetError } from '../../engine/grader/ReplayTarget';
 import type { Trace } from '../../engine/workload/Trace';
 import type { Program } from '../../electron/host/sandbox/program';
 import { hardenWorker } from '../../electron/host/sandbox/realm';
+import { loadSes } from '../../electron/host/sandbox/sesCache';
 import { createSandboxTarget, type SandboxOptions, type SandboxTarget } from '../../electron/host/sandbox/SandboxTarget';
 import { FNV_START, hashing, type FirstAnswer, type HostRequest, type ReplayAnswer } from './sandbox-protocol';
 
@@ -61,15 +61,15 @@ async function replayOne(program: Program, options: SandboxOptions, trace: Trace
   }
 }
 
-/** ms to load the 'ses' package as realm.ts does (createRequire from here: the same node_modules). */
-function loadSes(): number {
+/** ms to load the 'ses' package as realm.ts does (with the host's compiled code when this worker got it). */
+function timeSesLoad(): number {
   const t0 = performance.now();
-  createRequire(import.meta.url)('ses');
+  loadSes();
   return performance.now() - t0;
 }
 
 function handle(message: HostRequest): Promise<unknown> {
-  if (message.op === 'load-ses') return Promise.resolve(loadSes());
+  if (message.op === 'load-ses') return Promise.resolve(timeSesLoad());
   if (message.op === 'first') return first(message.program, message.options);
   if (message.op === 'replay') return replayOne(message.program, message.options, message.trace);
   throw new Error(`unknown request ${(message as { op: string }).op}`);

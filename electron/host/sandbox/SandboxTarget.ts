@@ -197,6 +197,7 @@ class SesTarget implements SandboxTarget, SandboxApiTarget {
     this.dead ??= 'it was disposed';
     this.instance = null;
     this.methods = null;
+    this.heap.retire();
   }
 
   /**

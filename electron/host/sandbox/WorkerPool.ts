@@ -6,6 +6,7 @@
 // ProcessPool (the same queue, child processes instead of threads) overrides spawnRunner().
 import { Worker, type ResourceLimits } from 'node:worker_threads';
 import { Watchdog, stuckMessage, type JobMessage, type WorkerJobResult } from './runInWorker';
+import { keepSesCache, sesWorkerData } from './sesCache';
 
 const BOOTSTRAP = new URL('./poolWorker.mjs', import.meta.url);
 
@@ -84,8 +85,9 @@ export class WorkerPool<I, O> implements JobPool<I, O> {
   /** A fresh worker thread running poolWorker.mjs (unref'd: an idle pool does not keep the host alive). */
   protected spawnRunner(): Runner {
     const typescript = /\.[cm]?tsx?$/.test(this.moduleUrl.pathname);
-    const worker = new Worker(BOOTSTRAP, { workerData: { moduleUrl: this.moduleUrl.href, typescript }, resourceLimits: this.resourceLimits });
+    const worker = new Worker(BOOTSTRAP, { workerData: { moduleUrl: this.moduleUrl.href, typescript, ...sesWorkerData() }, resourceLimits: this.resourceLimits });
     worker.unref();
+    worker.on('message', keepSesCache);
     return { post: (m) => worker.postMessage(m), on: (e, l) => worker.on(e, l as (...args: unknown[]) => void), off: (e, l) => worker.off(e, l as (...args: unknown[]) => void), terminate: () => worker.terminate() };
   }
 

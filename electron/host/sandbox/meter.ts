@@ -38,7 +38,11 @@ let reasonOf: (kind: 'units' | 'wall', ms: number) => string = () => '';
 /** V8 heap and array-buffer bytes when the sandbox started: growth beyond them is the student's. */
 let heapBase = 0;
 let externalBase = 0;
-let gc: (() => void) | null = null;
+/** Whether a sandbox of this worker started before (its heapBase and externalBase are a sandbox's start). */
+let measured = false;
+let exposed: (() => void) | null = null;
+/** A full garbage collection (V8's gc(), exposed at the first need: making the context that hands it over costs a fresh sandbox ~10 ms). */
+const gc = (): void => (exposed ??= exposeGc())();
 
 /** One unit (or `n`): at every function entry and loop step of instrumented code, CATCH_UNITS at a catch or finally. */
 export function tick(n?: number): void {
@@ -80,10 +84,10 @@ export function reset(memory: number): void {
   stop = null;
   active = false;
   limit = -1;
-  gc ??= exposeGc();
   let stats = v8.getHeapStatistics();
-  // What an earlier sandbox of this worker left (a memory bomb's garbage) is collected, not counted against this one.
-  if (stats.used_heap_size + stats.external_memory > heapBase + externalBase + GARBAGE) {
+  // What an earlier sandbox of this worker left (a memory bomb's garbage) is collected, not counted
+  // against this one; a worker's first sandbox has no earlier one (its heap bytes are new, not garbage).
+  if (measured && stats.used_heap_size + stats.external_memory > heapBase + externalBase + GARBAGE) {
     // V8 lets go of a dead array buffer's bytes only at a later collection: collect until they stop dropping.
     for (let k = 0; k < 4; k++) {
       gc();
@@ -95,6 +99,7 @@ export function reset(memory: number): void {
   }
   heapBase = stats.used_heap_size;
   externalBase = stats.external_memory;
+  measured = true;
   memoryLimit = memory;
 }
 
@@ -198,8 +203,8 @@ function memoryHeld(collected: boolean, more = 0): number {
   const stats = v8.getHeapStatistics();
   const held = stats.used_heap_size - heapBase + Math.max(0, stats.external_memory - externalBase);
   if (held + more <= memoryLimit || collected) return held;
-  gc!();
-  gc!();
+  gc();
+  gc();
   return memoryHeld(true, more);
 }
 

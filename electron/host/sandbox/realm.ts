@@ -4,11 +4,11 @@
 // Compartment per submission, whose globals are the standard library alone (no evaluators, no
 // Compartment, no harden, no text codecs), and which evaluates a compiled program with the meter
 // and the globals it uses bound as constants (a global lookup through SES's scope costs ~150 ns).
-import { createRequire } from 'node:module';
 import v8 from 'node:v8';
 import { isMainThread } from 'node:worker_threads';
 import type { Program } from './program';
 import { installChargedBuiltins } from './builtins';
+import { loadSes, offerSesCache } from './sesCache';
 
 declare global {
   // Installed by the 'ses' package (see its types.d.ts).
@@ -33,7 +33,7 @@ export function hardenWorker(): void {
   // backreferences and lookarounds it cannot take are left to the watchdog (runInWorker).
   v8.setFlagsFromString('--enable-experimental-regexp-engine-on-excessive-backtracks');
   installChargedBuiltins();
-  createRequire(import.meta.url)('ses');
+  loadSes();
   lockdown({
     errorTaming: 'unsafe', // stacks stay readable: the host maps them to the student's lines
     stackFiltering: 'verbose',
@@ -48,6 +48,9 @@ export function hardenWorker(): void {
   // A student's promise callback runs between calls, where the meter refuses it: its rejection is expected, not fatal.
   process.on('unhandledRejection', () => {});
   hardened = true;
+  // A first compartment compiles what every compartment runs; then the host may keep the compiled ses for its next workers.
+  new Compartment({ __options__: true }).evaluate('0');
+  offerSesCache();
 }
 
 /** Globals removed from a submission's compartment: evaluators, nested compartments, SES's own and the text codecs. */

@@ -4,6 +4,7 @@
 // with watch(ms, what): code stuck where the sandbox's meter cannot see), so a hung or crashed job
 // never takes the host with it. Input and output cross by structured clone.
 import { Worker, type ResourceLimits } from 'node:worker_threads';
+import { keepSesCache, sesWorkerData } from './sesCache';
 
 export interface WorkerJobOptions {
   /** Wall-clock limit for the whole job, worker start-up included. */
@@ -70,7 +71,7 @@ export function runInWorker<I, O>(moduleUrl: URL, input: I, options: WorkerJobOp
   return new Promise((resolve) => {
     const typescript = /\.[cm]?tsx?$/.test(moduleUrl.pathname);
     const worker = new Worker(BOOTSTRAP, {
-      workerData: { moduleUrl: moduleUrl.href, input, typescript },
+      workerData: { moduleUrl: moduleUrl.href, input, typescript, ...sesWorkerData() },
       resourceLimits: options.resourceLimits,
     });
     let settled = false;
@@ -88,7 +89,7 @@ export function runInWorker<I, O>(moduleUrl: URL, input: I, options: WorkerJobOp
       options.timeoutMs,
     );
     worker.on('message', (message: JobMessage<O>) => {
-      if (settled) return;
+      if (keepSesCache(message) || settled) return;
       if (message.watch) return watchdog.arm(message.watch);
       if ('progress' in message) return options.onProgress?.(message.progress);
       if (message.ok) finish({ ok: true, value: message.value as O });

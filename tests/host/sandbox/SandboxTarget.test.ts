@@ -235,9 +235,18 @@ describe('SandboxTarget: a bump allocator', () => {
     await target.dispose();
     expect(await failure(() => target.malloc(8))).toMatchObject({ kind: 'crash', message: 'the sandbox is no longer usable: it was disposed' });
     expect((await failure(() => target.free(p))).kind).toBe('crash');
-    // The heap is plain bytes the host owns: the checker's view outlives the student's code.
+    // The heap is plain bytes the host owns: the checker's view outlives the student's code...
     expect(await target.peek32(p - 16)).toBe(8);
     expect(await target.heapEnd()).toBeGreaterThan(p);
+    // ...until the worker's next sandbox takes the bytes: zeroed for it, out of the old heap's reach.
+    const next = await start(BUMP);
+    expect(await next.heapEnd()).toBe(await next.heapBase());
+    expect(await target.heapEnd()).toBe(await target.heapBase());
+    expect(await target.peek32(p - 16)).toBe(0);
+    const q = await next.malloc(8);
+    expect(q).toBe(p);
+    expect(await next.peek32(q - 16)).toBe(8);
+    expect(await next.peek32(q)).toBe(0);
   });
 
   it('rejects bad options before starting anything', async () => {
