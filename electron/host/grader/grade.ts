@@ -5,6 +5,7 @@
 // A worker stuck in one trace (code no work unit sees) or killed by its memory fails that trace
 // only: the tests after it resume in a fresh worker.
 import { basename } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { failAll, gradeReport, scoreTest, type GradeReport, type TestResult, type TraceOutcome } from '../../../engine/grader/Grade';
 import type { RubricTest } from '../../../engine/grader/Rubric';
 import { runInWorker, type WorkerJobResult } from '../sandbox/runInWorker';
@@ -68,12 +69,23 @@ async function compiledFor(pool: GradePool | undefined, exercise: Exercise, inpu
   return { ...input, compiled, reference };
 }
 
+/**
+ * The grading job for a worker of its own: bundled once per process into plain JavaScript (its
+ * worker starts without tsx, ~0.5 s sooner on every grade), or the TypeScript job if bundling fails.
+ */
+let bundled: Promise<URL> | null = null;
+function jobModule(): Promise<URL> {
+  if (!JOB.pathname.endsWith('.ts')) return Promise.resolve(JOB);
+  bundled ??= bundleJob(JOB, 'gradeJob').then((file) => pathToFileURL(file), () => JOB);
+  return bundled;
+}
+
 /** Runs the grading job on the pool, or in a worker of its own. */
-function runJob(input: GradeJobInput, timeoutMs: number, pool?: GradePool, onTest?: (event: GradeProgress) => void): Promise<WorkerJobResult<GradeJobOutput>> {
+async function runJob(input: GradeJobInput, timeoutMs: number, pool?: GradePool, onTest?: (event: GradeProgress) => void): Promise<WorkerJobResult<GradeJobOutput>> {
   const onProgress = onTest && ((value: unknown) => onTest(value as GradeProgress));
   return pool
     ? pool.run(input, { timeoutMs, onProgress })
-    : runInWorker<GradeJobInput, GradeJobOutput>(JOB, input, { timeoutMs, onProgress, resourceLimits: LIMITS });
+    : runInWorker<GradeJobInput, GradeJobOutput>(await jobModule(), input, { timeoutMs, onProgress, resourceLimits: LIMITS });
 }
 
 /** The outcome of the trace a worker was stopped in: stuck past its watch, or dead (its memory, most likely). */
