@@ -5,6 +5,7 @@
 // realloc kept the first min(old, new) bytes; requests the heap can never hold (or size 0) get 0.
 // The first failure stops the replay and names the operation, its trace line and what went wrong.
 // Metrics (utilization, holes, fragmentation, work) are kept per operation as it goes.
+import { fillPattern, type FillPattern } from './Fill';
 import { HoleStats } from './HoleStats';
 import { IntervalSet } from './IntervalSet';
 import { TargetError, type ReplayTarget } from './ReplayTarget';
@@ -121,7 +122,7 @@ export function replay(trace: Trace, target: ReplayTarget, options: ReplayOption
 class Replayer {
   private readonly limit: number;
   private readonly fill: number;
-  private readonly seed: number;
+  private readonly pattern: FillPattern;
   private readonly live = new IntervalSet();
   private readonly holes: HoleStats;
   private readonly address: Float64Array;
@@ -140,7 +141,7 @@ class Replayer {
   constructor(private readonly trace: Trace, private readonly target: ReplayTarget, private readonly options: ReplayOptions) {
     this.limit = options.heapLimit ?? 0xffffffff;
     this.fill = options.fillBytes ?? Infinity;
-    this.seed = (options.seed ?? 1) >>> 0;
+    this.pattern = fillPattern((options.seed ?? 1) >>> 0);
     this.holes = new HoleStats(options.minHole ?? 32);
     this.address = new Float64Array(trace.ids);
     this.size = new Float64Array(trace.ids);
@@ -217,7 +218,7 @@ class Replayer {
         return;
       }
       if (this.serial[id]! < 0) throw new Stop('trace', `the trace frees id ${id}, which is not allocated (a fault in the trace, not the allocator)`);
-      this.checkFill(id, `id ${id} (${this.size[id]} bytes at ${hex(this.address[id]!)})`);
+      this.checkFill(id, () => `id ${id} (${this.size[id]} bytes at ${hex(this.address[id]!)})`);
       this.call(() => this.target.free(this.address[id]!));
       this.forget(id);
       return;
@@ -267,7 +268,7 @@ class Replayer {
   private realloc(k: number, id: number, size: number): void {
     const old = { address: this.address[id]!, size: this.size[id]!, serial: this.serial[id]! };
     const what = `realloc(${hex(old.address)}, ${size})`;
-    this.checkFill(id, `id ${id} (${old.size} bytes at ${hex(old.address)}) before ${what}`);
+    this.checkFill(id, () => `id ${id} (${old.size} bytes at ${hex(old.address)}) before ${what}`);
     let address: number;
     if (this.target.hasRealloc) {
       address = this.call(() => this.target.realloc(old.address, size));
@@ -298,7 +299,7 @@ class Replayer {
     this.size[id] = old.size;
     this.serial[id] = old.serial;
     try {
-      this.checkFill(id, what, kept, (offset, width, got, want) => new Stop('contents', `${what} did not keep the block's contents: at offset ${offset} `
+      this.checkFill(id, () => what, kept, (offset, width, got, want) => new Stop('contents', `${what} did not keep the block's contents: at offset ${offset} `
         + `(${hex(address + offset)}) it holds ${hex(got, width * 2)}, the block held ${hex(want, width * 2)}`));
     } finally {
       this.address[id] = now.address;
@@ -358,54 +359,65 @@ class Replayer {
   }
 
   /**
-   * The regions of a `size`-byte payload the checker fills, as [from, to) offsets: the whole payload,
-   * or its first and last `fillBytes` bytes.
+   * The regions of a `size`-byte payload the checker fills: the whole payload (one region), or its
+   * first and last `fillBytes` bytes (two). Region `r`'s [from, to) offsets come from regionFrom/To.
    */
-  private regions(size: number): [number, number][] {
-    if (size <= 2 * this.fill) return [[0, size]];
-    return [[0, this.fill], [size - this.fill, size]];
+  private regionCount(size: number): number {
+    return size <= 2 * this.fill ? 1 : 2;
   }
 
-  /** Writes the fill of operation `serial` into the payload of `id` (a seeded stream of words, from each region's start). */
+  private regionFrom(size: number, r: number): number {
+    return r === 0 ? 0 : size - this.fill;
+  }
+
+  private regionTo(size: number, r: number): number {
+    return r === 0 && size > 2 * this.fill ? this.fill : size;
+  }
+
+  /** Writes the fill of operation `serial` into the payload of `id` (the pattern from a point set by the serial and each region's start). */
   private writeFill(id: number): void {
     const address = this.address[id]!;
     const serial = this.serial[id]!;
-    for (const [from, to] of this.regions(this.size[id]!)) {
-      const stream = new FillStream(this.seed, serial, from);
+    const size = this.size[id]!;
+    for (let r = 0; r < this.regionCount(size); r++) {
+      const from = this.regionFrom(size, r), to = this.regionTo(size, r);
+      const at = this.pattern.start(serial, from);
       const view = this.target.bytes?.(address + from, to - from);
       if (view && view.length === to - from) {
-        stream.write(view);
+        this.pattern.write(view, at);
         continue;
       }
-      let o = from;
-      for (; o + 4 <= to; o += 4) this.poke(address + o, 4, stream.next());
-      for (let word = stream.next(); o < to; o++, word >>>= 8) this.poke(address + o, 1, word & 0xff);
+      let o = 0;
+      for (; from + o + 4 <= to; o += 4) this.poke(address + from + o, 4, this.pattern.want(at, o, 4));
+      for (; from + o < to; o++) this.poke(address + from + o, 1, this.pattern.want(at, o, 1));
     }
   }
 
   /** Checks the fill of `id` is intact (`what` names it in the message); `upTo` limits the check to the first bytes. */
-  private checkFill(id: number, what: string, upTo = Infinity, stop: (offset: number, width: number, got: number, want: number) => Stop = integrity(what, this.address[id]!)): void {
+  private checkFill(id: number, what: () => string, upTo = Infinity, stop: (offset: number, width: number, got: number, want: number) => Stop = integrity(what, this.address[id]!)): void {
     const address = this.address[id]!;
     const serial = this.serial[id]!;
-    for (const [from, regionEnd] of this.regions(this.size[id]!)) {
-      const to = Math.min(regionEnd, upTo);
+    const size = this.size[id]!;
+    for (let r = 0; r < this.regionCount(size); r++) {
+      const from = this.regionFrom(size, r), to = Math.min(this.regionTo(size, r), upTo);
       if (to <= from) continue;
-      const stream = new FillStream(this.seed, serial, from);
+      const at = this.pattern.start(serial, from);
       const view = this.target.bytes?.(address + from, to - from);
       if (view && view.length === to - from) {
-        const bad = stream.verify(view);
+        const bad = this.pattern.verify(view, at);
         if (bad === null) continue;
         throw stop(from + bad.offset, bad.width, bad.got, bad.want);
       }
-      let o = from;
-      for (; o + 4 <= to; o += 4) {
-        const want = stream.next();
-        const got = this.peek(address + o, 4);
-        if (got !== want) throw stop(o, 4, got, want);
+      let o = 0;
+      for (; from + o + 4 <= to; o += 4) {
+        const want = this.pattern.want(at, o, 4);
+        const got = this.peek(address + from + o, 4);
+        if (got !== want) throw stop(from + o, 4, got, want);
       }
-      for (let word = stream.next(); o < to; o++, word >>>= 8) {
-        const got = this.peek(address + o, 1);
-        if (got !== (word & 0xff)) throw stop(o, 1, got, word & 0xff);
+      for (; from + o < to; o++) {
+        const want = this.pattern.want(at, o, 1);
+        const got = this.peek(address + from + o, 1);
+        if (got !== want) throw stop(from + o, 1, got, want);
       }
     }
   }
@@ -413,7 +425,7 @@ class Replayer {
   /** checkAll: every live payload's fill, after operation `k`. */
   private checkLive(k: number): void {
     for (let id = 0; id < this.serial.length; id++) {
-      if (this.serial[id]! >= 0) this.checkFill(id, `id ${id} (${this.size[id]} bytes at ${hex(this.address[id]!)}) after operation ${k + 1}`);
+      if (this.serial[id]! >= 0) this.checkFill(id, () => `id ${id} (${this.size[id]} bytes at ${hex(this.address[id]!)}) after operation ${k + 1}`);
     }
   }
 
@@ -464,59 +476,9 @@ function newSeries(n: number): ReplaySeries {
   };
 }
 
-/**
- * The checker's fill of one region of a payload: a stream of 32-bit words (xorshift32) seeded by the
- * replay's seed, the operation that filled the payload and the region's offset, laid down
- * little-endian; a region's last partial word is the low bytes of the next word.
- */
-class FillStream {
-  private x: number;
-
-  constructor(seed: number, serial: number, from: number) {
-    this.x = (Math.imul(seed ^ 0x5bd1e995, 0x9e3779b1) ^ Math.imul(serial + 1, 0x85ebca6b) ^ Math.imul(from + 1, 0xc2b2ae35)) >>> 0 || 1;
-  }
-
-  next(): number {
-    let x = this.x;
-    x ^= x << 13;
-    x ^= x >>> 17;
-    x ^= x << 5;
-    return (this.x = x >>> 0);
-  }
-
-  /**
-   * Fills `bytes` from the start. Through a DataView: element stores into a typed array are 25x
-   * slower in a realm whose prototypes are frozen (the sandbox's lockdown); DataView calls are not.
-   */
-  write(bytes: Uint8Array): void {
-    const n = bytes.byteLength;
-    const view = new DataView(bytes.buffer, bytes.byteOffset, n);
-    let o = 0;
-    for (; o + 4 <= n; o += 4) view.setUint32(o, this.next(), true);
-    for (let w = this.next(); o < n; o++, w >>>= 8) view.setUint8(o, w & 0xff);
-  }
-
-  /** The first difference between `bytes` and the stream from its start, or null when they agree. */
-  verify(bytes: Uint8Array): { offset: number; width: number; got: number; want: number } | null {
-    const n = bytes.byteLength;
-    const view = new DataView(bytes.buffer, bytes.byteOffset, n);
-    let o = 0;
-    for (; o + 4 <= n; o += 4) {
-      const want = this.next();
-      const got = view.getUint32(o, true);
-      if (got !== want) return { offset: o, width: 4, got, want };
-    }
-    for (let w = this.next(); o < n; o++, w >>>= 8) {
-      const got = view.getUint8(o);
-      if (got !== (w & 0xff)) return { offset: o, width: 1, got, want: w & 0xff };
-    }
-    return null;
-  }
-}
-
 /** The stop for an overwritten payload fill, in the words the checker reports it. */
-function integrity(what: string, address: number): (offset: number, width: number, got: number, want: number) => Stop {
-  return (offset, width, got, want) => new Stop('integrity', `the payload of ${what} was overwritten: ${width === 4 ? 'the word' : 'byte'} at offset ${offset} `
+function integrity(what: () => string, address: number): (offset: number, width: number, got: number, want: number) => Stop {
+  return (offset, width, got, want) => new Stop('integrity', `the payload of ${what()} was overwritten: ${width === 4 ? 'the word' : 'byte'} at offset ${offset} `
     + `(${hex(address + offset)}) is ${hex(got, width * 2)}, the checker wrote ${hex(want, width * 2)}`);
 }
 
