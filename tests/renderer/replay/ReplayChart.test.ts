@@ -130,12 +130,16 @@ describe('ReplayChart', () => {
     expect(w.find('[data-testid=chart-note-holes]').text()).toBe(note);
     const chart = Chart.getChart(w.find('canvas').element)!;
     expect([chart.data.datasets[2]!.borderWidth, chart.data.datasets[5]!.borderWidth]).toEqual([2, 5]);
-    expect(w.findAll('.lines line').map((l) => l.attributes('stroke-width'))).toEqual(['2', '5']);
+    // The widened line is a solid halo with round joins, in the legend too; the one on top keeps its dash.
+    const lasts = [chart.data.datasets[2]!, chart.data.datasets[5]!] as { borderDash?: unknown; borderJoinStyle?: unknown }[];
+    expect(lasts.map((d) => [d.borderDash, d.borderJoinStyle])).toEqual([[lineStyles[0]!.dash, 'miter'], [[], 'round']]);
+    expect(w.findAll('.lines line').map((l) => [l.attributes('stroke-width'), l.attributes('stroke-dasharray')])).toEqual([['2', ''], ['5', '']]);
     expect(w.find('canvas').attributes('aria-label')).toBe(`Holes: a 9 at operation 9; b 9 at operation 9. ${note}`);
     await w.setProps({ note: null, widths: undefined });
     runFrames();
     expect(w.find('[data-testid=chart-note-holes]').exists()).toBe(false);
     expect(chart.data.datasets[5]!.borderWidth).toBe(2);
+    expect((chart.data.datasets[5] as { borderDash?: unknown }).borderDash).toEqual(lineStyles[1]!.dash);
     w.unmount();
   });
 
