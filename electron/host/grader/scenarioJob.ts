@@ -40,7 +40,7 @@ export async function runScenarioCase(exercise: Exercise, compiled: Program, nam
     const sandbox = target;
     const result = conform(subject, scenario, target, (address) => sandbox.peek8(address), harness);
     const f = result.failure;
-    const failure = f && { op: f.op, line: 0, where: `${where}, call ${f.op + 1} of ${scenario.calls.length}`, operation: callText(scenario.calls[f.op]!), kind: f.kind, reason: f.reason };
+    const failure = f && { op: f.op, line: 0, where: `call ${f.op + 1} of ${scenario.calls.length}`, operation: callText(scenario.calls[f.op]!), kind: f.kind, reason: f.reason };
     return { ...base, ok: result.ok, failure, logs: target.logs(), ms: performance.now() - started, calls: result.calls };
   } finally {
     charge();

@@ -3,7 +3,7 @@
 // of the student's code. Hidden tests show only passed or failed: their traces and operations are
 // the instructor's. Pure functions of a GradeReport.
 import type { TestView } from '../../contract';
-import { describeOutcome, type GradeReport, type TestResult } from '../../../engine/grader/Grade';
+import { WORK_UNIT_TEXT, describeOutcome, type GradeReport, type TestResult } from '../../../engine/grader/Grade';
 import type { RubricTest } from '../../../engine/grader/Rubric';
 
 /** Log lines a run returns at most; the rest are counted in a last line. */
@@ -17,9 +17,11 @@ export function testView(t: TestResult): TestView {
   const view = { name: t.name, points: t.score, maxPoints: t.maxScore, passed, ms: Math.round(t.ms) };
   if (hidden(t)) return { ...view, output: passed ? '' : `${t.name}: failed (a hidden test: its details are shown after the due date)`, failure: null };
   if (passed) {
-    // A passed performance test earns part of its points: say why.
-    const index = t.performance ? t.output.split('\n').find((line) => line.startsWith('performance index')) : undefined;
-    return { ...view, output: index ?? '', failure: null };
+    // A passed performance test earns part of its points: say why (and what a work unit is, when it counts work).
+    const lines = t.output.split('\n');
+    const at = t.performance ? lines.findIndex((line) => line.startsWith('performance index')) : -1;
+    const index = at < 0 ? [] : [lines[at]!, ...(lines[at + 1] === WORK_UNIT_TEXT ? [WORK_UNIT_TEXT] : [])];
+    return { ...view, output: index.join('\n'), failure: null };
   }
   const failed = t.traces.find((o) => !o.ok);
   const notRun = t.notRun.length > 0 && t.traces.length > 0 ? `\nnot run (the time limit was used up): ${t.notRun.join(', ')}` : '';

@@ -16,7 +16,7 @@ export const compareCharts: CompareChart[] = [
   { id: 'external', title: 'External fragmentation', series: 'external', unit: 'ratio' },
   { id: 'heap', title: 'Heap size', series: 'heap', unit: 'bytes' },
   { id: 'holes', title: 'Free blocks (holes)', series: 'holes', unit: 'count' },
-  { id: 'work', title: 'Search cost per operation (work units)', series: 'work', unit: 'work' },
+  { id: 'work', title: 'Search cost: work units per operation', series: 'work', unit: 'work' },
 ];
 
 export interface Zoom {

@@ -29,8 +29,8 @@ export const metricColumns: MetricColumn[] = [
   { key: 'external', title: 'External frag. (end)', describe: '1 − largest hole / free bytes, at the end (lower is better)', unit: 'percent', better: 'lower' },
   { key: 'meanExternal', title: 'External frag. (mean)', describe: 'external fragmentation averaged over the operations (lower is better)', unit: 'percent', better: 'lower' },
   { key: 'rss', title: 'RSS frag.', describe: '1 − √(Σ hole²) / Σ hole, at the end (lower is better)', unit: 'ratio', better: 'lower' },
-  { key: 'workPerOp', title: 'Work per op', describe: 'mean work per operation, in work units: one per call, loop step or heap access of the allocator, one per element a built-in scans for it (lower is better)', unit: 'work', better: 'lower' },
-  { key: 'relativeWork', title: 'Work vs first', describe: 'total work as a multiple of the first finished row\'s (lower is faster)', unit: 'times', better: 'lower' },
+  { key: 'workPerOp', title: 'Work units per op', describe: 'mean work units per operation: one unit per call, loop step or heap access of the allocator, one per element a built-in scans for it (lower is better)', unit: 'work', better: 'lower' },
+  { key: 'relativeWork', title: 'Work vs first', describe: 'total work units as a multiple of the first finished row\'s: 2.00× is twice its work, a throughput of 1 / 2.00 = 0.50 against it as the grader scores it (lower is faster)', unit: 'times', better: 'lower' },
 ];
 
 /** One subject's state as the table sees it. */

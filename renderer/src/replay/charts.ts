@@ -24,8 +24,14 @@ export const timelineCharts: { series: ChartSeriesName; title: string; unit: Cha
   { series: 'rss', title: 'RSS fragmentation measure', unit: 'ratio' },
   { series: 'holes', title: 'Free blocks (holes)', unit: 'count' },
   { series: 'heap', title: 'Heap size', unit: 'bytes' },
-  { series: 'work', title: 'Search cost per operation (work units)', unit: 'work' },
+  { series: 'work', title: 'Search cost: work units per operation', unit: 'work' },
 ];
+
+/** What one work unit is, in the line under a chart of work (the sandbox's count; tests/renderer check the words). */
+export const WORK_UNIT_HINT = 'One work unit = one call or loop step of the allocator\'s code, or one heap access.';
+/** The rest of it, in that line's tooltip. */
+export const WORK_UNIT_DETAIL =
+  'A built-in costs one unit per element it scans; entering a catch or finally block costs 1,000. The engine\'s own allocator (tune exercises) counts its heap accesses only. Throughput is scored as the reference\'s work / yours.';
 
 /**
  * Utilization per bucket: payload.last / heap.last (the state at the bucket's last operation; the
@@ -87,6 +93,54 @@ export function formatBytes(bytes: number): string {
   if (abs < 1024 * 1024) return `${(bytes / 1024).toFixed(abs < 10 * 1024 ? 2 : 1)} KiB`;
   if (abs < 1024 ** 3) return `${(bytes / 1024 ** 2).toFixed(2)} MiB`;
   return `${(bytes / 1024 ** 3).toFixed(2)} GiB`;
+}
+
+/** A byte axis: its top (a whole number of steps at or above max) and a step of a power of two bytes. */
+export interface ByteAxis {
+  max: number;
+  step: number;
+}
+
+/**
+ * Round ticks for a byte axis from 0 to `max`: the smallest power-of-two step (512 KiB, 1 MiB, 128 KiB
+ * ...) that needs at most `maxTicks` intervals, and the top rounded up to a whole step. An empty
+ * axis (max ≤ 0) gets one step of 1 KiB.
+ */
+export function byteAxis(max: number, maxTicks = 5): ByteAxis {
+  if (!(max > 0)) return { max: 1024, step: 1024 };
+  let step = 1;
+  while (step * maxTicks < max) step *= 2;
+  return { max: Math.ceil(max / step) * step, step };
+}
+
+/** The ticks of a byte axis: 0, step, 2·step ... up to its max. */
+export function byteTicks(axis: ByteAxis): number[] {
+  const ticks: number[] = [];
+  for (let v = 0; v <= axis.max; v += axis.step) ticks.push(v);
+  return ticks;
+}
+
+/**
+ * Labels for a byte axis' ticks, each in its own binary unit (B, KiB, MiB, GiB) with the same number
+ * of decimals across the ticks of a unit, the fewest that shows every one exactly (at most 2):
+ * 0, 512 KiB, 1.0 MiB, 1.5 MiB, 2.0 MiB.
+ */
+export function byteTickLabels(values: number[]): string[] {
+  const units = ['B', 'KiB', 'MiB', 'GiB'] as const;
+  const unitOf = (v: number) => (v === 0 ? 0 : Math.min(3, Math.floor(Math.log2(Math.abs(v)) / 10)));
+  const decimals = [0, 0, 0, 0];
+  for (const v of values) {
+    const u = unitOf(v);
+    const x = v / 1024 ** u;
+    let d = 0;
+    while (d < 2 && Math.abs(Math.round(x * 10 ** d) - x * 10 ** d) > 1e-9) d++;
+    decimals[u] = Math.max(decimals[u]!, d);
+  }
+  return values.map((v) => {
+    if (v === 0) return '0';
+    const u = unitOf(v);
+    return `${(v / 1024 ** u).toFixed(decimals[u])} ${units[u]}`;
+  });
 }
 
 export interface TableRow {

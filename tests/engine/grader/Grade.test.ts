@@ -2,7 +2,7 @@
 // nothing, the performance index is computed here by hand (mean utilization, reference work over
 // submission work, clamping to the bands), and traces a time limit cut off are listed as not run.
 import { describe, expect, it } from 'vitest';
-import { describeOutcome, failAll, gradeReport, scoreTest, type TraceOutcome } from '../../../engine/grader/Grade';
+import { WORK_UNIT_TEXT, describeOutcome, failAll, gradeReport, grouped, scoreTest, throughputText, type TraceOutcome } from '../../../engine/grader/Grade';
 import type { ReplayFailure, TraceMetrics } from '../../../engine/grader/Replay';
 import type { RubricTest } from '../../../engine/grader/Rubric';
 import type { Thresholds } from '../../../engine/grader/Score';
@@ -86,9 +86,12 @@ describe('scoreTest: performance', () => {
     expect(result.performance!.pThroughput).toBe(0.5);
     expect(result.performance!.index).toBeCloseTo(50, 9);
     expect(result.score).toBe(5);
-    expect(result.output.split('\n').at(-1)).toBe(
-      'performance index 50.0 / 100: utilization 70.0 % (band 50.0 %–90.0 %), throughput 0.50 × the reference (band 0.25–0.75; 800 work units against 400)',
-    );
+    // The work in named units, how many times the reference's that is, and the ratio the index uses; then what a unit is.
+    expect(result.output.split('\n').slice(-2)).toEqual([
+      "performance index 50.0 / 100: utilization 70.0 % (band 50.0 %–90.0 %); 800 work units vs the reference's 400 (2.0× its work) → throughput 400 / 800 = 0.50 (band 0.25–0.75)",
+      WORK_UNIT_TEXT,
+    ]);
+    expect(WORK_UNIT_TEXT).toMatch(/^one work unit = one call or one loop step of your code, one heap access, or one element a built-in scans; .*catch or finally.* 1,000$/);
   });
 
   it('uses the thresholds\' weights and rounds the score to 3 decimals', () => {
@@ -171,5 +174,25 @@ describe('failAll, gradeReport and describeOutcome', () => {
     const slow = failed('a', { op: -1, operation: 'new Allocator(heap)', kind: 'timeout', reason: "the submission's top level did not return within 2000 ms" });
     expect(describeOutcome(slow)).toBe("a: TIMED OUT (new Allocator(heap)) the submission's top level did not return within 2000 ms");
     expect(describeOutcome({ ...failed('a'), failure: null })).toBe('a: failed');
+  });
+
+  it('describeOutcome counts an api scenario\'s calls from 1, as its where says, without the 0-based index', () => {
+    const api: TraceOutcome = {
+      trace: 'small', file: 'scenario small', ok: false, metrics: null, logs: [], ms: 3, calls: 3,
+      failure: { op: 3, line: 0, where: 'call 4 of 40', operation: 'allocate(16, 0)', kind: 'mismatch', reason: 'allocate(16, 0) returned 4, FreeNOS returns 0' },
+    };
+    expect(describeOutcome(api)).toBe('small: FAILED at call 4 of 40 (allocate(16, 0)): allocate(16, 0) returned 4, FreeNOS returns 0');
+    expect(describeOutcome({ ...api, failure: { ...api.failure!, kind: 'timeout', reason: 'allocate(16, 0) did not finish' } }))
+      .toBe('small: TIMED OUT at call 4 of 40 (allocate(16, 0)): allocate(16, 0) did not finish');
+    // A malloc trace keeps the timeline's 0-based operation and its trace line.
+    expect(describeOutcome(failed('b'))).toBe('b: FAILED at operation 4 (b.trace:9: malloc(24)): it overlaps');
+  });
+
+  it('throughputText names the units, the times the reference\'s work and the ratio scored; grouped groups thousands', () => {
+    expect(throughputText(19519, 1264, 1264 / 19519, { min: 0.5, max: 0.9 }))
+      .toBe("19,519 work units vs the reference's 1,264 (15.4× its work) → throughput 1,264 / 19,519 = 0.06 (band 0.5–0.9)");
+    expect(throughputText(0, 10, Infinity, { min: 0.5, max: 0.9 })).toBe("0 work units vs the reference's 10 (0.0× its work) → throughput 10 / 0 = unbounded (band 0.5–0.9)");
+    expect(throughputText(5, 0, 0, { min: 0.5, max: 0.9 })).toBe("5 work units vs the reference's 0 → throughput 0 / 5 = 0.00 (band 0.5–0.9)");
+    expect([grouped(0), grouped(999), grouped(1000), grouped(1234567), grouped(1234.5)]).toEqual(['0', '999', '1,000', '1,234,567', '1,234.5']);
   });
 });

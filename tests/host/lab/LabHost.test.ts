@@ -120,8 +120,9 @@ describe('the lab host', () => {
     const result = await host.run({ exercise: EXERCISE, source: starter, target: { trace: 'small' } });
     const [test] = result.tests;
     expect(test).toMatchObject({ name: 'small', passed: false, points: 0 });
-    expect(test!.output).toMatch(/^small: FAILED at operation \d+ .*allocate\(.*FreeNOS returns/);
-    expect(test!.failure).toEqual({ trace: 'small', op: Number(/operation (\d+)/.exec(test!.output)![1]) });
+    expect(test!.output).toMatch(/^small: FAILED at call \d+ of \d+ \(allocate\(.*FreeNOS returns/);
+    // The student reads the call counted from 1; the failure keeps the 0-based index for the timeline.
+    expect(test!.failure).toEqual({ trace: 'small', op: Number(/call (\d+) of/.exec(test!.output)![1]) - 1 });
   });
 
   it('returns what the student logged, per trace', async () => {

@@ -100,6 +100,32 @@ describe('CompareView', () => {
     expect(w.find('[data-testid=compare-summary]').text()).toBe('All replays ended: 2 of 3 finished the trace. The results table follows the charts.');
   });
 
+  it('notes on each chart which allocators coincide there, draws them wider beneath, and says what a work unit is', async () => {
+    const fake = replayLab();
+    // The engine's heap line differs (and so its utilization, payload / heap); every other series is the same for both allocators.
+    (fake as LabApi).replayCharts = async (id, _from, to) => {
+      const c = charts(to);
+      if (id === 'replay-2-a') c.series.heap = { x: [0], min: [0], max: [2 * to], last: [2 * to] };
+      return c;
+    };
+    const { w } = await at('plateau', fake);
+    await w.find('[data-testid=compare-run]').trigger('click');
+    await flushPromises();
+    fake.emit('replayDone', end('replay-1-a', 0.7));
+    fake.emit('replayDone', end('replay-2-a', 0.9));
+    await flushPromises();
+    const shown = w.findAllComponents({ name: 'ReplayChart' });
+    const note = 'your code and engine (first fit) coincide on this chart (drawn on top of each other, each line wider than the one above it).';
+    expect(Object.fromEntries(shown.map((c) => [c.props('series'), c.props('note')]))).toEqual({
+      utilization: null, external: note, heap: null, holes: note, work: note,
+    });
+    // The reference could not start (no line): your code on top, the engine's line wider beneath it.
+    expect(shown.find((c) => c.props('series') === 'holes')!.props('widths')).toEqual([2, 2, 5]);
+    expect(shown.find((c) => c.props('series') === 'heap')!.props('widths')).toEqual([2, 2, 2]);
+    expect(w.find('[data-testid=compare-work-unit]').text()).toMatch(/^One work unit = one call or loop step of the allocator's code, or one heap access\. Work vs a row of 2\.00× is a throughput of 0\.50 against it/);
+    expect(w.find('th[data-key=workPerOp]').text()).toMatch(/^Work units per op/);
+  });
+
   it("links the engine row's failure with its subject, so the timeline replays that allocator", async () => {
     const { fake, w } = await at('plateau');
     await w.find('[data-testid=compare-run]').trigger('click');

@@ -123,6 +123,50 @@ describe('ReplayChart', () => {
     w.unmount();
   });
 
+  it('shows a note under the legend (coinciding lines), draws the lines at their widths, and says it to screen readers', async () => {
+    const lines = [{ label: 'a', charts: charts(10) }, { label: 'b', charts: charts(10) }];
+    const note = 'a and b coincide on this chart (drawn on top of each other, each line wider than the one above it).';
+    const w = mount(ReplayChart, { props: { title: 'Holes', series: 'holes', unit: 'count', lines, note, widths: [2, 5] }, attachTo: document.body });
+    expect(w.find('[data-testid=chart-note-holes]').text()).toBe(note);
+    const chart = Chart.getChart(w.find('canvas').element)!;
+    expect([chart.data.datasets[2]!.borderWidth, chart.data.datasets[5]!.borderWidth]).toEqual([2, 5]);
+    // The widened line is a solid halo with round joins, in the legend too; the one on top keeps its dash.
+    const lasts = [chart.data.datasets[2]!, chart.data.datasets[5]!] as { borderDash?: unknown; borderJoinStyle?: unknown }[];
+    expect(lasts.map((d) => [d.borderDash, d.borderJoinStyle])).toEqual([[lineStyles[0]!.dash, 'miter'], [[], 'round']]);
+    expect(w.findAll('.lines line').map((l) => [l.attributes('stroke-width'), l.attributes('stroke-dasharray')])).toEqual([['2', ''], ['5', '']]);
+    expect(w.find('canvas').attributes('aria-label')).toBe(`Holes: a 9 at operation 9; b 9 at operation 9. ${note}`);
+    await w.setProps({ note: null, widths: undefined });
+    runFrames();
+    expect(w.find('[data-testid=chart-note-holes]').exists()).toBe(false);
+    expect(chart.data.datasets[5]!.borderWidth).toBe(2);
+    expect((chart.data.datasets[5] as { borderDash?: unknown }).borderDash).toEqual(lineStyles[1]!.dash);
+    w.unmount();
+  });
+
+  it('says what a work unit is under a chart of work, and nowhere else', () => {
+    const work = mount(ReplayChart, { props: { title: 'Search cost: work units per operation', series: 'work', unit: 'work', lines: [{ label: 'a', charts: charts(3) }] } });
+    const hint = work.find('[data-testid=chart-unit-work]');
+    expect(hint.text()).toBe("One work unit = one call or loop step of the allocator's code, or one heap access.");
+    expect(hint.attributes('title')).toMatch(/catch or finally block costs 1,000/);
+    work.unmount();
+    const holes = mount(ReplayChart, { props: { title: 'Holes', series: 'holes', unit: 'count', lines: [{ label: 'a', charts: charts(3) }] } });
+    expect(holes.find('[data-testid^=chart-unit-]').exists()).toBe(false);
+    holes.unmount();
+  });
+
+  it('steps a byte axis by powers of two bytes and labels it in binary units', () => {
+    const MiB = 1024 * 1024;
+    const heap = Array.from({ length: 20 }, (_, i) => (i + 1) * 0.095 * MiB); // up to 1.9 MiB
+    const w = mount(ReplayChart, { props: { title: 'Heap size', series: 'heap', unit: 'bytes', lines: [{ label: 'a', charts: charts(20, { heap }) }] }, attachTo: document.body });
+    const chart = Chart.getChart(w.find('canvas').element)!;
+    const y = chart.scales.y!;
+    expect(y.max).toBe(2 * MiB);
+    expect(y.ticks.map((t) => t.value)).toEqual([0, 0.5 * MiB, MiB, 1.5 * MiB, 2 * MiB]);
+    const callback = (chart.options.scales!.y!.ticks as { callback: (v: number, i: number, t: { value: number }[]) => string }).callback;
+    expect(y.ticks.map((t, i) => callback.call(y, t.value, i, y.ticks))).toEqual(['0', '512 KiB', '1.0 MiB', '1.5 MiB', '2.0 MiB']);
+    w.unmount();
+  });
+
   it('describes its lines for screen readers', () => {
     const w = mount(ReplayChart, { props: { title: 'Utilization', series: 'utilization', unit: 'ratio', lines: [{ label: 'mine', charts: charts(4, { payload: [1, 2, 3, 4], heap: [8, 8, 8, 8] }) }, { label: 'ref', charts: null }] } });
     expect(w.find('canvas').attributes('aria-label')).toBe('Utilization: mine 50.0 % at operation 3; ref: no data yet.');

@@ -2,7 +2,8 @@
 // the x axis' end, number formats, and the accessible table (capped, lines side by side).
 import { describe, expect, it } from 'vitest';
 import {
-  firstOperation, formatBytes, formatValue, hasBand, lastOperation, pointsOf, seriesOf, tableOf, timelineCharts, utilizationOf,
+  WORK_UNIT_DETAIL, WORK_UNIT_HINT, byteAxis, byteTickLabels, byteTicks, firstOperation, formatBytes, formatValue, hasBand, lastOperation, pointsOf,
+  seriesOf, tableOf, timelineCharts, utilizationOf,
 } from '../../../renderer/src/replay/charts';
 import { charts, series } from './fixtures';
 
@@ -59,6 +60,47 @@ describe('formats', () => {
     expect(formatBytes(20 * 1024)).toBe('20.0 KiB');
     expect(formatBytes(3 * 1024 * 1024)).toBe('3.00 MiB');
     expect(formatBytes(5 * 1024 ** 3)).toBe('5.00 GiB');
+  });
+});
+
+describe('byte axes', () => {
+  const KiB = 1024;
+  const MiB = 1024 * KiB;
+
+  it('steps by a power of two bytes, at most five intervals, the top a whole step at or above the data', () => {
+    // The issue's axis: Chart.js' decimal steps gave 976.6 KiB and 1.91 MiB; a 1.9 MiB heap gets 512 KiB steps to 2 MiB.
+    expect(byteAxis(1.9 * MiB)).toEqual({ max: 2 * MiB, step: 512 * KiB });
+    expect(byteTicks(byteAxis(1.9 * MiB))).toEqual([0, 512 * KiB, MiB, 1.5 * MiB, 2 * MiB]);
+    expect(byteAxis(2 * MiB)).toEqual({ max: 2 * MiB, step: 512 * KiB });
+    expect(byteAxis(384 * KiB)).toEqual({ max: 384 * KiB, step: 128 * KiB });
+    expect(byteAxis(100)).toEqual({ max: 128, step: 32 });
+    expect(byteAxis(0)).toEqual({ max: KiB, step: KiB });
+    // Asking again with the rounded top gives the same axis (Chart.js calls back with it).
+    for (const max of [1, 700, 5000, 130 * KiB, 1.9 * MiB, 33 * MiB, 3 * 1024 * MiB]) {
+      const axis = byteAxis(max);
+      expect(byteAxis(axis.max), String(max)).toEqual(axis);
+      expect(axis.max / axis.step).toBeLessThanOrEqual(5);
+      expect(Math.log2(axis.step) % 1).toBe(0);
+    }
+  });
+
+  it('labels each tick in its binary unit with one precision per unit', () => {
+    expect(byteTickLabels([0, 512 * KiB, MiB, 1.5 * MiB, 2 * MiB])).toEqual(['0', '512 KiB', '1.0 MiB', '1.5 MiB', '2.0 MiB']);
+    expect(byteTickLabels([0, 256 * KiB, 512 * KiB, 768 * KiB, MiB, 1.25 * MiB])).toEqual(['0', '256 KiB', '512 KiB', '768 KiB', '1.00 MiB', '1.25 MiB']);
+    expect(byteTickLabels([0, 32, 64, 96, 128])).toEqual(['0', '32 B', '64 B', '96 B', '128 B']);
+    expect(byteTickLabels([0, 2 * MiB, 4 * MiB])).toEqual(['0', '2 MiB', '4 MiB']);
+    expect(byteTickLabels([0, 512 * MiB, 1024 * MiB])).toEqual(['0', '512 MiB', '1 GiB']);
+    // No label a decimal step would give.
+    expect(byteTickLabels(byteTicks(byteAxis(1.9 * MiB))).join(' ')).not.toMatch(/976|1\.91/);
+  });
+});
+
+describe('work units', () => {
+  it('names the unit in the search-cost title and says what one unit is', () => {
+    expect(timelineCharts.find((c) => c.series === 'work')!.title).toBe('Search cost: work units per operation');
+    expect(WORK_UNIT_HINT).toBe("One work unit = one call or loop step of the allocator's code, or one heap access.");
+    expect(WORK_UNIT_DETAIL).toMatch(/catch or finally block costs 1,000/);
+    expect(WORK_UNIT_DETAIL).toMatch(/reference's work \/ yours/);
   });
 });
 

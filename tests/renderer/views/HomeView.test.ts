@@ -33,6 +33,40 @@ describe('HomeView', () => {
     wrapper.unmount();
   });
 
+  it('says where to start and how (read, edit, Ctrl+Enter, Grade), and what the kinds mean', async () => {
+    const fake = new FakeLab();
+    fake.exercises = [exercise('01-bit-allocator'), exercise('07-malloc', { kind: 'malloc', maxScore: 100 }), exercise('08-fragmentation', { kind: 'tune' })];
+    const wrapper = await home(fake);
+    const start = wrapper.find('[data-testid=start-here]');
+    expect(start.attributes('open')).toBeDefined();
+    expect(start.find('summary').text()).toMatch(/^Start here: open 01-bit-allocator: Title of 01-bit-allocator \(the exercises build on one another, in this order\)$/);
+    expect(start.find('[data-testid=start-exercise]').attributes('href')).toBe('#/exercise/01-bit-allocator');
+    const steps = start.findAll('.steps li').map((li) => li.text());
+    expect(steps.map((s) => s.split(' ')[0])).toEqual(['Read', 'Edit', 'Run', 'Grade']);
+    expect(steps[2]).toContain('Ctrl+Enter');
+    expect(start.findAll('[data-kind]').map((k) => [k.attributes('data-kind'), k.find('dd').text()])).toEqual([
+      ['api', 're-implement a FreeNOS class; it is checked call by call against the real one.'],
+      ['malloc', 'write malloc, free and realloc; graded on traces for correctness, utilization and throughput.'],
+      ['tune', "configure the engine's allocator and predict what its policies do."],
+    ]);
+    // Each card's kind badge says it too (its title, and for screen readers its text).
+    const badge = wrapper.find('[data-exercise="07-malloc"] [data-testid=kind]');
+    expect(badge.attributes('title')).toBe('write malloc, free and realloc; graded on traces for correctness, utilization and throughput');
+    expect(badge.find('.sr-only').text()).toContain('graded on traces');
+    wrapper.unmount();
+  });
+
+  it('folds "start here" to the next exercise once the student has begun, and lists only the kinds shown', async () => {
+    const fake = new FakeLab();
+    fake.exercises = [exercise('01-bit-allocator', { best: 10, attempts: 3 }), exercise('02-bubble-allocator', { best: 2, attempts: 1 })];
+    const wrapper = await home(fake);
+    const start = wrapper.find('[data-testid=start-here]');
+    expect(start.attributes('open')).toBeUndefined();
+    expect(start.find('summary').text()).toBe('Next: open 02-bubble-allocator: Title of 02-bubble-allocator (the first not at full marks)');
+    expect(start.findAll('[data-kind]').map((k) => k.attributes('data-kind'))).toEqual(['api']);
+    wrapper.unmount();
+  });
+
   it('moves the focus between cards with the arrow keys', async () => {
     const wrapper = await home();
     const cards = wrapper.findAll('[data-exercise]');
