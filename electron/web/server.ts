@@ -31,6 +31,23 @@ export interface WebServer {
   close(): Promise<void>;
 }
 
+/** The server could not listen: the port is taken or not allowed. Its message is one line for the terminal. */
+export class ListenError extends Error {
+  constructor(message: string, readonly code: string) {
+    super(message);
+    this.name = 'ListenError';
+  }
+}
+
+/** One line for a failed listen on `port` (EADDRINUSE, EACCES), or null for any other error. */
+export function listenProblem(error: unknown, port: number): string | null {
+  const code = (error as NodeJS.ErrnoException | null)?.code;
+  const advice = 'start with another port (`--port N`), or `--port 0` for any free one';
+  if (code === 'EADDRINUSE') return `Port ${port} is in use on 127.0.0.1 (another lab, or another program, listens there): ${advice}.`;
+  if (code === 'EACCES') return `Port ${port} on 127.0.0.1 is not allowed for this user (ports below 1024 need privileges): ${advice}.`;
+  return null;
+}
+
 /** Largest message a client may send: a source of 1 MB, JSON-escaped, with room to spare. */
 const MAX_MESSAGE = 8 * 1024 * 1024;
 
@@ -47,7 +64,7 @@ function refuse(socket: Duplex, status: number, reason: string): void {
   socket.destroy();
 }
 
-/** Starts the server on 127.0.0.1; resolves once it listens. */
+/** Starts the server on 127.0.0.1; resolves once it listens. A port in use or not allowed rejects with a ListenError. */
 export async function startWebServer(options: WebServerOptions): Promise<WebServer> {
   const token = options.token ?? randomBytes(32).toString('hex');
   const { host } = options;
@@ -86,10 +103,17 @@ export async function startWebServer(options: WebServerOptions): Promise<WebServ
     }),
   );
 
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(options.port ?? 0, '127.0.0.1', () => resolve());
-  });
+  try {
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(options.port ?? 0, '127.0.0.1', () => resolve());
+    });
+  } catch (error) {
+    for (const off of unsubscribe) off();
+    wss.close();
+    const line = listenProblem(error, options.port ?? 0);
+    throw line ? new ListenError(line, (error as NodeJS.ErrnoException).code!) : error;
+  }
   port = (server.address() as AddressInfo).port;
   return {
     port,
