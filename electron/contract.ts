@@ -302,3 +302,10 @@ export type WireMessage =
 
 /** The WebSocket's path on the web server; the page's URL carries the same `token` query parameter. */
 export const WIRE_PATH = '/lab';
+
+/**
+ * The close code of a WebSocket the server refused for its token (missing, or not this server's:
+ * the host restarted with a new one). A browser cannot read the HTTP status of a refused upgrade,
+ * so the server completes it and closes at once with this code; the client stops reconnecting.
+ */
+export const WIRE_TOKEN_REFUSED = 4401;
