@@ -32,12 +32,22 @@ export interface ExerciseSummary {
   attempts: number;
 }
 
+/**
+ * Where a hidden test (any visibility but 'visible') stands in this copy of the exercise:
+ * 'instructor-copy' when its traces are here (the lab's own exercises, an instructor pack), so a
+ * grade runs it with points, though students' packs leave it out; 'not-in-pack' when this pack
+ * (a student pack) leaves its traces out: it is not run and earns nothing here, the instructor grades it.
+ */
+export type HiddenTest = 'instructor-copy' | 'not-in-pack';
+
 export interface ExerciseTest {
   name: string;
   points: number;
   kind: string;
   visibility: 'visible' | 'hidden' | 'after_due_date' | 'after_published';
   traces: string[];
+  /** A hidden test's standing in this copy; absent for a visible test. */
+  hidden?: HiddenTest;
 }
 
 /** An exercise opened in the workspace. */
@@ -107,6 +117,12 @@ export interface TestView {
   /** The failing operation (0-based) and its trace, for "show in timeline"; null when none. */
   failure: { trace: string; op: number } | null;
   ms: number;
+  /**
+   * A hidden test: 'instructor-copy' (ran here, its points count, but students' packs do not have
+   * it) or 'not-in-pack' (not run: points 0, maxPoints the rubric's, not in the run's score or
+   * maxScore; the instructor grades it). Absent for a visible test.
+   */
+  hidden?: HiddenTest;
 }
 
 export interface RunResult {
@@ -302,3 +318,10 @@ export type WireMessage =
 
 /** The WebSocket's path on the web server; the page's URL carries the same `token` query parameter. */
 export const WIRE_PATH = '/lab';
+
+/**
+ * The close code of a WebSocket the server refused for its token (missing, or not this server's:
+ * the host restarted with a new one). A browser cannot read the HTTP status of a refused upgrade,
+ * so the server completes it and closes at once with this code; the client stops reconnecting.
+ */
+export const WIRE_TOKEN_REFUSED = 4401;

@@ -20,8 +20,13 @@ export function electronBinary(root = ROOT, env: Record<string, string | undefin
 export const NO_ELECTRON = "Electron's binary is not installed here (it downloads from GitHub at its first run: `npx install-electron`); starting the web mode instead.";
 
 async function main(): Promise<void> {
-  const built = await buildApp();
-  if (built.length > 0) console.log(`built: ${built.join(', ')}`);
+  try {
+    const built = await buildApp();
+    if (built.length > 0) console.log(`built: ${built.join(', ')}`);
+  } catch (error) {
+    console.error(`npm start: ${(error as Error).message}`);
+    process.exit(1);
+  }
   const electron = electronBinary();
   const [command, args] = electron
     ? [electron, [join(ROOT, 'electron', 'main', 'entry.mjs'), ...process.argv.slice(2)]]

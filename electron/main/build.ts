@@ -57,13 +57,36 @@ export function buildRenderer(quiet = false): void {
   if (r.status !== 0) throw new Error(`the renderer's build failed (vite exited with ${r.status ?? r.signal})${quiet ? `:\n${r.stdout}\n${r.stderr}` : ''}`);
 }
 
-/** Builds the stale parts (everything with force); returns what was built. */
+export interface EnsureOptions {
+  /** Prints a line (console.log by default). */
+  say?: (line: string) => void;
+  /** The build and the staleness check (tests pass fakes). */
+  build?: () => void;
+  stale?: () => string | null;
+}
+
+/**
+ * Builds the renderer when it is missing or older than its sources, as `npm start` and `npm run web`
+ * need it: one line says why and that it takes a while, Vite shows only its warnings, and one line
+ * says when it is done. Returns whether it built; throws (the build's output in the message) when
+ * the build fails.
+ */
+export function ensureRenderer(options: EnsureOptions = {}): boolean {
+  const say = options.say ?? ((line: string) => console.log(line));
+  const why = (options.stale ?? (() => staleBecause(RENDERER_OUT, RENDERER_SOURCES)))();
+  if (why === null) return false;
+  say(`Building the lab's user interface with Vite (${why}); this takes about half a minute…`);
+  const started = Date.now();
+  (options.build ?? (() => buildRenderer(true)))();
+  say(`Built the user interface in ${((Date.now() - started) / 1000).toFixed(1)} s.`);
+  return true;
+}
+
+/** Builds the stale parts (everything, with Vite's whole output, with force); returns what was built. */
 export async function buildApp(force = false): Promise<string[]> {
   const built: string[] = [];
-  if (force || staleBecause(RENDERER_OUT, RENDERER_SOURCES)) {
-    buildRenderer();
-    built.push('renderer');
-  }
+  if (force) buildRenderer();
+  if (force || ensureRenderer()) built.push('renderer');
   if (force || staleBecause(PRELOAD_OUT, PRELOAD_SOURCES)) {
     await buildPreload();
     built.push('preload');

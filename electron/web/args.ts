@@ -4,21 +4,24 @@
 import { homedir } from 'node:os';
 import { join, resolve } from 'node:path';
 
-export const USAGE = `usage: npm run web [-- --port N] [--no-open] [--workspace DIR]
+export const USAGE = `usage: npm run web [-- --port N] [--no-open] [--no-build] [--workspace DIR]
 
   --port N          listen on 127.0.0.1:N (default: a free port)
   --no-open         do not open a browser; only print the address
+  --no-build        serve dist/renderer/ as it is (by default it is built first when missing or stale)
   --workspace DIR   the folder for your code and attempts (default: the last one used, else ~/FreeNOS-Lab)`;
 
 export interface WebArgs {
   port: number;
   open: boolean;
+  /** Build the renderer first when it is missing or older than its sources (npm start's rule). */
+  build: boolean;
   workspace: string | undefined;
 }
 
 /** Reads the command line; throws an Error with the usage for anything it does not know. */
 export function parseWebArgs(args: string[]): WebArgs | null {
-  const parsed: WebArgs = { port: 0, open: true, workspace: undefined };
+  const parsed: WebArgs = { port: 0, open: true, build: true, workspace: undefined };
   for (let k = 0; k < args.length; k++) {
     const arg = args[k]!;
     const value = () => {
@@ -28,6 +31,7 @@ export function parseWebArgs(args: string[]): WebArgs | null {
     };
     if (arg === '--help' || arg === '-h') return null;
     else if (arg === '--no-open') parsed.open = false;
+    else if (arg === '--no-build') parsed.build = false;
     else if (arg === '--port') {
       const port = Number(value());
       if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`--port must be a port number (0-65535), not '${args[k]}'`);

@@ -1,13 +1,15 @@
-// `npm run web [-- --port N] [--no-open] [--workspace DIR]`: the lab in a browser. Starts the lab
-// host and the web server on 127.0.0.1, prints the page's address with its token, opens the
-// browser (unless --no-open), and closes cleanly on SIGINT or SIGTERM.
+// `npm run web [-- --port N] [--no-open] [--no-build] [--workspace DIR]`: the lab in a browser.
+// Starts the lab host and the web server on 127.0.0.1 (a port in use is one line and exit 1),
+// builds the renderer when it is missing or stale (as `npm start` does), prints the page's address
+// with its token, opens the browser (unless --no-open), and closes cleanly on SIGINT or SIGTERM.
 import { spawn } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createLabHost } from '../host/lab';
+import { ensureRenderer } from '../main/build';
 import { USAGE, parseWebArgs, stateFile, type WebArgs } from './args';
-import { startWebServer } from './server';
+import { ListenError, startWebServer, type WebServer } from './server';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 const RENDERER = join(ROOT, 'dist', 'renderer');
@@ -40,7 +42,25 @@ async function main(): Promise<void> {
   }
   const version = (JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { version: string }).version;
   const host = createLabHost({ workspace: args.workspace, host: 'web', version, stateFile: stateFile() });
-  const server = await startWebServer({ host, rendererDir: RENDERER, port: args.port });
+  let server: WebServer;
+  try {
+    server = await startWebServer({ host, rendererDir: RENDERER, port: args.port });
+  } catch (error) {
+    if (!(error instanceof ListenError)) throw error;
+    console.error(error.message);
+    await host.dispose();
+    process.exit(1);
+  }
+  // Listening first: a port in use is said before half a minute of building.
+  if (args.build) {
+    try {
+      ensureRenderer();
+    } catch (error) {
+      console.error(`npm run web: ${(error as Error).message}`);
+      await Promise.all([server.close(), host.dispose()]);
+      process.exit(1);
+    }
+  }
   if (!existsSync(join(RENDERER, 'index.html'))) console.log(`The renderer is not built (${RENDERER} is missing): run \`npm run build:renderer\`; until then the page says so.`);
   console.log(`FreeNOS Memory Lab (web mode), workspace ${(await host.info()).workspace}`);
   console.log(server.url);

@@ -1,14 +1,18 @@
 // The web mode's server: an HTTP server on 127.0.0.1 serving the built renderer, and a WebSocket at
 // WIRE_PATH that speaks the contract's wire format to the lab host (WireCall in; WireMessage out:
 // replies in order of completion, LabEvents pushed to every client). Only the page this server
-// served may connect: the upgrade needs the random token (`?token=`, compared in constant time),
-// Host 127.0.0.1:<port> and Origin http://127.0.0.1:<port>, or it is refused before the upgrade.
+// served may connect: the upgrade needs Host 127.0.0.1:<port> and Origin http://127.0.0.1:<port>
+// (else 403 before the upgrade) and the random token (`?token=`, compared in constant time). A page
+// of this origin with a missing or stale token (the host restarted with a new one) gets its upgrade
+// completed and closed at once with WIRE_TOKEN_REFUSED, a code its browser can read (it cannot read
+// a 401), so it stops reconnecting and says the address is out of date; that socket never reaches
+// the host: no message is read from it and no event is sent to it.
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer, type WebSocket } from 'ws';
-import { WIRE_PATH, checkCall, labEvents, type LabEvent, type WireCall, type WireMessage } from '../contract';
+import { WIRE_PATH, WIRE_TOKEN_REFUSED, checkCall, labEvents, type LabEvent, type WireCall, type WireMessage } from '../contract';
 import type { LabHost } from '../host/lab';
 import { serveStatic } from './static';
 
@@ -31,6 +35,23 @@ export interface WebServer {
   close(): Promise<void>;
 }
 
+/** The server could not listen: the port is taken or not allowed. Its message is one line for the terminal. */
+export class ListenError extends Error {
+  constructor(message: string, readonly code: string) {
+    super(message);
+    this.name = 'ListenError';
+  }
+}
+
+/** One line for a failed listen on `port` (EADDRINUSE, EACCES), or null for any other error. */
+export function listenProblem(error: unknown, port: number): string | null {
+  const code = (error as NodeJS.ErrnoException | null)?.code;
+  const advice = 'start with another port (`--port N`), or `--port 0` for any free one';
+  if (code === 'EADDRINUSE') return `Port ${port} is in use on 127.0.0.1 (another lab, or another program, listens there): ${advice}.`;
+  if (code === 'EACCES') return `Port ${port} on 127.0.0.1 is not allowed for this user (ports below 1024 need privileges): ${advice}.`;
+  return null;
+}
+
 /** Largest message a client may send: a source of 1 MB, JSON-escaped, with room to spare. */
 const MAX_MESSAGE = 8 * 1024 * 1024;
 
@@ -47,7 +68,7 @@ function refuse(socket: Duplex, status: number, reason: string): void {
   socket.destroy();
 }
 
-/** Starts the server on 127.0.0.1; resolves once it listens. */
+/** Starts the server on 127.0.0.1; resolves once it listens. A port in use or not allowed rejects with a ListenError. */
 export async function startWebServer(options: WebServerOptions): Promise<WebServer> {
   const token = options.token ?? randomBytes(32).toString('hex');
   const { host } = options;
@@ -59,13 +80,19 @@ export async function startWebServer(options: WebServerOptions): Promise<WebServ
     });
   });
   const wss = new WebSocketServer({ noServer: true, maxPayload: MAX_MESSAGE });
+  // Refused pages: their own server, so they are never among wss.clients (which hear every event).
+  const refusals = new WebSocketServer({ noServer: true, maxPayload: 1024 });
 
   server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
     const url = new URL(req.url ?? '/', 'http://127.0.0.1');
     const origin = `http://127.0.0.1:${port}`;
     if (url.pathname !== WIRE_PATH) return refuse(socket, 404, 'Not Found');
     if (req.headers.origin !== origin || req.headers.host !== `127.0.0.1:${port}`) return refuse(socket, 403, 'Forbidden');
-    if (!tokenMatches(url.searchParams.get('token'), token)) return refuse(socket, 401, 'Unauthorized');
+    const given = url.searchParams.get('token');
+    if (!tokenMatches(given, token)) {
+      const reason = given ? 'wrong or out-of-date token' : 'no token';
+      return refusals.handleUpgrade(req, socket, head, (ws) => ws.close(WIRE_TOKEN_REFUSED, reason));
+    }
     wss.handleUpgrade(req, socket, head, (ws) => wss.emit('connection', ws, req));
   });
 
@@ -86,10 +113,18 @@ export async function startWebServer(options: WebServerOptions): Promise<WebServ
     }),
   );
 
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(options.port ?? 0, '127.0.0.1', () => resolve());
-  });
+  try {
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(options.port ?? 0, '127.0.0.1', () => resolve());
+    });
+  } catch (error) {
+    for (const off of unsubscribe) off();
+    wss.close();
+    refusals.close();
+    const line = listenProblem(error, options.port ?? 0);
+    throw line ? new ListenError(line, (error as NodeJS.ErrnoException).code!) : error;
+  }
   port = (server.address() as AddressInfo).port;
   return {
     port,
@@ -97,8 +132,9 @@ export async function startWebServer(options: WebServerOptions): Promise<WebServ
     url: `http://127.0.0.1:${port}/?token=${token}`,
     async close() {
       for (const off of unsubscribe) off();
-      for (const client of wss.clients) client.terminate();
+      for (const client of [...wss.clients, ...refusals.clients]) client.terminate();
       wss.close();
+      refusals.close();
       server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));
     },

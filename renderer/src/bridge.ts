@@ -3,20 +3,33 @@
 //   - Electron: `window.lab`, exposed by the preload (read here and nowhere else);
 //   - the web mode: a WebSocket client to ws://<host>/lab?token=… whose methods are derived from
 //     the contract's `labMethods` (no second list of method or event names), reconnecting with
-//     backoff; calls made while disconnected wait for the next connection;
+//     backoff; calls made while disconnected wait for the next connection. A socket the server
+//     closes with WIRE_TOKEN_REFUSED (the page's token is missing, or stale after the host
+//     restarted) ends it: no more reconnecting, every call rejects with what to do instead;
 //   - the demo mode (`?fake` in the page's URL only): an in-memory lab, loaded as its own chunk.
 // Stores never read this file's globals: they call lab(), which tests replace with installLab().
 import { ref, type Ref } from 'vue';
-import { labMethods, WIRE_PATH, type LabApi, type LabEvent, type LabEvents, type WireCall, type WireMessage } from '../../electron/contract';
+import { labMethods, WIRE_PATH, WIRE_TOKEN_REFUSED, type LabApi, type LabEvent, type LabEvents, type WireCall, type WireMessage } from '../../electron/contract';
 
 export type LabListener<E extends LabEvent> = (data: LabEvents[E]) => void;
-export type ConnectionState = 'connecting' | 'connected' | 'disconnected';
+/**
+ * 'no-token' and 'token-refused': the server refused the page's token (none in its address, or not
+ * this host's: the host restarted with a new one); final, nothing is retried.
+ */
+export type ConnectionState = 'connecting' | 'connected' | 'disconnected' | 'no-token' | 'token-refused';
+
+/** Why calls fail once the server refused the token, and what the student should do (the banner says the same). */
+export const TOKEN_ADVICE = 'open the address the lab printed in its terminal (the http://127.0.0.1:…/?token=… line of npm start or npm run web; start it again if it has stopped)';
+export const REFUSED_ERROR: Record<'no-token' | 'token-refused', string> = {
+  'no-token': `this page's address has no token: ${TOKEN_ADVICE}`,
+  'token-refused': `this page's address is out of date (the lab's host restarted with a new token): ${TOKEN_ADVICE}`,
+};
 
 export interface LabBridge {
   api: LabApi;
   /** Subscribes to a host event; returns the unsubscribe function. */
   on<E extends LabEvent>(event: E, listener: LabListener<E>): () => void;
-  /** 'connected' in Electron and the demo; the WebSocket's state in the web mode. */
+  /** 'connected' in Electron and the demo; the WebSocket's state in the web mode (see ConnectionState). */
   state: Ref<ConnectionState>;
   /** Seconds until the next reconnection attempt while disconnected, else 0. */
   retryIn: Ref<number>;
@@ -88,9 +101,25 @@ export function createWebClient(url: string, open: SocketFactory, options: WebCl
   let nextId = 1;
   let delay = minDelay;
 
+  const tokenGiven = /[?&]token=[^&]/.test(url);
+  let refused: 'no-token' | 'token-refused' | null = null;
+
   const send = (call: WireCall) => {
     if (socket && state.value === 'connected') socket.send(JSON.stringify(call));
     else waiting.push(call);
+  };
+
+  /** The server refused the token: final. Every call waiting or in flight rejects with what to do. */
+  const refuse = () => {
+    refused = tokenGiven ? 'token-refused' : 'no-token';
+    state.value = refused;
+    retryIn.value = 0;
+    const error = REFUSED_ERROR[refused];
+    waiting.length = 0;
+    for (const [id, entry] of pending) {
+      pending.delete(id);
+      entry.reject(new Error(error));
+    }
   };
 
   const receive = (text: unknown) => {
@@ -124,9 +153,10 @@ export function createWebClient(url: string, open: SocketFactory, options: WebCl
     };
     s.onmessage = (ev) => receive(ev.data);
     s.onerror = () => {};
-    s.onclose = () => {
+    s.onclose = (ev) => {
       if (socket !== s) return;
       socket = null;
+      if ((ev as { code?: unknown } | null)?.code === WIRE_TOKEN_REFUSED) return refuse();
       state.value = 'disconnected';
       const queued = new Set(waiting.map((c) => c.id));
       for (const [id, entry] of pending) {
@@ -141,6 +171,7 @@ export function createWebClient(url: string, open: SocketFactory, options: WebCl
   };
 
   const call = (method: string, args: unknown[]) => new Promise<unknown>((resolve, reject) => {
+    if (refused) return reject(new Error(REFUSED_ERROR[refused]));
     const id = nextId++;
     pending.set(id, { resolve, reject });
     send({ id, method, args });

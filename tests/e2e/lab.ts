@@ -57,9 +57,11 @@ export interface LabServer {
   stop(): Promise<void>;
 }
 
-/** Starts `npm run web -- --no-open --port <port> --workspace <workspace>` as a child; resolves once it prints its address. */
+/** Starts `npm run web -- --no-open --no-build --port <port> --workspace <workspace>` as a child; resolves once it prints its address. */
 export async function startLab(folders: { home: string; config: string; workspace: string }, port = 0): Promise<LabServer> {
-  const child = spawn(process.execPath, ['--import', 'tsx', MAIN, '--no-open', '--port', String(port), '--workspace', folders.workspace], {
+  // --no-build: globalSetup built the renderer once; a server must not rebuild it mid-run (a source
+  // edited while the tests run would make the next server spend half a minute in Vite).
+  const child = spawn(process.execPath, ['--import', 'tsx', MAIN, '--no-open', '--no-build', '--port', String(port), '--workspace', folders.workspace], {
     cwd: ROOT,
     env: { ...process.env, HOME: folders.home, XDG_CONFIG_HOME: folders.config },
     stdio: ['pipe', 'pipe', 'pipe'],

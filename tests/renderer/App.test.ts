@@ -43,6 +43,24 @@ describe('App', () => {
     wrapper.unmount();
   });
 
+  it('says a refused token means an out-of-date address (or none) and where the new one is, with no countdown', async () => {
+    const { bridge, wrapper } = await app();
+    bridge.state.value = 'token-refused';
+    await flushPromises();
+    const banner = wrapper.find('[data-testid=connection]');
+    expect(banner.attributes('role')).toBe('alert');
+    expect(banner.text()).toContain('This lab address is out of date: the lab was restarted and has a new token.');
+    expect(banner.text()).toMatch(/Open the address the lab printed in its terminal, the http:\/\/127\.0\.0\.1:…\/\?token=… line of npm start or npm run web/);
+    expect(banner.text()).not.toContain('reconnecting');
+    bridge.state.value = 'no-token';
+    await flushPromises();
+    expect(wrapper.find('[data-testid=connection]').text()).toContain('This address has no token');
+    bridge.state.value = 'connected';
+    await flushPromises();
+    expect(wrapper.find('[data-testid=connection]').exists()).toBe(false);
+    wrapper.unmount();
+  });
+
   it('routes #/exercise/<id> to the workspace and #/timeline/… to the timeline, which starts the replay', async () => {
     const { fake, wrapper } = await app();
     navigate({ name: 'exercise', id: '01-bit-allocator' });

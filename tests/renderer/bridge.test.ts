@@ -1,9 +1,10 @@
 // @vitest-environment happy-dom
 // The web mode's client: every LabApi method comes from labMethods; calls become WireCalls, replies
-// settle them by id, events reach their subscribers, and a lost connection is visible and retried.
+// settle them by id, events reach their subscribers, a lost connection is visible and retried, and
+// a refused token (close code WIRE_TOKEN_REFUSED) is final: no retry, every call rejects with advice.
 import { describe, expect, it } from 'vitest';
-import { labMethods, WIRE_PATH, type WireCall } from '../../electron/contract';
-import { createWebClient, wantsDemo, wireUrl, type SocketLike } from '../../renderer/src/bridge';
+import { labMethods, WIRE_PATH, WIRE_TOKEN_REFUSED, type WireCall } from '../../electron/contract';
+import { REFUSED_ERROR, createWebClient, wantsDemo, wireUrl, type SocketLike } from '../../renderer/src/bridge';
 
 class FakeSocket implements SocketLike {
   static all: FakeSocket[] = [];
@@ -15,15 +16,15 @@ class FakeSocket implements SocketLike {
   onmessage: ((ev: { data: unknown }) => void) | null = null;
   constructor(public url: string) { FakeSocket.all.push(this); }
   send(text: string) { this.sent.push(JSON.parse(text) as WireCall); }
-  close() { this.onclose?.({}); }
+  close(code = 1006) { this.onclose?.({ code }); }
   open() { this.readyState = 1; this.onopen?.({}); }
   reply(message: unknown) { this.onmessage?.({ data: JSON.stringify(message) }); }
 }
 
-function client() {
+function client(url = 'ws://127.0.0.1:1/lab?token=t') {
   FakeSocket.all = [];
   const timers: Array<[() => void, number]> = [];
-  const bridge = createWebClient('ws://127.0.0.1:1/lab?token=t', (url) => new FakeSocket(url), {
+  const bridge = createWebClient(url, (u) => new FakeSocket(u), {
     setTimer: (fn, ms) => timers.push([fn, ms]),
   });
   return { bridge, socket: () => FakeSocket.all.at(-1)!, timers };
@@ -94,6 +95,37 @@ describe('bridge: the web client', () => {
     socket().reply({ id: 2, ok: true, result: { version: '1' } });
     await expect(later).resolves.toEqual({ version: '1' });
     expect(FakeSocket.all).toHaveLength(4);
+  });
+
+  it('stops at a refused token: no reconnection, calls waiting or in flight and later ones reject with what to do', async () => {
+    const { bridge, socket, timers } = client();
+    const early = bridge.api.info();
+    // The server completes the upgrade, then closes at once: the client saw it open first.
+    socket().open();
+    expect(socket().sent).toEqual([{ id: 1, method: 'info', args: [] }]);
+    socket().close(WIRE_TOKEN_REFUSED);
+    expect(bridge.state.value).toBe('token-refused');
+    expect(bridge.retryIn.value).toBe(0);
+    expect(timers).toEqual([]);
+    await expect(early).rejects.toThrow(REFUSED_ERROR['token-refused']);
+    expect(REFUSED_ERROR['token-refused']).toMatch(/address is out of date .*new token.*npm start.*npm run web/);
+    await expect(bridge.api.listExercises()).rejects.toThrow('out of date');
+    expect(FakeSocket.all).toHaveLength(1);
+  });
+
+  it('says the address has no token when it has none, and still reconnects after an ordinary close', async () => {
+    const bare = client('ws://127.0.0.1:1/lab?token=');
+    const call = bare.bridge.api.info();
+    bare.socket().close(WIRE_TOKEN_REFUSED);
+    expect(bare.bridge.state.value).toBe('no-token');
+    await expect(call).rejects.toThrow(REFUSED_ERROR['no-token']);
+    expect(bare.timers).toEqual([]);
+    // A close with any other code (1006: the host went away) is retried as before.
+    const ordinary = client();
+    ordinary.socket().open();
+    ordinary.socket().close(1001);
+    expect(ordinary.bridge.state.value).toBe('disconnected');
+    expect(ordinary.timers).toHaveLength(1);
   });
 
   it('builds the socket URL from the page: WIRE_PATH and the page token', () => {

@@ -98,6 +98,19 @@ export function loadExercise(dir: string): Exercise {
   return { dir, file, spec, withheld, referenceWork };
 }
 
+/**
+ * The exercise's secret traces: those only non-visible tests use. A student pack leaves them out (a
+ * generated one, its seed too); a test that uses one is a hidden test in the strict sense, graded by
+ * the instructor. (A non-visible test on visible traces only is not secret: its results are shown
+ * after the due date, but students have its traces and run it.)
+ */
+export function secretTraces(spec: ExerciseSpec): Set<string> {
+  return new Set(Object.keys(spec.traces).filter((name) => {
+    const users = spec.tests.filter((t) => t.traces.includes(name));
+    return users.length > 0 && users.every((t) => t.visibility !== 'visible');
+  }));
+}
+
 /** reference-work.json's contents, null when there is none; ExerciseError when it is malformed. */
 function readReferenceWork(dir: string): Record<string, number> | null {
   const path = join(dir, REFERENCE_WORK);

@@ -7,7 +7,7 @@
 import { copyFileSync, cpSync, existsSync, mkdirSync, readFileSync, readdirSync, rmdirSync, statSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join, relative, resolve, sep } from 'node:path';
 import { parseDocument } from 'yaml';
-import { ExerciseError, REFERENCE_WORK, loadExercise } from './exercise';
+import { ExerciseError, REFERENCE_WORK, loadExercise, secretTraces } from './exercise';
 import { measureReference } from './grade';
 
 export interface PackedExercise {
@@ -30,10 +30,7 @@ async function packOne(dir: string, out: string, student: boolean): Promise<Pack
   const { spec } = exercise;
   const dest = join(out, spec.id);
   if (existsSync(dest)) throw new ExerciseError(`${dest} already exists: pack into an empty folder`);
-  const hidden = new Set(Object.keys(spec.traces).filter((name) => {
-    const users = spec.tests.filter((t) => t.traces.includes(name));
-    return users.length > 0 && users.every((t) => t.visibility !== 'visible');
-  }));
+  const hidden = secretTraces(spec);
   const leftOut = new Set<string>(); // absolute paths not copied
   if (student) {
     leftOut.add(resolve(dir, spec.reference));

@@ -9,6 +9,7 @@ import { join, resolve } from 'node:path';
 import type { ExerciseDetail, ExerciseSummary, ExerciseTest } from '../../contract';
 import { ExerciseError, listExerciseDirs, loadExercise, readExerciseFile, type Exercise } from '../grader/exercise';
 import { labTypings } from './typings';
+import { hiddenStanding, notInPack } from './views';
 
 export interface Entry {
   exercise: Exercise;
@@ -71,7 +72,8 @@ export function summarize(entry: Entry, best: number | null, attempts: number): 
     pack: entry.pack,
     goals: [...spec.goals],
     views: [...spec.views],
-    maxScore: spec.tests.reduce((total, t) => total + t.points, 0),
+    // What a grade here can earn: a student pack's hidden tests are the instructor's to grade.
+    maxScore: spec.tests.filter((t) => !notInPack(entry.exercise, t)).reduce((total, t) => total + t.points, 0),
     best,
     attempts,
   };
@@ -81,7 +83,10 @@ export function summarize(entry: Entry, best: number | null, attempts: number): 
 export async function detail(summary: ExerciseSummary, exercise: Exercise): Promise<ExerciseDetail> {
   const { spec } = exercise;
   const instructions = spec.instructions ? await readFile(join(exercise.dir, spec.instructions), 'utf8') : `# ${spec.title}\n\n${spec.summary ?? ''}\n`;
-  const tests: ExerciseTest[] = spec.tests.map((t) => ({ name: t.name, points: t.points, kind: t.kind, visibility: t.visibility, traces: [...t.traces] }));
+  const tests: ExerciseTest[] = spec.tests.map((t) => {
+    const hidden = hiddenStanding(exercise, t);
+    return { name: t.name, points: t.points, kind: t.kind, visibility: t.visibility, traces: [...t.traces], ...(hidden ? { hidden } : {}) };
+  });
   return {
     ...summary,
     instructions,

@@ -11,7 +11,7 @@ import { ExerciseError, type Exercise } from '../grader/exercise';
 import { gradePool, gradeSource, type GradePool } from '../grader/grade';
 import type { GradeProgress } from '../grader/gradeJob';
 import { isRunnable, runnableTraces } from './catalog';
-import { failedViews, logsOf, testView } from './views';
+import { failedViews, gradeViews, hiddenStanding, logsOf, testView } from './views';
 
 /** The name student code is compiled and reported under. */
 export const SUBMISSION_FILE = 'submission.ts';
@@ -87,7 +87,8 @@ export class Runs {
     const compiled = await compileSubmission(request.source, SUBMISSION_FILE);
     if (!compiled.ok) {
       const compileErrors: CompileProblem[] = compiled.errors.map((e) => ({ line: e.line, column: e.column, message: e.message }));
-      return finish({ ...base, compileErrors, tests: failedViews(chosen, 'the submission does not compile (see the errors at their lines)'), maxScore });
+      const failed = failedViews(exercise, chosen, 'the submission does not compile (see the errors at their lines)');
+      return finish({ ...base, compileErrors, tests: plan.grade ? gradeViews(exercise, failed) : failed, maxScore });
     }
     if (me.stopped) return finish(base);
     // Warm workers are kept only for the exercise being worked on (and any still running).
@@ -109,7 +110,10 @@ export class Runs {
         },
       });
       if (!me.stopped && Object.keys(referenceWork).length > 0) this.referenceWork.set(exercise.dir, { ...this.referenceWork.get(exercise.dir), ...referenceWork });
-      const tests = report.tests.map(testView);
+      // A grade also lists the hidden tests this pack leaves out (not run, no points here).
+      const rubric = new Map(exercise.spec.tests.map((t) => [t.name, t]));
+      const ran = report.tests.map((t) => testView(t, hiddenStanding(exercise, rubric.get(t.name)!)));
+      const tests = plan.grade ? gradeViews(exercise, ran) : ran;
       return finish({ ...base, tests, score: report.score, maxScore: report.maxScore, logs: logsOf(report) }, plan.grade ? report : null);
     } catch (error) {
       if (!(error instanceof ExerciseError)) {

@@ -1,5 +1,7 @@
 // The web mode's server: static files (MIME types, the CSP, no-store on index.html, traversal and
-// dotfiles refused, no listings), the WebSocket's gate (token, Origin, Host) and the wire format
+// dotfiles refused, no listings), the WebSocket's gate (Origin and Host refused before the upgrade;
+// a missing or stale token closed at once with WIRE_TOKEN_REFUSED, never reaching the host), a port
+// in use (a ListenError with one line), and the wire format
 // with a real `ws` client: calls answered in order of completion, argument checks, and the host's
 // runProgress / runDone events pushed to every client.
 import { mkdirSync, mkdtempSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
@@ -8,9 +10,9 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
-import { WIRE_PATH, checkCall, type WireMessage } from '../../../electron/contract';
+import { WIRE_PATH, WIRE_TOKEN_REFUSED, checkCall, type WireMessage } from '../../../electron/contract';
 import { createLabHost, type LabHost } from '../../../electron/host/lab';
-import { startWebServer, type WebServer } from '../../../electron/web/server';
+import { ListenError, startWebServer, type WebServer } from '../../../electron/web/server';
 
 const REFERENCE = readFileSync(path.join(import.meta.dirname, '../../../exercises/01-bit-allocator/reference.ts'), 'utf8');
 
@@ -35,6 +37,23 @@ function connect(server: WebServer, options: { token?: string | null; origin?: s
     ws.once('open', () => resolve(ws));
     ws.once('unexpected-response', (_req, res) => reject(new Error(`refused with ${res.statusCode}`)));
     ws.once('error', reject);
+  });
+}
+
+/**
+ * Connects with a token the server refuses; resolves with the close code and reason it got, and
+ * what it heard between: it sends a call as soon as it is open, and the host must not answer it.
+ */
+function refusedToken(server: WebServer, token: string | null): Promise<{ code: number; reason: string; heard: string[] }> {
+  const url = `ws://127.0.0.1:${server.port}${WIRE_PATH}${token === null ? '' : `?token=${token}`}`;
+  const ws = new WebSocket(url, { origin: `http://127.0.0.1:${server.port}` });
+  const heard: string[] = [];
+  ws.on('message', (data) => heard.push(data.toString()));
+  ws.on('open', () => ws.send(JSON.stringify({ id: 1, method: 'info', args: [] })));
+  return new Promise((resolve, reject) => {
+    ws.once('unexpected-response', (_req, res) => reject(new Error(`refused with ${res.statusCode}`)));
+    ws.once('error', reject);
+    ws.once('close', (code, reason) => resolve({ code, reason: reason.toString(), heard }));
   });
 }
 
@@ -124,13 +143,38 @@ describe('the web server', () => {
     expect(page.body).toContain('npm run build:renderer');
   });
 
-  it('refuses a WebSocket without the token, with a wrong one, or from another origin', async () => {
-    await expect(connect(server, { token: null })).rejects.toThrow(/refused with 401/);
-    await expect(connect(server, { token: 'f'.repeat(64) })).rejects.toThrow(/refused with 401/);
-    await expect(connect(server, { token: server.token.slice(0, 10) })).rejects.toThrow(/refused with 401/);
+  it('refuses a WebSocket from another origin or host before the upgrade', async () => {
     await expect(connect(server, { origin: 'http://evil.example' })).rejects.toThrow(/refused with 403/);
+    await expect(connect(server, { origin: 'http://evil.example', token: 'f'.repeat(64) })).rejects.toThrow(/refused with 403/);
     await expect(connect(server, { origin: `http://localhost:${server.port}` })).rejects.toThrow(/refused with 403/);
     await expect(connect(server, { origin: null })).rejects.toThrow(/refused with 403/);
+  });
+
+  it('closes a missing, wrong or stale token at once with WIRE_TOKEN_REFUSED, answering nothing', async () => {
+    expect(WIRE_TOKEN_REFUSED).toBe(4401);
+    const stale = await startWebServer({ host, rendererDir: root });
+    const staleToken = stale.token;
+    await stale.close();
+    const cases: [string | null, string][] = [[null, 'no token'], ['', 'no token'], ['f'.repeat(64), 'wrong or out-of-date token'],
+      [server.token.slice(0, 10), 'wrong or out-of-date token'], [staleToken, 'wrong or out-of-date token']];
+    for (const [token, reason] of cases) {
+      const refused = await refusedToken(server, token);
+      expect(refused, String(token)).toEqual({ code: WIRE_TOKEN_REFUSED, reason, heard: [] });
+    }
+    // The right token, meanwhile, connects and is answered as before.
+    const good = await connect(server);
+    expect((await refusedToken(server, 'bad')).code).toBe(WIRE_TOKEN_REFUSED);
+    expect(await client(good).call('info')).toMatchObject({ id: 1, ok: true });
+    good.close();
+  });
+
+  it('rejects with a ListenError of one line when the port is in use', async () => {
+    const error = await startWebServer({ host, rendererDir: root, port: server.port }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(ListenError);
+    expect((error as ListenError).code).toBe('EADDRINUSE');
+    expect((error as ListenError).message).toBe(`Port ${server.port} is in use on 127.0.0.1 (another lab, or another program, listens there): start with another port (\`--port N\`), or \`--port 0\` for any free one.`);
+    // The server on that port still serves.
+    expect((await get(server.port, '/')).status).toBe(200);
   });
 
   it('answers calls over the wire, with checkCall\'s text for a bad one', async () => {

@@ -1,13 +1,14 @@
 // Exercise packs: an instructor pack stands alone and grades like the original; a student pack
 // has no reference (its work per trace instead), no hidden traces (not even a generated one's seed),
-// and grades the tests it has, saying which hidden ones the instructor runs.
-import { cpSync, existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+// and grades the tests it has, saying which hidden ones the instructor runs. Every built-in
+// exercise's student pack holds no hidden test's file and runs no hidden test.
+import { cpSync, existsSync, mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { ExerciseError, loadExercise } from '../../../electron/host/grader/exercise';
-import { withoutTiming } from '../../../electron/host/grader/formats';
-import { gradeSource } from '../../../electron/host/grader/grade';
+import { BUILT_IN_PACK, ExerciseError, listExerciseDirs, loadExercise } from '../../../electron/host/grader/exercise';
+import { formatText, withoutTiming } from '../../../electron/host/grader/formats';
+import { gradeSource, selectTests } from '../../../electron/host/grader/grade';
 import { writePack } from '../../../electron/host/grader/pack';
 
 const TINY = path.join(import.meta.dirname, 'fixtures', 'tiny');
@@ -83,4 +84,54 @@ describe('an instructor pack', () => {
   it('will not pack over an existing exercise folder', async () => {
     await expect(writePack([source], path.dirname(instructor), { student: false })).rejects.toThrow('already exists');
   });
+});
+
+/** Every file under `dir`, relative paths. */
+function filesUnder(dir: string, base = dir): string[] {
+  return readdirSync(dir, { withFileTypes: true }).flatMap((e) =>
+    e.isDirectory() ? filesUnder(path.join(dir, e.name), base) : [path.relative(base, path.join(dir, e.name))]);
+}
+
+describe("the built-in exercises' student packs", () => {
+  let packs: string;
+  beforeAll(async () => {
+    packs = path.join(mkdtempSync(path.join(tmpdir(), 'lab-student-packs-')), 'student');
+    await writePack(listExerciseDirs(BUILT_IN_PACK), packs, { student: true });
+  }, 120_000);
+
+  it('hold no hidden test file, no copy of one, no reference, and no hidden trace in reference-work.json', () => {
+    const dirs = listExerciseDirs(BUILT_IN_PACK);
+    expect(dirs).toHaveLength(8);
+    for (const source of dirs) {
+      const id = path.basename(source);
+      const pack = path.join(packs, id);
+      const hiddenFiles = filesUnder(path.join(source, 'hidden'));
+      expect(hiddenFiles.length, `${id} has hidden tests in the checkout`).toBeGreaterThan(0);
+      const shipped = filesUnder(pack);
+      expect(shipped.filter((f) => f.startsWith('hidden') || f === 'reference.ts'), id).toEqual([]);
+      const secrets = new Set(hiddenFiles.map((f) => readFileSync(path.join(source, 'hidden', f), 'utf8')));
+      for (const file of shipped) expect(secrets.has(readFileSync(path.join(pack, file), 'utf8')), `${id}/${file} is a hidden file's copy`).toBe(false);
+      const exercise = loadExercise(pack);
+      const work = Object.keys(JSON.parse(readFileSync(path.join(pack, 'reference-work.json'), 'utf8')) as Record<string, number>);
+      expect(work.filter((name) => exercise.withheld.includes(name)), id).toEqual([]);
+      // Every hidden test is listed in the rubric but cannot run from the pack.
+      const hidden = exercise.spec.tests.filter((t) => t.visibility !== 'visible');
+      expect(hidden.length, id).toBeGreaterThan(0);
+      const runnable = selectTests(exercise).map((t) => t.name);
+      for (const t of hidden) expect(runnable, `${id}: ${t.name}`).not.toContain(t.name);
+    }
+  });
+
+  it('grade without the hidden tests: no points for them, their points out of the maximum, and a note saying the instructor grades them', async () => {
+    const pack = path.join(packs, '01-bit-allocator');
+    const reference = readFileSync(path.join(BUILT_IN_PACK, '01-bit-allocator', 'reference.ts'), 'utf8');
+    const { report } = await gradeSource(pack, reference, 'reference.ts');
+    expect(report.tests.map((t) => t.name)).toEqual(['small', 'fill-and-wrap', 'unaligned-base', 'odd-requests']);
+    expect([report.score, report.maxScore]).toEqual([8, 8]);
+    expect(report.notes).toEqual(['1 hidden test (hidden; 2 points) is not in this pack: your instructor grades it']);
+    expect(formatText(report)).toContain('1 hidden test (hidden; 2 points) is not in this pack: your instructor grades it');
+    // The checkout's copy runs it, with points.
+    const full = (await gradeSource(path.join(BUILT_IN_PACK, '01-bit-allocator'), reference, 'reference.ts')).report;
+    expect(full.tests.find((t) => t.name === 'hidden')).toMatchObject({ visibility: 'after_due_date', status: 'passed', score: 2 });
+  }, 60_000);
 });

@@ -113,6 +113,33 @@ describe('WorkspaceView', () => {
     wrapper.unmount();
   });
 
+  it("labels a hidden test that ran as the instructor's copy, and one not in this pack as the instructor's to grade, outside the tally", async () => {
+    const { fake, wrapper } = await workspace();
+    fake.nextResult = runResult({
+      score: 4, maxScore: 4,
+      tests: [
+        { name: 'small', points: 2, maxPoints: 2, passed: true, output: '', failure: null, ms: 3 },
+        { name: 'hidden', points: 2, maxPoints: 2, passed: true, output: '', failure: null, ms: 5, hidden: 'instructor-copy' },
+        { name: 'later', points: 0, maxPoints: 3, passed: false, output: 'hidden test, not in this pack', failure: null, ms: 0, hidden: 'not-in-pack' },
+      ],
+    });
+    await wrapper.find('[data-testid=grade]').trigger('click');
+    await flushPromises();
+    const copy = wrapper.find('[data-test=hidden]');
+    expect(copy.find('[data-testid=hidden-label]').text()).toBe("hidden test — instructor's copy, not in student packs");
+    expect(copy.text()).toContain('2 / 2 pts');
+    expect(wrapper.find('[data-test=small] [data-testid=hidden-label]').exists()).toBe(false);
+    const absent = wrapper.find('[data-test=later]');
+    expect(absent.find('[data-testid=hidden-label]').text()).toBe('hidden test — not in this pack, graded by your instructor');
+    expect(absent.text()).toContain('3 pts, not counted here');
+    expect(absent.text()).not.toMatch(/fail|0 \/ 3/);
+    const summary = wrapper.find('[data-testid=summary]').text();
+    expect(summary).toContain('4 / 4 points');
+    expect(summary).toContain('2 of 2 tests passed');
+    expect(summary).toContain('1 hidden test not in this pack, graded by your instructor');
+    wrapper.unmount();
+  });
+
   it('lists compile errors, gives them to the editor as markers, and reveals a clicked one', async () => {
     const { fake, wrapper } = await workspace();
     const problems: CompileProblem[] = [{ line: 4, column: 9, message: 'Expected ";" but found "x"' }];
