@@ -162,7 +162,7 @@ describe.skipIf(!HAS_CHROMIUM)('the Machine Explorer in Chromium (web mode)', { 
     await expect.poll(() => text(page, '[data-testid=vmctl-result]')).toMatch(/^0 Success It worked/);
     await page.fill('[data-testid=vmctl-pid]', 'one');
     await page.click('[data-testid=vmctl-send]');
-    await expect.poll(() => text(page, '[data-testid=vmctl-result]')).toBe('not sent Not sent: check pid (the message is at the field).');
+    await expect.poll(() => text(page, '[data-testid=vmctl-result]')).toBe('not sent Check pid: the message is at the field.');
     expect(await page.getAttribute('[data-testid=vmctl-result]', 'role')).toBe('alert');
     expect(await page.locator('[data-testid=vmctl]', { hasText: '0 Success' }).count()).toBe(0);
     await page.fill('[data-testid=vmctl-pid]', '1');
@@ -178,6 +178,7 @@ describe.skipIf(!HAS_CHROMIUM)('the Machine Explorer in Chromium (web mode)', { 
     expect(await text(page, '[data-testid=machine-summary]')).toBe(summary);
     expect(await page.getAttribute('[data-pid="1"]', 'aria-current')).toBe('true');
     expect(await text(page, '[data-testid=directory-root]')).toBe(root);
+    expect(await page.inputValue('[data-testid=boot-ram]')).toBe('16');
     expect(await text(page, '[data-testid=vmctl-result]')).toMatch(/^0 Success/);
     expect(await text(page, '[data-testid=activity]')).toContain('fork of pid 0: child pid 1');
 
@@ -186,7 +187,7 @@ describe.skipIf(!HAS_CHROMIUM)('the Machine Explorer in Chromium (web mode)', { 
     server = await startLab(folders, server.port);
     await page.goto(`${server.url}#/explorer`);
     await page.waitForSelector('[data-testid=explorer-notice]');
-    expect(await text(page, '[data-testid=explorer-notice]')).toMatch(/^The machine booted before the page was reloaded is gone \(machineCall: no machine session '[0-9a-f-]{36}'\): .* Boot a new one\./);
+    expect(await text(page, '[data-testid=explorer-notice]')).toMatch(/^The machine booted before the page was reloaded is gone: the host was restarted, .* Boot a new one\./);
     expect(await page.locator('[data-testid=processes]').count()).toBe(0);
     expect(errors.filter((e) => !/WebSocket|ERR_CONNECTION_REFUSED|net::/.test(e))).toEqual([]);
     await context.close();

@@ -8,7 +8,7 @@
 import { defineStore } from 'pinia';
 import { computed, ref, shallowRef, watch } from 'vue';
 import {
-  machineOptions, type MachineAccessKind, type MachineCall, type MachineRange, type MachineResults, type MachineStartOptions,
+  MAX_MACHINE_SESSIONS, machineOptions, type MachineAccessKind, type MachineCall, type MachineRange, type MachineResults, type MachineStartOptions,
   type MachineState, type MachineWalk, type VMCtlOperationName,
 } from '../../../electron/contract';
 import { lab } from '../bridge';
@@ -237,11 +237,12 @@ export const useExplorerStore = defineStore('explorer', () => {
       log('took the machine back after the page was reloaded', true);
       return true;
     } catch (e) {
-      notice.value = {
-        text: `The machine booted before the page was reloaded is gone (${message(e)}): the host was restarted or closed it to make room. Boot a new one.`,
-        ok: false,
-      };
-      storage()?.removeItem(SAVED_MACHINE_KEY);
+      const gone = message(e).includes('no machine session');
+      notice.value = gone
+        ? { text: `The machine booted before the page was reloaded is gone: the host was restarted, or closed it to make room (it keeps at most ${MAX_MACHINE_SESSIONS}). Boot a new one.`, ok: false }
+        : { text: `Could not take back the machine booted before the page was reloaded: ${message(e)}`, ok: false };
+      // Gone for good: forget it. The host out of reach: a later visit may find it again.
+      if (gone) storage()?.removeItem(SAVED_MACHINE_KEY);
       return false;
     } finally {
       restoring.value = false;

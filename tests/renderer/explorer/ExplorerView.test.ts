@@ -173,7 +173,7 @@ describe('ExplorerView', () => {
     await flushPromises();
     expect(result().attributes()).toMatchObject({ 'data-kind': 'invalid', role: 'alert' });
     expect(result().text()).not.toContain('Success');
-    expect(result().text()).toBe('not sent Not sent: check pid (the message is at the field).');
+    expect(result().text()).toBe('not sent Check pid: the message is at the field.');
     expect(document.activeElement?.id).toBe('vmctl-pid');
     // Fixed, it works again; then a call the host refuses replaces that result in turn.
     await w.find('[data-testid=vmctl-pid]').setValue('0');
@@ -184,7 +184,7 @@ describe('ExplorerView', () => {
     await w.find('[data-testid=vmctl] form').trigger('submit');
     await flushPromises();
     expect(result().attributes('data-kind')).toBe('refused');
-    expect(result().text()).toBe('refused Not done: machineCall: args[1] (call): range.size must be an integer from 0 to 0xFFFFFFFF');
+    expect(result().text()).toBe('refused machineCall: args[1] (call): range.size must be an integer from 0 to 0xFFFFFFFF');
     expect(w.findAll('[data-testid=vmctl-history] li')).toHaveLength(2);
   });
 
@@ -228,6 +228,18 @@ describe('ExplorerView', () => {
     expect(w.find('[data-testid=activity]').text()).toContain('fork of pid 0: child pid 1, with its own page directory');
     expect(w.find('[data-testid=vmctl-result]').text()).toContain('0 Success');
     expect(w.find('[data-testid=boot]').text()).toBe('Boot a new machine');
+    // The boot form shows how that machine was booted (16 MiB, not the form's first 64).
+    expect((w.find('[data-testid=boot-ram]').element as HTMLInputElement).value).toBe('16');
+  });
+
+  it('keeps the machine to try again when the host cannot be reached after a reload', async () => {
+    const lab = machineLab();
+    const first = await booted_(lab);
+    first.w.unmount();
+    (lab.fake as LabApi).machineCall = async () => { throw new Error('the lab host is not connected'); };
+    const { w } = await open(lab);
+    expect(w.find('[data-testid=explorer-notice] span').text()).toBe('Could not take back the machine booted before the page was reloaded: the lab host is not connected');
+    expect(sessionStorage.length).toBe(1);
   });
 
   it('says on load when the machine booted before the reload is gone (the host no longer has it)', async () => {
@@ -240,8 +252,7 @@ describe('ExplorerView', () => {
     expect(w.find('[data-testid=processes]').exists()).toBe(false);
     const notice = w.find('[data-testid=explorer-notice]');
     expect(notice.classes()).toContain('gone');
-    expect(notice.text()).toContain(`The machine booted before the page was reloaded is gone (machineCall: no machine session '${sessionId}')`);
-    expect(notice.text()).toContain('Boot a new one.');
+    expect(notice.find('span').text()).toBe('The machine booted before the page was reloaded is gone: the host was restarted, or closed it to make room (it keeps at most 4). Boot a new one.');
     expect(sessionStorage.length).toBe(0);
     // Booting a new machine clears the note.
     await w.find('[data-testid=boot-ram]').setValue('16');
