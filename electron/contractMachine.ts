@@ -52,7 +52,9 @@ export type MachineCall =
   | { op: 'translate'; pid: number; virt: number; access?: MachineAccessKind }
   | { op: 'vmctl'; pid: number; operation: VMCtlOperationName; range: MachineRange }
   /** Installs a user program (the JSON of engine/machine/Program.ts), replacing one of the same name. */
-  | { op: 'install'; program: Record<string, unknown> };
+  | { op: 'install'; program: Record<string, unknown> }
+  /** Changes nothing: the machine's state as it is (a reloaded Explorer takes its machine back with it). */
+  | { op: 'state' };
 export type MachineOp = MachineCall['op'];
 
 /** The engine's process-call result (Machine's CallResult). */
@@ -112,6 +114,7 @@ export interface MachineResults {
   /** VMCtl's API.Result code and its name, and the range as VMCtl wrote it back. */
   vmctl: { result: number; name: string; range: MachineRange };
   install: { name: string; segments: number; steps: number };
+  state: null;
 }
 
 /** A run of contiguous physical frames with one owner (engine/machine/Snapshot.ts's FrameOwner names). */
@@ -213,7 +216,7 @@ export const machineOptions: Check = (v) => {
 };
 const machineOps: { [O in MachineOp]: string[] } = {
   boot: ['path'], spawn: ['pid', 'path'], launch: ['pid', 'path'], fork: ['pid'], execve: ['pid', 'path'], kill: ['pid'], wait: ['pid'],
-  step: [], run: ['steps'], translate: ['pid', 'virt', 'access?'], vmctl: ['pid', 'operation', 'range'], install: ['program'],
+  step: [], run: ['steps'], translate: ['pid', 'virt', 'access?'], vmctl: ['pid', 'operation', 'range'], install: ['program'], state: [],
 };
 const machineFields: Record<string, Check> = {
   path: (v) => (typeof v === 'string' && v.length > 0 && v.length <= 200 ? null : 'must be a program name (1 to 200 characters)'),

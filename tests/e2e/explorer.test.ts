@@ -3,6 +3,9 @@
 // different root and different second-level tables), the frame map's pixels change with the
 // fork's new frames (outline of the selected process off, so only frames count), the translator
 // shows the MMU's walk, the quiz side panel asks a translate question. Screenshot: explorer.png.
+// Then by the keyboard: the focus after Boot and after a busy call, '1 process', a VMCtl error that
+// replaces the old result, and a reload that keeps the machine (or, after the host restarted, says
+// it is gone).
 import { statSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
@@ -124,6 +127,69 @@ describe.skipIf(!HAS_CHROMIUM)('the Machine Explorer in Chromium (web mode)', { 
     expect(await page.getAttribute('[data-testid=quiz-question]', 'aria-label')).toMatch(/^Question: translate, seed \d+$/);
     expect(await page.isVisible('[data-testid=page-tables]')).toBe(true);
     expect(errors).toEqual([]);
+    await context.close();
+  });
+
+  it('keeps the focus by the keyboard, replaces an old VMCtl result with the new error, and keeps the machine over a reload', async () => {
+    const context = await newContext(browser);
+    const { page, errors } = await openPage(context);
+    const focused = () => page.evaluate(() => (document.activeElement as HTMLElement | null)?.dataset.testid ?? document.activeElement?.tagName);
+    await page.goto(`${server.url}#/explorer`);
+    await page.fill('[data-testid=boot-ram]', '16');
+    // Boot by the keyboard: the focus moves on to the program to boot, not to the page.
+    await page.focus('[data-testid=boot]');
+    await page.keyboard.press('Enter');
+    await page.waitForSelector('[data-testid=processes]');
+    await expect.poll(focused).toBe('program');
+    await page.keyboard.press('Tab');
+    expect(await focused()).toBe('boot-program');
+    await page.keyboard.press('Enter');
+    await page.waitForSelector('[data-pid="0"]');
+    expect(await text(page, '[data-testid=machine-summary]')).toMatch(/^Intel · 16 MiB · copy-on-write fork on · 1 process · /);
+    // The button its call disabled while busy has the focus back.
+    await expect.poll(focused).toBe('boot-program');
+    await page.focus('[data-pid="0"] [data-testid=fork]');
+    await page.keyboard.press('Enter');
+    await page.waitForSelector('[data-pid="1"]');
+    await expect.poll(focused).toBe('fork');
+    expect(await text(page, '[data-testid=machine-summary]')).toMatch(/ · 2 processes · /);
+
+    // VMCtl: a lookup that works, then a request with a bad pid: the error replaces "0 Success".
+    await page.selectOption('[data-testid=vmctl-operation]', 'LookupVirtual');
+    await page.fill('[data-testid=vmctl-pid]', '1');
+    await page.fill('[data-testid=vmctl-virt]', '0x80000000');
+    await page.click('[data-testid=vmctl-send]');
+    await expect.poll(() => text(page, '[data-testid=vmctl-result]')).toMatch(/^0 Success It worked/);
+    await page.fill('[data-testid=vmctl-pid]', 'one');
+    await page.click('[data-testid=vmctl-send]');
+    await expect.poll(() => text(page, '[data-testid=vmctl-result]')).toBe('not sent Check pid: the message is at the field.');
+    expect(await page.getAttribute('[data-testid=vmctl-result]', 'role')).toBe('alert');
+    expect(await page.locator('[data-testid=vmctl]', { hasText: '0 Success' }).count()).toBe(0);
+    await page.fill('[data-testid=vmctl-pid]', '1');
+    await page.click('[data-testid=vmctl-send]');
+    await expect.poll(() => text(page, '[data-testid=vmctl-result]')).toMatch(/^0 Success/);
+
+    // A reload: the host still has the machine, and the page takes it back as it was.
+    const root = await text(page, '[data-testid=directory-root]');
+    const summary = (await text(page, '[data-testid=machine-summary]')).replace(/ · working….*$/, '');
+    await page.reload();
+    await page.waitForSelector('[data-pid="1"]');
+    expect(await text(page, '[data-testid=explorer-notice]')).toMatch(/^This is the machine you booted before the page was reloaded: the host kept it\./);
+    expect(await text(page, '[data-testid=machine-summary]')).toBe(summary);
+    expect(await page.getAttribute('[data-pid="1"]', 'aria-current')).toBe('true');
+    expect(await text(page, '[data-testid=directory-root]')).toBe(root);
+    expect(await page.inputValue('[data-testid=boot-ram]')).toBe('16');
+    expect(await text(page, '[data-testid=vmctl-result]')).toMatch(/^0 Success/);
+    expect(await text(page, '[data-testid=activity]')).toContain('fork of pid 0: child pid 1');
+
+    // The server restarted (a new host, no machines): the page says the machine is gone.
+    await server.stop();
+    server = await startLab(folders, server.port);
+    await page.goto(`${server.url}#/explorer`);
+    await page.waitForSelector('[data-testid=explorer-notice]');
+    expect(await text(page, '[data-testid=explorer-notice]')).toMatch(/^The machine booted before the page was reloaded is gone: the host was restarted, .* Boot a new one\./);
+    expect(await page.locator('[data-testid=processes]').count()).toBe(0);
+    expect(errors.filter((e) => !/WebSocket|ERR_CONNECTION_REFUSED|net::/.test(e))).toEqual([]);
     await context.close();
   });
 });

@@ -141,7 +141,12 @@ export async function replaceCode(page: Page, text: string): Promise<void> {
   await page.keyboard.press('Control+V');
 }
 
-/** The lines Monaco has rendered, in order: { number, text } (Monaco renders only what is in view). */
+/**
+ * The lines Monaco has rendered, in order: { number, text } (Monaco renders only what is in view).
+ * The editor wraps long lines: the rows of a wrapped line (only its first has a number in the
+ * margin) are joined back into it, without the wrap's indent; rows above the first numbered one,
+ * the tail of a line that starts out of view, are left out.
+ */
 export function renderedLines(page: Page): Promise<{ number: number; text: string }[]> {
   return page.evaluate(() => {
     const top = (e: Element) => parseFloat((e as HTMLElement).style.top);
@@ -150,23 +155,35 @@ export function renderedLines(page: Page): Promise<{ number: number; text: strin
       const n = Number(e.textContent?.trim());
       if (Number.isInteger(n) && n > 0) numbers.set(top(e), n);
     }
-    return [...document.querySelectorAll('.monaco-editor .view-lines > .view-line')]
-      .map((e) => ({ number: numbers.get(top(e)) ?? -1, text: (e.textContent ?? '').replace(/\u00a0/g, ' ') }))
-      .sort((a, b) => a.number - b.number);
+    // A continuation row starts with the wrap's indent: a span without a token class (tokens have mtkN).
+    const textOf = (e: Element, continued: boolean) => [...(e.firstElementChild?.children ?? [])]
+      .filter((span, k) => !(continued && k === 0 && span.className === ''))
+      .map((span) => span.textContent ?? '').join('').replace(/\u00a0/g, ' ');
+    const rows = [...document.querySelectorAll('.monaco-editor .view-lines > .view-line')]
+      .map((e) => ({ top: top(e), number: numbers.get(top(e)), text: textOf(e, !numbers.has(top(e))) }))
+      .sort((a, b) => a.top - b.top);
+    const lines: { number: number; text: string }[] = [];
+    for (const row of rows) {
+      if (row.number !== undefined) lines.push({ number: row.number, text: row.text });
+      else if (lines.length > 0) lines[lines.length - 1]!.text += row.text;
+    }
+    return lines;
   });
 }
 
-/** The line numbers that carry a red squiggle (an error marker) among the rendered lines. */
+/** The line numbers that carry a red squiggle (an error marker) among the rendered lines (a wrapped row counts as its line). */
 export function squiggleLines(page: Page): Promise<number[]> {
   return page.evaluate(() => {
     const top = (e: Element) => parseFloat((e as HTMLElement).style.top);
-    const numbers = new Map<number, number>();
+    const numbered: Array<[number, number]> = [];
     for (const e of document.querySelectorAll('.monaco-editor .margin-view-overlays > div')) {
       const n = Number(e.textContent?.trim());
-      if (Number.isInteger(n) && n > 0) numbers.set(top(e), n);
+      if (Number.isInteger(n) && n > 0) numbered.push([top(e), n]);
     }
+    numbered.sort((a, b) => a[0] - b[0]);
+    const lineAt = (y: number) => numbered.filter(([t]) => t <= y).at(-1)?.[1] ?? -1;
     const lines = [...document.querySelectorAll('.monaco-editor .view-overlays .squiggly-error')]
-      .map((e) => numbers.get(top(e.parentElement!)) ?? -1);
+      .map((e) => lineAt(top(e.parentElement!)));
     return [...new Set(lines)].sort((a, b) => a - b);
   });
 }

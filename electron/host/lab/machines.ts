@@ -2,7 +2,8 @@
 // Each session is one engine Machine (built-in programs installed, nothing running) under an id
 // from crypto.randomUUID(). At most MAX_MACHINE_SESSIONS live at once: starting one more closes
 // the least recently used, whose id machineStart returns in `closed` and later calls name as
-// closed. Every call returns what the engine returned, as plain data, and the machine's new
+// closed. Sessions belong to the host, not to a page: a reloaded Explorer takes its machine back
+// with { op: 'state' }, which changes nothing. Every call returns what the engine returned, as plain data, and the machine's new
 // MachineState: bounded (frames and mappings merged into runs, caps with `truncated` flags).
 // Arguments are checked by LabHost with the contract's checkCall; here only what depends on the
 // machine: an unknown session, a caller pid that is not a live process ("call.pid: ..."); engine
@@ -148,6 +149,8 @@ function perform(machine: Machine, call: MachineCall): MachineResults[MachineCal
       const image = machine.install(call.program, `${String(call.program.name ?? 'program')}.json`);
       return { name: image.name, segments: image.segments.length, steps: image.script.length };
     }
+    case 'state':
+      return null;
   }
 }
 

@@ -58,7 +58,12 @@ export function pidName(pid: number): string {
   return String(pid);
 }
 
+/** `n` and the noun, singular for 1: counted(1, 'process', 'processes') is '1 process'; the plural defaults to noun + 's'. */
+export function counted(n: number, noun: string, plural = `${noun}s`): string {
+  return `${n} ${n === 1 ? noun : plural}`;
+}
+
 /** 'n pages' / '1 page'. */
 export function pages(n: number): string {
-  return `${n} ${n === 1 ? 'page' : 'pages'}`;
+  return counted(n, 'page');
 }

@@ -1,7 +1,7 @@
 // A machine call's result in one line for the activity log (what the engine returned, in words),
 // whether it worked, and the process it brought into being (the Explorer selects it).
 import type { MachineCall, MachineCallResult, MachineResults } from '../../../electron/contract';
-import { hex } from './numbers';
+import { counted, hex } from './numbers';
 import { explainResult } from './vmctl';
 
 export interface Outcome {
@@ -49,7 +49,7 @@ export function describeOutcome(call: MachineCall, result: MachineResults[Machin
     }
     case 'run': {
       const r = result as MachineResults['run'];
-      return { text: `run: ${r.steps} step${r.steps === 1 ? '' : 's'}${r.idle ? ', then nothing could run' : ''}`, ok: r.steps > 0, created: null };
+      return { text: `run: ${counted(r.steps, 'step')}${r.idle ? ', then nothing could run' : ''}`, ok: r.steps > 0, created: null };
     }
     case 'translate': {
       const r = result as MachineResults['translate'];
@@ -62,7 +62,9 @@ export function describeOutcome(call: MachineCall, result: MachineResults[Machin
     }
     case 'install': {
       const r = result as MachineResults['install'];
-      return { text: `install: ${r.name} (${r.segments} segments, ${r.steps} steps)`, ok: true, created: null };
+      return { text: `install: ${r.name} (${counted(r.segments, 'segment')}, ${counted(r.steps, 'step')})`, ok: true, created: null };
     }
+    case 'state':
+      return { text: 'looked at the machine (nothing changed)', ok: true, created: null };
   }
 }

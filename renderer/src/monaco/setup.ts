@@ -32,6 +32,18 @@ ts.typescriptDefaults.addExtraLib(
 
 let typings: monaco.IDisposable | null = null;
 
+/** Whether Tab moves focus instead of indenting (Ctrl+M, Ctrl+Shift+M on a Mac), kept across exercises. */
+let tabMovesFocus = false;
+const isMac = typeof navigator !== 'undefined' && /Mac|iPhone|iPad/.test(navigator.platform);
+/** The key that toggles it, as Monaco binds its own "Toggle Tab Key Moves Focus". */
+export const TAB_FOCUS_KEY = isMac ? 'Ctrl+Shift+M' : 'Ctrl+M';
+
+/**
+ * What Tab does in the editor now: 'indent' (the default), 'leave' (Escape was just pressed: the
+ * next Tab or Shift+Tab leaves the editor, any other key cancels) or 'moves-focus' (Ctrl+M is on).
+ */
+export type TabMode = 'indent' | 'leave' | 'moves-focus';
+
 /** Makes 'freenos-lab' known to completion and diagnostics (replaces the previous exercise's). */
 function setTypings(text: string): void {
   typings?.dispose();
@@ -63,6 +75,8 @@ export interface EditorOptions {
   onChange(text: string): void;
   onSave(): void;
   onRun(): void;
+  /** Hears what Tab does whenever it changes (and once at the start). */
+  onTabMode?(mode: TabMode): void;
 }
 
 export interface LabEditor {
@@ -88,14 +102,54 @@ export function createLabEditor(element: HTMLElement, options: EditorOptions): L
     automaticLayout: true,
     minimap: { enabled: false },
     scrollBeyondLastLine: false,
-    fontSize: 14,
+    // 13 px (18 px lines) and a narrow gutter: about 30 lines and 95 columns at 1400x900.
+    fontSize: 13,
+    lineNumbersMinChars: 3,
+    glyphMargin: false,
     tabSize: 2,
     fixedOverflowWidgets: true,
     stickyScroll: { enabled: false },
-    ariaLabel: 'Your code (TypeScript)',
+    // Long lines (the starters' comments) wrap at the editor's width instead of running off it.
+    wordWrap: 'on',
+    wrappingIndent: 'indent',
+    tabFocusMode: tabMovesFocus,
+    ariaLabel: `Your code (TypeScript). Escape then Tab leaves the editor; ${TAB_FOCUS_KEY} makes Tab move focus.`,
   });
   editor.addCommand(monaco.KeyMod.CtrlCmd | monaco.KeyCode.KeyS, () => options.onSave());
   editor.addCommand(monaco.KeyMod.CtrlCmd | monaco.KeyCode.Enter, () => options.onRun());
+
+  // The ways out with the keyboard. Ctrl+M (Monaco's own key for it) toggles Tab-moves-focus,
+  // here as the editor's tabFocusMode option so its state can be shown. Escape (which still closes
+  // a suggestion or the find widget, and still reaches the window to stop a run) arms a one-time
+  // way out: the next Tab or Shift+Tab moves focus; any other key, or leaving, disarms it.
+  let leaving = false;
+  const tabMode = (): TabMode => (tabMovesFocus ? 'moves-focus' : leaving ? 'leave' : 'indent');
+  const applyTabMode = () => {
+    editor.updateOptions({ tabFocusMode: tabMovesFocus || leaving });
+    options.onTabMode?.(tabMode());
+  };
+  const disarm = () => {
+    if (!leaving) return;
+    leaving = false;
+    applyTabMode();
+  };
+  editor.addCommand(isMac ? monaco.KeyMod.WinCtrl | monaco.KeyMod.Shift | monaco.KeyCode.KeyM : monaco.KeyMod.CtrlCmd | monaco.KeyCode.KeyM, () => {
+    tabMovesFocus = !tabMovesFocus;
+    leaving = false;
+    applyTabMode();
+  });
+  const modifiers = [monaco.KeyCode.Shift, monaco.KeyCode.Ctrl, monaco.KeyCode.Alt, monaco.KeyCode.Meta];
+  const keys = editor.onKeyDown((e) => {
+    if (e.keyCode === monaco.KeyCode.Escape && !e.ctrlKey && !e.altKey && !e.metaKey) {
+      if (!tabMovesFocus && !leaving) {
+        leaving = true;
+        applyTabMode();
+      }
+    } else if (e.keyCode !== monaco.KeyCode.Tab && !modifiers.includes(e.keyCode)) disarm();
+  });
+  const blur = editor.onDidBlurEditorText(disarm);
+  const click = editor.onMouseDown(disarm);
+  options.onTabMode?.(tabMode());
   let applying = false;
   const change = model.onDidChangeContent(() => { if (!applying) options.onChange(model.getValue()); });
 
@@ -129,6 +183,9 @@ export function createLabEditor(element: HTMLElement, options: EditorOptions): L
     },
     focus: () => editor.focus(),
     dispose() {
+      keys.dispose();
+      blur.dispose();
+      click.dispose();
       change.dispose();
       editor.dispose();
       model.dispose();

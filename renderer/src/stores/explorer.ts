@@ -2,10 +2,13 @@
 // machineClose), its MachineState after every call, the selected process, the last translation,
 // the VMCtl history and an activity log of what each call did. Host errors are kept in `error`
 // (shown by the view), never thrown. The session outlives the view; booting a new machine closes it.
+// It outlives a reload too: the host keeps machines (not the page), so the session id, the selection
+// and the logs are kept in the tab's sessionStorage and restore() takes the machine back with
+// { op: 'state' }; when the host no longer has it, `notice` says so.
 import { defineStore } from 'pinia';
-import { computed, ref, shallowRef } from 'vue';
+import { computed, ref, shallowRef, watch } from 'vue';
 import {
-  machineOptions, type MachineAccessKind, type MachineCall, type MachineRange, type MachineResults, type MachineStartOptions,
+  MAX_MACHINE_SESSIONS, machineOptions, type MachineAccessKind, type MachineCall, type MachineRange, type MachineResults, type MachineStartOptions,
   type MachineState, type MachineWalk, type VMCtlOperationName,
 } from '../../../electron/contract';
 import { lab } from '../bridge';
@@ -32,6 +35,40 @@ export interface VmctlEntry {
 const message = (e: unknown) => (e instanceof Error ? e.message : String(e));
 /** The longest the activity log and the VMCtl history grow (oldest dropped). */
 export const HISTORY_LIMIT = 50;
+/** The sessionStorage key of the tab's machine (kept over a reload). */
+export const SAVED_MACHINE_KEY = 'freenos-lab.explorer.machine';
+
+interface SavedMachine {
+  sessionId: string;
+  selectedPid: number | null;
+  activity: ActivityEntry[];
+  vmctlHistory: VmctlEntry[];
+}
+
+/** The tab's storage, or null where there is none (or it refuses: a sandboxed or private window). */
+function storage(): Storage | null {
+  try {
+    return typeof sessionStorage === 'undefined' ? null : sessionStorage;
+  } catch {
+    return null;
+  }
+}
+
+function readSaved(): SavedMachine | null {
+  try {
+    const text = storage()?.getItem(SAVED_MACHINE_KEY);
+    const saved = text ? (JSON.parse(text) as Partial<SavedMachine>) : null;
+    if (!saved || typeof saved.sessionId !== 'string') return null;
+    return {
+      sessionId: saved.sessionId,
+      selectedPid: typeof saved.selectedPid === 'number' ? saved.selectedPid : null,
+      activity: Array.isArray(saved.activity) ? saved.activity.slice(0, HISTORY_LIMIT) : [],
+      vmctlHistory: Array.isArray(saved.vmctlHistory) ? saved.vmctlHistory.slice(0, HISTORY_LIMIT) : [],
+    };
+  } catch {
+    return null;
+  }
+}
 
 export const useExplorerStore = defineStore('explorer', () => {
   const sessionId = ref<string | null>(null);
@@ -39,6 +76,10 @@ export const useExplorerStore = defineStore('explorer', () => {
   const busy = ref(false);
   /** The last host error (or refused call), until the next call that works. */
   const error = ref<string | null>(null);
+  /** Said once after a reload: the machine was taken back, or it is gone. Null otherwise. */
+  const notice = ref<{ text: string; ok: boolean } | null>(null);
+  /** Whether restore() is asking the host for the tab's machine. */
+  const restoring = ref(false);
   const activity = ref<ActivityEntry[]>([]);
   const selectedPid = ref<number | null>(null);
   const walk = shallowRef<MachineWalk | null>(null);
@@ -77,6 +118,7 @@ export const useExplorerStore = defineStore('explorer', () => {
       vmctlHistory.value = [];
       selectedPid.value = null;
       error.value = null;
+      notice.value = null;
       log(`booted an ${options.arch === 'intel' ? 'Intel' : 'ARM'} machine with ${options.ramMiB} MiB, copy-on-write fork ${options.copyOnWrite ? 'on' : 'off'}`, true);
       if (started.closed && started.closed !== old) log('the host closed an older machine session to make room', true);
     } catch (e) {
@@ -153,8 +195,63 @@ export const useExplorerStore = defineStore('explorer', () => {
     selectedPid.value = pid;
   }
 
+  /** Keeps the tab's machine in sessionStorage, so a reload can take it back (nothing when there is none). */
+  function save(): void {
+    const store = storage();
+    if (!store) return;
+    try {
+      if (!sessionId.value) {
+        store.removeItem(SAVED_MACHINE_KEY);
+        return;
+      }
+      const saved: SavedMachine = { sessionId: sessionId.value, selectedPid: selectedPid.value, activity: activity.value, vmctlHistory: vmctlHistory.value };
+      store.setItem(SAVED_MACHINE_KEY, JSON.stringify(saved));
+    } catch {
+      // storage full or refused: a reload will not find the machine, nothing else changes
+    }
+  }
+  watch([sessionId, selectedPid, activity, vmctlHistory], save);
+
+  /**
+   * After a reload: takes back the machine this tab had booted (the host keeps it), with its
+   * selection and logs; when the host no longer has it, forgets it and says so in `notice`.
+   * Nothing to do when a machine is on, or the tab had none. Resolves true when one was taken back.
+   */
+  async function restore(): Promise<boolean> {
+    if (sessionId.value || restoring.value) return false;
+    const saved = readSaved();
+    if (!saved) return false;
+    restoring.value = true;
+    busy.value = true;
+    try {
+      const reply = await lab().api.machineCall(saved.sessionId, { op: 'state' });
+      sessionId.value = saved.sessionId;
+      state.value = reply.state;
+      selectedPid.value = saved.selectedPid;
+      activity.value = saved.activity;
+      vmctlHistory.value = saved.vmctlHistory;
+      nextId = Math.max(0, ...saved.activity.map((a) => a.id), ...saved.vmctlHistory.map((h) => h.id)) + 1;
+      keepSelection();
+      notice.value = { text: 'This is the machine you booted before the page was reloaded: the host kept it.', ok: true };
+      restoring.value = false;
+      log('took the machine back after the page was reloaded', true);
+      return true;
+    } catch (e) {
+      const gone = message(e).includes('no machine session');
+      notice.value = gone
+        ? { text: `The machine booted before the page was reloaded is gone: the host was restarted, or closed it to make room (it keeps at most ${MAX_MACHINE_SESSIONS}). Boot a new one.`, ok: false }
+        : { text: `Could not take back the machine booted before the page was reloaded: ${message(e)}`, ok: false };
+      // Gone for good: forget it. The host out of reach: a later visit may find it again.
+      if (gone) storage()?.removeItem(SAVED_MACHINE_KEY);
+      return false;
+    } finally {
+      restoring.value = false;
+      busy.value = false;
+    }
+  }
+
   return {
-    sessionId, state, busy, error, activity, selectedPid, selected, walk, vmctlHistory, translateDraft,
-    start, call, translate, vmctl, shutdown, select,
+    sessionId, state, busy, error, notice, restoring, activity, selectedPid, selected, walk, vmctlHistory, translateDraft,
+    start, call, translate, vmctl, shutdown, select, restore,
   };
 });

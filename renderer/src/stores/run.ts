@@ -30,8 +30,15 @@ export const useRunStore = defineStore('run', () => {
   let generation = 0;
   let unsubscribe: Array<() => void> = [];
 
+  /** When the current (or last) run started (Date.now()), for its elapsed time. */
+  const startedAt = ref(0);
+
   const compileErrors = computed<CompileProblem[]>(() => result.value?.compileErrors ?? []);
-  const total = computed(() => progress.value[0]?.total ?? 0);
+  /** Tests the run has: from the host's first event; before it, 1 for a test or a trace, 0 (unknown) for a grade. */
+  const total = computed(() => progress.value[0]?.total ?? (target.value && !('grade' in target.value) ? 1 : 0));
+  /** Tests finished so far, and how many of them passed. */
+  const done = computed(() => progress.value.length);
+  const passedSoFar = computed(() => progress.value.filter((p) => p.passed).length);
 
   function listen(): void {
     if (unsubscribe.length) return;
@@ -70,6 +77,7 @@ export const useRunStore = defineStore('run', () => {
     result.value = null;
     error.value = null;
     stopRequested.value = false;
+    startedAt.value = Date.now();
     void workspace.flush();
     try {
       const r = await lab().api.run({ exercise: detail.id, source: workspace.code, target: what });
@@ -111,5 +119,8 @@ export const useRunStore = defineStore('run', () => {
     if (exercise) timelineRequest.value = { exercise, ...failure };
   }
 
-  return { running, target, runId, progress, result, error, stopRequested, timelineRequest, graded, compileErrors, total, start, stop, reset, showInTimeline };
+  return {
+    running, target, runId, progress, result, error, stopRequested, timelineRequest, graded, startedAt, compileErrors, total, done, passedSoFar,
+    start, stop, reset, showInTimeline,
+  };
 });

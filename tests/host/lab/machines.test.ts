@@ -1,7 +1,7 @@
 // The lab host's machine sessions (machineStart, machineCall, machineClose) through the checked
 // LabApi: sh booted and run to its end on Intel and ARM gives every frame back; a copy-on-write
 // fork shares the parent's frames; translate shows the walk, the TLB and faults; VMCtl's result
-// codes come with their names; bad calls, dead callers and unknown or evicted sessions are refused
+// codes come with their names; state changes nothing; bad calls, dead callers and unknown or evicted sessions are refused
 // with messages naming the field; the state stays small.
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -167,6 +167,20 @@ describe('the lab host: machine sessions', () => {
     expect(done.state.console.map((l) => l.text)).toContain('hello');
     await expect(host.machineCall(sessionId, { op: 'install', program: { name: 'bad', segments: [{ virt: '0x80000000', size: '4K', access: 'rx' }], script: [{ op: 'fly' }] } }))
       .rejects.toThrow(/^machineCall: install: bad\.json: script\[0\]/);
+    await host.machineClose(sessionId);
+  });
+
+  it('state changes nothing and gives the machine back as it is (a reloaded Explorer reattaches with it)', async () => {
+    const { sessionId } = await host.machineStart({ arch: 'intel', ramMiB: 16, copyOnWrite: true });
+    await host.machineCall(sessionId, { op: 'boot', path: 'sh' });
+    const forked = await host.machineCall(sessionId, { op: 'fork', pid: 0 });
+    const first = await host.machineCall(sessionId, { op: 'state' });
+    expect(first.result).toBeNull();
+    expect(first.state).toEqual(forked.state);
+    expect(first.state.processes.map((p) => p.pid)).toEqual([0, 1]);
+    // Asked again, still the same: the clock, the TLB and the frames did not move.
+    expect((await host.machineCall(sessionId, { op: 'state' })).state).toEqual(forked.state);
+    await expect(host.machineCall(sessionId, { op: 'state', pid: 0 } as never)).rejects.toThrow('(call): pid: not a field of state (it takes no fields)');
     await host.machineClose(sessionId);
   });
 

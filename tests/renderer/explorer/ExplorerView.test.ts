@@ -2,8 +2,9 @@
 // The Machine Explorer through the App's route, on real machine sessions: the RAM field's message,
 // boot → sh → fork (the child selected, its own directory shown), entries expanding to their
 // copy-on-write runs, the translator (bad input at the field, the walk, TLB miss then hit), the
-// VMCtl console (field errors, result with its meaning, history), the frame map's legend and
-// table, the host's errors, the keys and the quiz side panel.
+// VMCtl console (field errors, result with its meaning, history; bad fields or a refusal replace
+// the last result), "1 process", the focus after Boot, the machine kept over a reload (or said to
+// be gone), the frame map's legend and table, the host's errors, the keys and the quiz side panel.
 import { flushPromises, mount, type VueWrapper } from '@vue/test-utils';
 import { createPinia } from 'pinia';
 import { afterEach, describe, expect, it, vi } from 'vitest';
@@ -19,10 +20,10 @@ afterEach(() => {
   wrapper?.unmount();
   wrapper = null;
   navigate({ name: 'home' });
+  sessionStorage.clear();
 });
 
-async function open() {
-  const lab = machineLab();
+async function open(lab = machineLab()) {
   navigate({ name: 'home' });
   wrapper = mount(App, { global: { plugins: [createPinia()], stubs: { CodeEditor: true } }, attachTo: document.body });
   navigate({ name: 'explorer' });
@@ -32,7 +33,10 @@ async function open() {
 
 /** Boots a 16 MiB Intel machine (copy-on-write on) and the program sh. */
 async function booted() {
-  const o = await open();
+  return booted_(machineLab());
+}
+async function booted_(lab: ReturnType<typeof machineLab>) {
+  const o = await open(lab);
   await o.w.find('[data-testid=boot-ram]').setValue('16');
   await o.w.find('[data-testid=boot-form]').trigger('submit');
   await flushPromises();
@@ -133,7 +137,8 @@ describe('ExplorerView', () => {
     await w.find('[data-testid=vmctl] form').trigger('submit');
     expect(w.find('#vmctl-virt-error').text()).toBe('"zz" is not a number: write hex with 0x (0x80000000) or decimal (2147483648).');
     expect(w.find('#vmctl-size-error').text()).toBe('Enter a size: 4096, 0x1000, 4K or 1M.');
-    expect(w.find('[data-testid=vmctl-result]').exists()).toBe(false);
+    expect(w.find('[data-testid=vmctl-result]').attributes('data-kind')).toBe('invalid');
+    expect(w.find('[data-testid=vmctl-history]').exists()).toBe(false);
     await w.find('[data-testid=vmctl-operation]').setValue('LookupVirtual');
     await w.find('[data-testid=vmctl-virt]').setValue('0x80000000');
     await w.find('[data-testid=vmctl-size]').setValue('4K');
@@ -152,6 +157,108 @@ describe('ExplorerView', () => {
     expect(w.findAll('[data-testid=vmctl-history] li').map((l) => l.text().split('→')[1]!.trim().split('\n')[0])).toEqual([
       expect.stringMatching(/^NotFound \(3\)/), expect.stringMatching(/^Success \(0\)/),
     ]);
+  });
+
+  it('answers every Send in the reply box: bad fields or a refusal replace the previous "0 Success"', async () => {
+    const { fake, w } = await booted();
+    const result = () => w.find('[data-testid=vmctl-result]');
+    await w.find('[data-testid=vmctl-operation]').setValue('LookupVirtual');
+    await w.find('[data-testid=vmctl-virt]').setValue('0x80000000');
+    await w.find('[data-testid=vmctl] form').trigger('submit');
+    await flushPromises();
+    expect(result().text()).toContain('0 Success');
+    // A request with a bad field is not sent: the reply says so instead of the old success.
+    await w.find('[data-testid=vmctl-pid]').setValue('-1');
+    await w.find('[data-testid=vmctl] form').trigger('submit');
+    await flushPromises();
+    expect(result().attributes()).toMatchObject({ 'data-kind': 'invalid', role: 'alert' });
+    expect(result().text()).not.toContain('Success');
+    expect(result().text()).toBe('not sent Check pid: the message is at the field.');
+    expect(document.activeElement?.id).toBe('vmctl-pid');
+    // Fixed, it works again; then a call the host refuses replaces that result in turn.
+    await w.find('[data-testid=vmctl-pid]').setValue('0');
+    await w.find('[data-testid=vmctl] form').trigger('submit');
+    await flushPromises();
+    expect(result().text()).toContain('0 Success');
+    (fake as LabApi).machineCall = async () => { throw new Error('machineCall: args[1] (call): range.size must be an integer from 0 to 0xFFFFFFFF'); };
+    await w.find('[data-testid=vmctl] form').trigger('submit');
+    await flushPromises();
+    expect(result().attributes('data-kind')).toBe('refused');
+    expect(result().text()).toBe('refused machineCall: args[1] (call): range.size must be an integer from 0 to 0xFFFFFFFF');
+    expect(w.findAll('[data-testid=vmctl-history] li')).toHaveLength(2);
+  });
+
+  it('says "1 process" and "0 processes", and puts the focus on the program to boot after Boot', async () => {
+    const { w } = await open();
+    await w.find('[data-testid=boot-ram]').setValue('16');
+    (w.find('[data-testid=boot]').element as HTMLElement).focus();
+    await w.find('[data-testid=boot-form]').trigger('submit');
+    await flushPromises();
+    expect(w.find('[data-testid=machine-summary]').text()).toMatch(/ · 0 processes · /);
+    expect(document.activeElement).toBe(w.find('[data-testid=program]').element);
+    await w.find('[data-testid=boot-program]').trigger('click');
+    await flushPromises();
+    expect(w.find('[data-testid=machine-summary]').text()).toMatch(/ · 1 process · /);
+    expect(w.find('[data-testid=processes] .head').text()).toMatch(/clock \d+ steps?$/);
+    await w.find('[data-pid="0"] [data-testid=fork]').trigger('click');
+    await flushPromises();
+    expect(w.find('[data-testid=machine-summary]').text()).toMatch(/ · 2 processes · /);
+  });
+
+  it('keeps the machine over a reload: the host still has it, the selection and the logs come back', async () => {
+    const lab = machineLab();
+    const first = await booted_(lab);
+    await first.w.find('[data-pid="0"] [data-testid=fork]').trigger('click');
+    await flushPromises();
+    await first.w.find('[data-testid=vmctl-operation]').setValue('LookupVirtual');
+    await first.w.find('[data-testid=vmctl-virt]').setValue('0x80000000');
+    await first.w.find('[data-testid=vmctl] form').trigger('submit');
+    await flushPromises();
+    const sessionId = useExplorerStore().sessionId;
+    const root = first.w.find('[data-testid=directory-root]').text();
+    // The reload: a new page (App and Pinia), the same host.
+    first.w.unmount();
+    const { w, fake } = await open(lab);
+    expect(fake.callsOf('machineCall').at(-1)).toEqual([sessionId, { op: 'state' }]);
+    expect(fake.callsOf('machineStart')).toHaveLength(1);
+    expect(rows(w)).toEqual(['0', '1']);
+    expect(w.find('[data-pid="1"]').attributes('aria-current')).toBe('true');
+    expect(w.find('[data-testid=directory-root]').text()).toBe(root);
+    expect(w.find('[data-testid=explorer-notice]').text()).toContain('This is the machine you booted before the page was reloaded');
+    expect(w.find('[data-testid=activity]').text()).toContain('fork of pid 0: child pid 1, with its own page directory');
+    expect(w.find('[data-testid=vmctl-result]').text()).toContain('0 Success');
+    expect(w.find('[data-testid=boot]').text()).toBe('Boot a new machine');
+    // The boot form shows how that machine was booted (16 MiB, not the form's first 64).
+    expect((w.find('[data-testid=boot-ram]').element as HTMLInputElement).value).toBe('16');
+  });
+
+  it('keeps the machine to try again when the host cannot be reached after a reload', async () => {
+    const lab = machineLab();
+    const first = await booted_(lab);
+    first.w.unmount();
+    (lab.fake as LabApi).machineCall = async () => { throw new Error('the lab host is not connected'); };
+    const { w } = await open(lab);
+    expect(w.find('[data-testid=explorer-notice] span').text()).toBe('Could not take back the machine booted before the page was reloaded: the lab host is not connected');
+    expect(sessionStorage.length).toBe(1);
+  });
+
+  it('says on load when the machine booted before the reload is gone (the host no longer has it)', async () => {
+    const lab = machineLab();
+    const first = await booted_(lab);
+    const sessionId = useExplorerStore().sessionId!;
+    first.w.unmount();
+    lab.sessions.close(sessionId);
+    const { w } = await open(lab);
+    expect(w.find('[data-testid=processes]').exists()).toBe(false);
+    const notice = w.find('[data-testid=explorer-notice]');
+    expect(notice.classes()).toContain('gone');
+    expect(notice.find('span').text()).toBe('The machine booted before the page was reloaded is gone: the host was restarted, or closed it to make room (it keeps at most 4). Boot a new one.');
+    expect(sessionStorage.length).toBe(0);
+    // Booting a new machine clears the note.
+    await w.find('[data-testid=boot-ram]').setValue('16');
+    await w.find('[data-testid=boot-form]').trigger('submit');
+    await flushPromises();
+    expect(w.find('[data-testid=explorer-notice]').exists()).toBe(false);
   });
 
   it('installs a program (JSON checked at the field, the host\'s refusal in the alert), launches it and shows its output', async () => {

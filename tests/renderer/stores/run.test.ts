@@ -39,6 +39,23 @@ describe('run store', () => {
     expect(run.compileErrors).toEqual([]);
   });
 
+  it('counts the tests: one for a test before any event, unknown for a grade until the host says, then done and passed so far', async () => {
+    fake.holdRuns = true;
+    const run = useRunStore();
+    void run.start({ test: 'small' });
+    expect([run.total, run.done, run.passedSoFar]).toEqual([1, 0, 0]);
+    expect(run.startedAt).toBeGreaterThan(0);
+    fake.finishRun(runResult());
+    await settle();
+    void run.start({ grade: true });
+    expect([run.total, run.done]).toEqual([0, 0]);
+    fake.emit('runProgress', { ...progress(1, true), total: 3 });
+    fake.emit('runProgress', { ...progress(2, false), total: 3 });
+    expect([run.total, run.done, run.passedSoFar]).toEqual([3, 2, 1]);
+    fake.finishRun(runResult());
+    await settle();
+  });
+
   it('exposes compile errors for the markers', async () => {
     fake.nextResult = runResult({ compileErrors: [{ line: 3, column: 7, message: 'Expected ";"' }] });
     const run = useRunStore();

@@ -82,13 +82,61 @@ describe('WorkspaceView', () => {
     expect(fake.callsOf('run')[0]![0]).toMatchObject({ target: { test: 'small' } });
     fake.emit('runProgress', { runId: 'run-1', exercise: '01-bit-allocator', test: 'small', index: 0, total: 2, passed: true });
     await flushPromises();
-    expect(wrapper.find('[data-testid=run-progress]').text()).toContain('1 / 2 tests');
+    expect(wrapper.find('[data-testid=run-progress]').text()).toBe('Running… 1 of 2 tests');
     key({ key: 'Escape' });
     await flushPromises();
     expect(fake.callsOf('stop')).toEqual([['run-1']]);
     fake.finishRun(runResult({ stopped: true, error: 'stopped' }));
     await flushPromises();
     expect(wrapper.find('[data-testid=summary]').text()).toContain('Stopped');
+    wrapper.unmount();
+  });
+
+  it('shows a grade\'s progress as tests end: a bar, "k of n tests", each finished test listed; the keys give way to it', async () => {
+    const { fake, wrapper } = await workspace();
+    fake.holdRuns = true;
+    expect(wrapper.find('.runbar .keys').text()).toContain('Ctrl+Enter run');
+    await wrapper.find('[data-testid=grade]').trigger('click');
+    await flushPromises();
+    // Before the host's first event the number of tests is unknown: the bar says it is starting.
+    const bar = () => wrapper.find('[data-testid=progress-bar]');
+    expect(bar().attributes('aria-valuetext')).toBe('starting');
+    expect(bar().classes()).toContain('unknown');
+    expect(wrapper.find('[data-testid=progress-count]').text()).toBe('starting: compiling your code, then the first test');
+    expect(wrapper.find('[data-testid=run-progress]').text()).toBe('Grading… starting');
+    expect(wrapper.find('.runbar .keys').exists()).toBe(false);
+    const event = (index: number, test: string, passed: boolean) =>
+      fake.emit('runProgress', { runId: 'run-1', exercise: '01-bit-allocator', test, index, total: 3, passed });
+    event(1, 'small', true);
+    await flushPromises();
+    expect(bar().attributes()).toMatchObject({ 'aria-valuenow': '1', 'aria-valuemax': '3', 'aria-valuetext': '1 of 3 tests' });
+    expect(bar().find('.fill').attributes('style')).toContain('width: 33%');
+    expect(wrapper.find('[data-testid=progress-count]').text()).toBe('1 of 3 tests done (1 passed)');
+    event(2, 'wrap', false);
+    await flushPromises();
+    expect(wrapper.findAll('[data-testid=progress-tests] li').map((li) => li.findAll('span').map((x) => x.text()))).toEqual([
+      ['pass', 'small', '1 / 3'], ['fail', 'wrap', '2 / 3'],
+    ]);
+    expect(wrapper.find('[data-progress=wrap] .badge').classes()).toContain('bad');
+    expect(wrapper.find('[data-testid=run-progress]').text()).toBe('Grading… 2 of 3 tests');
+    event(3, 'hidden', true);
+    await flushPromises();
+    expect(wrapper.find('[data-testid=progress-count]').text()).toBe('all 3 tests done (2 passed): scoring');
+    expect(bar().find('.fill').attributes('style')).toContain('width: 100%');
+    fake.finishRun(runResult({
+      score: 61.9, maxScore: 100,
+      tests: [{
+        name: 'performance', points: 11.9, maxPoints: 50, passed: true, ms: 9,
+        output: 'performance index 23.7 / 100: utilization 59.0 % (band 55.0 %–65.0 %), throughput 0.04 × the reference', failure: null,
+      }],
+    }));
+    await flushPromises();
+    expect(wrapper.find('[data-testid=run-live]').exists()).toBe(false);
+    expect(wrapper.find('.runbar .keys').exists()).toBe(true);
+    // The line that explains the score comes straight after it, above the tests.
+    const top = wrapper.findAll('[data-testid=results] > *').map((e) => e.attributes('data-testid'));
+    expect(top.slice(0, 2)).toEqual(['summary', 'score-explained']);
+    expect(wrapper.find('[data-testid=score-explained]').text()).toBe('performance index 23.7 / 100: utilization 59.0 % (band 55.0 %–65.0 %), throughput 0.04 × the reference');
     wrapper.unmount();
   });
 
