@@ -28,6 +28,11 @@ export function runSummary(info: ApiTimelineInfo): string {
   return `First difference at call ${k + 1} of ${n}, ${row.call}: ${row.reason ?? statusWords[row.status]}.${rest}`;
 }
 
+/** An answer as the table shows it: JSON keys unquoted and a space after each comma, so it wraps at spaces ('{result: 0, address: 0x1000}'). */
+export function answerText(answer: string): string {
+  return answer.replace(/"(\w+)":/g, '$1: ').replace(/,(?=\S)/g, ', ');
+}
+
 /** '0x1000'. */
 export function hexText(value: number): string {
   return `0x${Math.max(0, Math.floor(value)).toString(16).toUpperCase()}`;

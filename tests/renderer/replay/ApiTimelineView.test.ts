@@ -76,7 +76,7 @@ describe('ApiTimelineView', () => {
     expect(trs).toHaveLength(5);
     expect(trs[3]!.attributes('data-status')).toBe('differs');
     expect(trs[3]!.classes()).toContain('first');
-    expect(trs[3]!.text()).toContain('{"result":0,"address":0x1040}');
+    expect(trs[3]!.text()).toContain('{result: 0, address: 0x1040}');
     expect(w.find('[data-testid=api-summary]').text()).toMatch(/^First difference at call 3 of 4, allocate\(64, 0\): allocate\(64, 0\) returned/);
     expect(root(w).attributes('data-call')).toBe('0');
     expect(w.find('[data-testid=api-position]').text()).toBe('Call 1 of 4');
