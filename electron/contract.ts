@@ -5,14 +5,17 @@
 // and returns the first problem as text ('args[1] (source): must be a string'), or null. Quizzes
 // (engine/quiz) come without their answers: checkQuiz and revealQuiz are the only way to them.
 // Machine sessions' types and checks are in contractMachine.ts, replay sessions' (the timeline, heap
-// map, charts, Compare) in contractReplay.ts, both re-exported here (one contract).
+// map, charts, Compare) in contractReplay.ts, api timelines' (an api exercise call by call) in
+// contractApiTimeline.ts, all re-exported here (one contract).
 // Pure TypeScript: imported by electron/ and by renderer/ (no node:*, no DOM).
 
 import { machineCall, machineOptions, sessionId, type Check, type MachineCall, type MachineReply, type MachineStartOptions, type MachineState } from './contractMachine';
+import { apiCall, apiTimelineId, apiTimelineRequest, type ApiTimelineApi } from './contractApiTimeline';
 import { heapWindow, replayAddress, replayBuckets, replayId, replayOp, replayRequest, type ReplayApi, type ReplayEvents } from './contractReplay';
 
 export * from './contractMachine';
 export * from './contractReplay';
+export * from './contractApiTimeline';
 
 export type ExerciseKind = 'malloc' | 'api' | 'tune';
 
@@ -181,7 +184,7 @@ export interface LabInfo {
 }
 
 /** The lab API. Every method is async (IPC or a WebSocket underneath). */
-export interface LabApi extends ReplayApi {
+export interface LabApi extends ReplayApi, ApiTimelineApi {
   info(): Promise<LabInfo>;
   listExercises(): Promise<ExerciseSummary[]>;
   openExercise(id: string): Promise<ExerciseDetail>;
@@ -272,6 +275,9 @@ export const labMethods: { [M in keyof LabApi]: { args: [string, Check][] } } = 
   replayBlock: { args: [['replayId', replayId], ['op', replayOp], ['address', replayAddress]] },
   replayStop: { args: [['replayId', replayId]] },
   replayClose: { args: [['replayId', replayId]] },
+  apiTimelineStart: { args: [['request', apiTimelineRequest]] },
+  apiTimelineFrame: { args: [['timelineId', apiTimelineId], ['call', apiCall]] },
+  apiTimelineClose: { args: [['timelineId', apiTimelineId]] },
 };
 
 export const labEvents: { [E in keyof LabEvents]: true } = { runProgress: true, runDone: true, exercisesChanged: true, workspaceChanged: true, replayProgress: true, replayDone: true };

@@ -38,6 +38,11 @@ export class BitAllocator extends Allocator {
     return this.bits.count(false) * this.chunk;
   }
 
+  /** The chunk where the next search starts (FreeNOS's m_lastBit), for views and tests. */
+  nextFit(): number {
+    return this.lastBit;
+  }
+
   /** The bitmap itself, for views and tests (FreeNOS keeps it private). */
   bitmap(): BitArray {
     return this.bits;

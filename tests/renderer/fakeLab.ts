@@ -131,6 +131,10 @@ export class FakeLab implements LabApi {
   async replayBlock(): Promise<never> { this.record('replayBlock'); throw new Error('replayBlock: not in the fake'); }
   async replayStop(replayId: string) { this.record('replayStop', replayId); return false; }
   async replayClose(replayId: string) { this.record('replayClose', replayId); return false; }
+  // Api timelines: tests that need them replace these on their instance.
+  async apiTimelineStart(): Promise<never> { this.record('apiTimelineStart'); throw new Error('apiTimelineStart: not in the fake'); }
+  async apiTimelineFrame(): Promise<never> { this.record('apiTimelineFrame'); throw new Error('apiTimelineFrame: not in the fake'); }
+  async apiTimelineClose(timelineId: string) { this.record('apiTimelineClose', timelineId); return false; }
 
   emit<E extends LabEvent>(event: E, data: LabEvents[E]) { this.listeners.get(event)?.forEach((l) => l(data)); }
   on<E extends LabEvent>(event: E, listener: LabListener<E>): () => void {

@@ -4,7 +4,8 @@
 // nothing from the renderer but the calls, and every call's arguments are checked with the
 // contract's checkCall before use (a bad one rejects with checkCall's text). Events (runProgress,
 // runDone, replayProgress, replayDone) go to on() listeners. Machine sessions for the Explorer live in
-// machines.ts, replay sessions for the timeline, heap map, charts and Compare in replays.ts.
+// machines.ts, replay sessions for the timeline, heap map, charts and Compare in replays.ts, api
+// timelines (an api exercise call by call) in apiTimelines.ts.
 import { mkdir, readFile, stat, writeFile } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
@@ -12,6 +13,7 @@ import { checkCall, labMethods, type Attempt, type LabApi, type LabEvent, type L
 import { BUILT_IN_PACK, readExerciseFile } from '../grader/exercise';
 import { detail, packDirs, readCatalog, summarize, type Entry } from './catalog';
 import { MachineSessions } from './machines';
+import { ApiTimelines } from './apiTimelines';
 import { ReplaySessions } from './replays';
 import * as quizzes from './quiz';
 import { Runs, planRun } from './runs';
@@ -62,6 +64,7 @@ export function createLabHost(options: LabHostOptions = {}): LabHost {
   const saving = new Map<string, Promise<unknown>>();
   const machines = new MachineSessions();
   const replays = new ReplaySessions(emit);
+  const apiTimelines = new ApiTimelines();
   let catalog = new Map<string, Entry>();
   let workspace = resolve(options.workspace ?? DEFAULT_WORKSPACE);
   const ready = (async () => {
@@ -195,6 +198,12 @@ export function createLabHost(options: LabHostOptions = {}): LabHost {
     replayBlock: async (replayId, op, address) => replays.block(replayId, op, address),
     replayStop: (replayId) => replays.stop(replayId),
     replayClose: (replayId) => replays.close(replayId),
+    async apiTimelineStart(request) {
+      const e = await entry(request.exercise);
+      return apiTimelines.start(e.exercise, request);
+    },
+    apiTimelineFrame: async (timelineId, call) => apiTimelines.frame(timelineId, call),
+    apiTimelineClose: async (timelineId) => apiTimelines.close(timelineId),
   };
 
   // Every method checks its arguments first; a bad call rejects with checkCall's text.
@@ -217,6 +226,7 @@ export function createLabHost(options: LabHostOptions = {}): LabHost {
     dispose: async () => {
       machines.dispose();
       await replays.dispose();
+      await apiTimelines.dispose();
       return runs.dispose();
     },
   };

@@ -76,7 +76,7 @@ export class ReplaySessions {
   /** Starts replaying; the worker runs on while events report it. Throws an Error for an exercise, trace or subject that cannot be replayed. */
   start(exercise: Exercise, request: ReplayStartRequest): ReplayInfo {
     const { spec } = exercise;
-    if (spec.kind === 'api') throw new Error(`${spec.id} is an api exercise: its scenarios are checked call by call, and the timeline replays malloc traces (a malloc or tune exercise, such as 07-malloc)`);
+    if (spec.kind === 'api') throw new Error(`${spec.id} is an api exercise: its scenarios are shown call by call (apiTimelineStart), and replays are of malloc traces (a malloc or tune exercise, such as 07-malloc)`);
     const trace = replayTrace(exercise, request.trace);
     const { subject, label, layout } = this.subjectOf(exercise, request.subject);
     let closed: string | null = null;

@@ -38,13 +38,13 @@ export const bitAllocatorSubject: Subject = {
 };
 
 /** The engine's BitAllocator for a scenario's constructor arguments [base, size, chunkSize]. */
-function engineAllocator(args: unknown[]): BitAllocator {
+export function engineAllocator(args: unknown[]): BitAllocator {
   const [base, size, chunkSize] = args as [number, number, number];
   return new BitAllocator({ address: base, size, alignment: 4 }, chunkSize, { mode: 'release', name: 'BitAllocator' });
 }
 
 /** The engine's answer to one call (plain data); throws RangeError for a method the subject lacks. */
-function answer(allocator: BitAllocator, call: Call): unknown {
+export function answer(allocator: BitAllocator, call: Call): unknown {
   if (call.method === 'bitmap') return bitmapBytes(allocator);
   return allocatorAnswer('bit-allocator', allocator, call);
 }

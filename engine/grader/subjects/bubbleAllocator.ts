@@ -44,13 +44,13 @@ export const bubbleAllocatorSubject: Subject = {
 };
 
 /** The engine's BubbleAllocator for a scenario's constructor arguments [base, size, alignment]. */
-function engineAllocator(args: unknown[]): BubbleAllocator {
+export function engineAllocator(args: unknown[]): BubbleAllocator {
   const [base, size, alignment] = args as [number, number, number];
   return new BubbleAllocator({ address: base, size, alignment }, { mode: 'release', name: 'BubbleAllocator' });
 }
 
 /** The engine's answer to one call (plain data); throws RangeError for a method the subject lacks. */
-function answer(allocator: BubbleAllocator, call: Call): unknown {
+export function answer(allocator: BubbleAllocator, call: Call): unknown {
   return allocatorAnswer('bubble-allocator', allocator, call);
 }
 

@@ -70,7 +70,7 @@ function explain(call: Call, expected: unknown, got: unknown): string | null {
 }
 
 /** The machine's options a scenario carries as its one constructor argument. */
-function labOptions(scenario: Scenario): ForkLabOptions {
+export function labOptions(scenario: Scenario): ForkLabOptions {
   const o = (scenario.args[0] ?? {}) as Partial<ForkLabOptions>;
   const ok = (v: unknown, lo: number, hi: number) => typeof v === 'number' && Number.isInteger(v) && v >= lo && v <= hi;
   if (!ok(o.ramMiB, 8, 256) || !ok(o.dataPages, 1, 256)) throw new RangeError('fork-cow: a scenario\'s args are [{ ramMiB: 8..256, dataPages: 1..256 }]');

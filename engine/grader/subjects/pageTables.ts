@@ -67,7 +67,7 @@ interface Engine {
   paging: IntelPaging;
 }
 
-function engine(s: Scenario): Engine {
+export function engine(s: Scenario): Engine {
   const memory = new PhysicalMemory();
   // heap.grow(4096) as the frame allocator: each table is the next page after the directory.
   const frames = new HeapParent('heap frames', DirectoryBase, s.heapLimit ?? pageTablesSubject.heapLimit!, DirectoryBase + PageSize) as unknown as SplitAllocator;
@@ -77,7 +77,7 @@ function engine(s: Scenario): Engine {
 }
 
 /** The engine's answer to one call (plain data); throws RangeError for a method the subject lacks. */
-function answer(paging: IntelPaging, call: Call): unknown {
+export function answer(paging: IntelPaging, call: Call): unknown {
   const [a = 0, b = 0, c = 0, d = 0] = call.args;
   switch (call.method) {
     case 'map':

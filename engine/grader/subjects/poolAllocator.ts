@@ -72,14 +72,14 @@ interface Engine {
   allocator: PoolAllocator;
 }
 
-function engine(s: Scenario): Engine {
+export function engine(s: Scenario): Engine {
   const memory = new PhysicalMemory();
   const allocator = new PoolAllocator(new HeapParent('sbrk', PoolHeapBase, s.heapLimit ?? poolAllocatorSubject.heapLimit!), { memory, mode: 'release' });
   return { memory, allocator };
 }
 
 /** The engine's answer to one call (plain data); throws RangeError for a method the subject lacks. */
-function answer(allocator: PoolAllocator, call: Call): unknown {
+export function answer(allocator: PoolAllocator, call: Call): unknown {
   return allocatorAnswer('pool-allocator', allocator, call);
 }
 

@@ -52,14 +52,14 @@ export const splitAllocatorSubject: Subject = {
 };
 
 /** The engine's SplitAllocator for a scenario's constructor arguments [physicalBase, physicalSize, virtualBase, pageSize]. */
-function engineAllocator(args: unknown[]): SplitAllocator {
+export function engineAllocator(args: unknown[]): SplitAllocator {
   const [physicalBase, physicalSize, virtualBase, pageSize] = args as [number, number, number, number];
   return new SplitAllocator({ address: physicalBase, size: physicalSize, alignment: pageSize },
     { address: virtualBase, size: physicalSize, alignment: pageSize }, pageSize, { mode: 'release', name: 'SplitAllocator' });
 }
 
 /** The engine's answer to one call (plain data); throws RangeError for a method the subject lacks. */
-function answer(allocator: SplitAllocator, call: Call): unknown {
+export function answer(allocator: SplitAllocator, call: Call): unknown {
   const [a = 0, b = 0] = call.args;
   switch (call.method) {
     case 'allocate': {

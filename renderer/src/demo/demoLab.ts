@@ -108,6 +108,9 @@ export function createDemoLab(): LabBridge {
     replayBlock: (id, op, address) => replays.replayBlock(id, op, address),
     replayStop: (id) => replays.replayStop(id),
     replayClose: (id) => replays.replayClose(id),
+    apiTimelineStart: async () => { throw new Error('apiTimelineStart: the demo runs no student code (start the lab with npm start or npm run web)'); },
+    apiTimelineFrame: async () => { throw new Error('apiTimelineFrame: the demo has no api timeline'); },
+    apiTimelineClose: async () => false,
   };
   const on = <E extends LabEvent>(event: E, listener: LabListener<E>) => {
     const set = listeners.get(event) ?? new Set();

@@ -70,3 +70,20 @@ export function operationText(op: number, operation: string, line: number): stri
   const where = line > 0 ? ` (trace line ${line})` : '';
   return `Operation ${op}: ${operation}${where}`;
 }
+
+/** The slider's count: '12 / 400', 'start / 400' before the first operation, 'no operations yet' when there are none. */
+export function positionText(cursor: number, last: number): string {
+  if (last < 0) return 'no operations yet';
+  return `${cursor < 0 ? 'start' : cursor} / ${last}`;
+}
+
+/** The jump box's hint: '0–399', or '' when there is nothing to jump to. */
+export function rangeHint(first: number, last: number): string {
+  return last < 0 ? '' : `${Math.max(0, first)}–${last}`;
+}
+
+/** The note under a failure when the state shown is the last one before it (failing operation `op`). */
+export function lastStateText(op: number): string {
+  const shown = op > 0 ? `the state after operation ${op - 1}, the last one that completed` : 'the heap before the first operation';
+  return `Shown: ${shown}. Operation ${op} is the one that failed.`;
+}

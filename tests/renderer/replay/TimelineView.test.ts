@@ -167,9 +167,20 @@ describe('TimelineView', () => {
     expect(w.find('[data-testid=timeline-subject]').exists()).toBe(true);
   });
 
-  it('offers no engine allocator for an API exercise', async () => {
-    const { w } = await at('01-bit-allocator', 'small', 0);
-    expect(w.findAll('[data-testid=timeline-subject] option').map((o) => o.attributes('value'))).toEqual(['submission', 'reference', 'starter']);
+  it('shows an API exercise call by call (the api timeline), never a malloc replay', async () => {
+    const { w, starts } = await at('01-bit-allocator', 'small', 0);
+    expect(starts).toEqual([]);
+    expect(w.find('[data-testid=api-timeline]').exists()).toBe(true);
+    expect(w.find('[data-testid=timeline-subject]').exists()).toBe(false);
+  });
+
+  it('words the states before the first operation without -1: the count, the jump box and the failure note', async () => {
+    const { fake, w } = await at('07-malloc', 'peak', 0);
+    expect(w.find('[data-testid=timeline-count]').text()).toBe('no operations yet');
+    expect(w.find('[data-testid=timeline-op]').attributes('placeholder')).toBe('');
+    await finish(fake, 0, 0);
+    expect(w.find('[data-testid=replay-last-state]').text()).toBe('Shown: the heap before the first operation. Operation 0 is the one that failed.');
+    expect(w.text()).not.toMatch(/-1 \/ 0|operation -1|-1–-1/);
   });
 
   it('shows a chart\'s data as a table whose rows seek', async () => {

@@ -156,6 +156,8 @@ describe('WorkspaceView', () => {
     expect(wrapper.find('[data-test=wrap]').text()).toContain('allocate(4096, 0) answered 0x11000');
     expect(wrapper.find('[data-test=wrap]').text()).toContain('0 / 2 pts');
     expect(wrapper.find('[data-testid=logs]').text()).toBe('hello from log()');
+    // An api exercise's failure is a call of a scenario, counted from 1 for the student.
+    expect(wrapper.find('[data-testid=show-in-timeline]').text()).toBe('Show in timeline (call 13 of scenario wrap)');
     await wrapper.find('[data-testid=show-in-timeline]').trigger('click');
     expect(location.hash).toBe('#/timeline/01-bit-allocator/wrap/12');
     wrapper.unmount();
