@@ -177,7 +177,7 @@ describe.skipIf(!HAS_CHROMIUM)('07-malloc at 1400x900 in Chromium (web mode)', {
       await summary.waitFor({ timeout: 90_000 });
       expect(plain(await summary.innerText())).toMatch(/^\d+(\.\d)? \/ 100 points 13 of 13 tests passed/);
       const line = page.locator('[data-testid=score-explained]');
-      expect(plain(await line.innerText())).toMatch(/^performance index \d+\.\d \/ 100: utilization [\d.]+ % \(band .*\), throughput [\d.]+ × the reference/);
+      expect(plain(await line.innerText())).toMatch(/^performance index \d+\.\d \/ 100: utilization [\d.]+ % \(band .*\); [\d,]+ work units vs the reference's [\d,]+ \([\d.]+× its work\) → throughput [\d,]+ \/ [\d,]+ = [\d.]+ \(band .*\)$/);
       // The score's explanation is inside the window, unscrolled, and the editor kept its 30 lines.
       const box = (await line.boundingBox())!;
       expect(box.y).toBeGreaterThan(0);

@@ -61,15 +61,16 @@ describe('App', () => {
     wrapper.unmount();
   });
 
-  it('routes #/exercise/<id> to the workspace and #/timeline/… to the timeline, which starts the replay', async () => {
+  it('routes #/exercise/<id> to the workspace and #/timeline/… to the timeline, which starts the replay of a malloc exercise', async () => {
     const { fake, wrapper } = await app();
     navigate({ name: 'exercise', id: '01-bit-allocator' });
     await flushPromises();
     expect(wrapper.find('h1').text()).toBe('Title of 01-bit-allocator');
-    navigate({ name: 'timeline', id: '01-bit-allocator', trace: 'small', op: 4 });
+    // A malloc exercise's timeline replays its trace (an api exercise's is the call-by-call one).
+    navigate({ name: 'timeline', id: '07-malloc', trace: 'small', op: 4 });
     await flushPromises();
     const view = wrapper.find('[data-testid=timeline-view]');
-    expect(view.find('h1').text()).toBe('Timeline — Title of 01-bit-allocator');
+    expect(view.find('h1').text()).toBe('Timeline — Title of 07-malloc');
     expect(view.find('[data-testid=timeline-trace]').text()).toBe('small');
     // FakeLab's replayStart refuses by default: the host's reason is shown.
     expect(fake.callsOf('replayStart').length).toBe(1);
