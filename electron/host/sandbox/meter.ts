@@ -186,15 +186,16 @@ function slow(): void {
     limit = -1;
     throw new Error('student code ran outside a call of the grader (a promise callback or a timer): only synchronous code is graded');
   }
-  if (units > callEnd) trip('timeout', () => reasonOf('units', 0));
+  // Memory first: a built-in charged past the call's units (a doubling string's copy) may also hold too much; that is the verdict.
   if (units >= checkAt) {
     checkAt = units + CHECK_EVERY;
+    const held = memoryHeld(false);
+    if (held > memoryLimit) trip('memory', () => memoryReason(held));
     const now = performance.now();
     if (callSeenAt < 0) callSeenAt = now;
     if (now > wallEnd || now - callSeenAt > callWallMs) trip('timeout', () => reasonOf('wall', Math.round(now - callSeenAt)));
-    const held = memoryHeld(false);
-    if (held > memoryLimit) trip('memory', () => memoryReason(held));
   }
+  if (units > callEnd) trip('timeout', () => reasonOf('units', 0));
   limit = Math.min(callEnd, checkAt);
 }
 
