@@ -265,7 +265,7 @@ describe('grader probe', () => {
   });
 
   it('grades a small batch through gradeBatch on two workers, every copy alike', async () => {
-    const p = await probeBatch(BATCH_EXERCISE, 2, [2]);
+    const p = await probeBatch(BATCH_EXERCISE, 2, ['2']);
     expect(p.count).toBe(2);
     const run = p.runs[0]!;
     expect(run.workers).toBe(2);

@@ -292,6 +292,8 @@ function machineTicks(): { busy: number; total: number } | null {
 
 export interface BatchRun {
   workers: number;
+  /** Whether its workers ran V8 without helper threads (ProcessLimits.singleThreaded). */
+  singleThreaded: boolean;
   /** Wall time of the whole batch, and of its submissions alone (after the reference is measured). */
   ms: number;
   submissionsMs: number;
@@ -314,7 +316,7 @@ export interface BatchProbe {
  * `count` copies of the exercise's starter, written to a temporary folder, graded by gradeBatch
  * (isolated child processes, its default) once per pool size in `workerCounts`.
  */
-export async function probeBatch(exerciseDir: string, count: number, workerCounts: readonly number[]): Promise<BatchProbe> {
+export async function probeBatch(exerciseDir: string, count: number, workerCounts: readonly string[]): Promise<BatchProbe> {
   const exercise = loadExercise(exerciseDir);
   const { source, file } = sourceOf(exercise, 'starter');
   const submissions = copies(source, file, count);
@@ -323,11 +325,14 @@ export async function probeBatch(exerciseDir: string, count: number, workerCount
   try {
     for (const s of submissions) writeFileSync(path.join(folder, s.file), s.source);
     const students = submissions.map((s) => ({ student: s.file.replace(/\.ts$/, ''), file: path.join(folder, s.file), problem: null }));
-    for (const workers of workerCounts) {
+    for (const spec of workerCounts) {
+      // '1s': one worker without V8's helper threads (as workers that fill every core run by default).
+      const workers = Number.parseInt(spec, 10);
+      const singleThreaded = spec.endsWith('s') ? true : undefined;
       const cpu = processTreeCpuMs(), machine = machineTicks();
       const started = performance.now();
       let begun = started;
-      const batch = await gradeBatch(exerciseDir, students, { workers, onStart: () => { begun = performance.now(); } });
+      const batch = await gradeBatch(exerciseDir, students, { workers, singleThreaded, onStart: () => { begun = performance.now(); } });
       const ended = performance.now();
       // The children are reaped after the pool closes: give them a moment to be counted.
       await new Promise((resolve) => setTimeout(resolve, 300));
@@ -335,7 +340,7 @@ export async function probeBatch(exerciseDir: string, count: number, workerCount
       const reports = batch.results.map((r) => r.report);
       if (reports.length !== count) throw new Error(`${reports.length} reports for ${count} submissions`);
       runs.push({
-        workers, ms: ended - started, submissionsMs: ended - begun,
+        workers, singleThreaded: singleThreaded ?? workers >= os.availableParallelism(), ms: ended - started, submissionsMs: ended - begun,
         cpuMs: cpu !== null && cpuAfter !== null ? cpuAfter - cpu : null,
         machineBusy: machine && machineAfter ? ((machineAfter.busy - machine.busy) / (machineAfter.total - machine.total)) * os.availableParallelism() : null,
         scores: [...new Set(reports.map((r) => r.score))].sort((a, b) => a - b),
@@ -550,7 +555,7 @@ async function main(argv: string[], cleanup: (() => void)[]): Promise<unknown> {
   if (mode === 'start') return probeStart(Number(rest[0] ?? 5));
   if (mode === 'bombs') return probeBombs(dir());
   if (mode === 'scale') return probeScale(numbers(rest[0], '100000,1000000'));
-  if (mode === 'batch') return probeBatch(dir(), Number(rest[1] ?? 50), numbers(rest[2], '1,2'));
+  if (mode === 'batch') return probeBatch(dir(), Number(rest[1] ?? 50), (rest[2] ?? '1,2').split(','));
   throw new Error(`usage: grader-probe.ts submission|engines|start|bombs|scale|batch ... (not '${mode}')`);
 }
 

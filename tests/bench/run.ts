@@ -562,28 +562,32 @@ function graderRows(lab: MallocLabExercise, pin: boolean): void {
     crashed('5', 'scale', error);
   }
 
-  // 5g. A batch of BATCH_COUNT copies of the starter on the batch fixture, 1 then 2 workers.
+  // 5g. A batch of BATCH_COUNT copies of the starter on the batch fixture: 1 worker without V8's
+  // helper threads, 1 with them (the default below the core count), then 2 (the default here).
   const name = `batch of ${BATCH_COUNT} submissions, 1 vs 2 workers`;
   progress(`grader: ${name} (tests/bench/fixtures/grader-batch, gradeBatch's isolated child processes)`);
   try {
     const before = load();
-    const p = runGraderProbe<BatchProbe>(['batch', BATCH_EXERCISE, String(BATCH_COUNT), '1,2'], false);
-    const one = p.runs.find((r) => r.workers === 1)!, two = p.runs.find((r) => r.workers === 2)!;
+    const p = runGraderProbe<BatchProbe>(['batch', BATCH_EXERCISE, String(BATCH_COUNT), '1s,1,2'], false);
+    const one = p.runs.find((r) => r.workers === 1 && r.singleThreaded)!, helped = p.runs.find((r) => r.workers === 1 && !r.singleThreaded)!;
+    const two = p.runs.find((r) => r.workers === 2)!;
     const speedup = one.submissionsMs / two.submissionsMs, whole = one.ms / two.ms;
-    const scores = [...new Set([...one.scores, ...two.scores])];
-    const consistent = scores.length === 1 && one.allPassed === p.count && two.allPassed === p.count;
-    if (!consistent) errors.push(`${name}: the copies did not all grade alike (scores ${scores.join(', ')}; all passed ${one.allPassed}, ${two.allPassed})`);
+    const scores = [...new Set(p.runs.flatMap((r) => r.scores))];
+    const consistent = scores.length === 1 && p.runs.every((r) => r.allPassed === p.count);
+    if (!consistent) errors.push(`${name}: the copies did not all grade alike (scores ${scores.join(', ')}; all passed ${p.runs.map((r) => r.allPassed).join(', ')})`);
     const busy = (r: BatchRun) => (r.cpuMs === null ? '?' : (r.cpuMs / r.ms).toFixed(2));
     const machine = (r: BatchRun) => (r.machineBusy === null ? '?' : r.machineBusy.toFixed(2));
     const loaded = (two.machineBusy ?? 0) - (two.cpuMs ?? 0) / two.ms;
+    const threads = (r: BatchRun) => (r.singleThreaded ? 'without' : 'with');
     rows.push(['5', name, `${seconds(one.submissionsMs)} vs ${seconds(two.submissionsMs)} = ${times(speedup)}`,
       '1 run each, gradeBatch (batch.ts), not pinned', consistent ? `all ${p.count} score ${scores[0]}, all tests passed` : `scores ${scores.join(', ')} MISMATCH`,
       `≥ ${BATCH_TARGET} ×`, consistent ? (speedup >= BATCH_TARGET ? 'PASS' : 'MISS') : 'ERROR',
       `${p.cores} cores; starter.ts copies (a comment with the index) on 2 traces, 3 tests, each graded in gradeBatch's isolated child processes; ` +
-      `the submissions alone; with measureReference ${seconds(one.ms)} vs ${seconds(two.ms)} = ${times(whole)}; ` +
-      `the probe and its grading children kept ${busy(one)} cores busy on 1 worker, ${busy(two)} on 2 (a grading process runs V8's concurrent compiler and ` +
-      `garbage-collector threads beside its own), so ${p.cores} cores allow about ${one.cpuMs === null ? '?' : (p.cores / (one.cpuMs / one.ms)).toFixed(2)} ×; ` +
-      `the whole machine was ${machine(one)} and ${machine(two)} cores busy${loaded > 0.2 ? ` (${loaded.toFixed(2)} of them other processes)` : ''}; ${before} before, ${load()} after`]);
+      `workers ${threads(one)} V8's helper threads on both sides (2 workers fill the cores: the default drops the helpers there); the submissions alone; ` +
+      `with measureReference ${seconds(one.ms)} vs ${seconds(two.ms)} = ${times(whole)}; one worker with the helpers (the default below the core count) ` +
+      `${seconds(helped.submissionsMs)}, so 2 workers are ${times(helped.submissionsMs / two.submissionsMs)} faster than it; cores busy: ` +
+      `${busy(one)} (1 worker, no helpers), ${busy(helped)} (1, helpers), ${busy(two)} (2); the whole machine ${machine(one)}, ${machine(helped)}, ${machine(two)}` +
+      `${loaded > 0.2 ? ` (${loaded.toFixed(2)} of them other processes on 2 workers)` : ''}; ${before} before, ${load()} after`]);
   } catch (error) {
     crashed('5', name, error);
   }

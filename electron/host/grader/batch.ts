@@ -46,6 +46,11 @@ export interface BatchOptions {
    * limits (isolatedGradePool): the default, as a class's submissions are untrusted. False: threads.
    */
   isolate?: boolean;
+  /**
+   * Whether isolated workers run V8 without its helper threads (ProcessLimits.singleThreaded); by
+   * default they do when the workers fill every core. For measurements.
+   */
+  singleThreaded?: boolean;
 }
 
 export interface Batch {
@@ -202,7 +207,7 @@ export async function gradeBatch(exerciseDir: string, submissions: Submission[],
 
   // Workers stay warm for the whole batch (each trace still gets a fresh sandbox).
   const size = Math.max(1, Math.min(workers, submissions.length));
-  const pool = options.isolate === false ? gradePool(size) : await isolatedGradePool(size, exerciseDir);
+  const pool = options.isolate === false ? gradePool(size) : await isolatedGradePool(size, exerciseDir, options.singleThreaded);
   try {
     const needsReference = tests.some((t) => t.kind === 'performance') && submissions.some((s) => s.file !== null);
     const referenceWork = needsReference ? await measureReference(exerciseDir, pool) : {};

@@ -4,6 +4,7 @@
 // report (every test failed, with the reason); only a broken exercise or a bad request throws.
 // A worker stuck in one trace (code no work unit sees) or killed by its memory fails that trace
 // only: the tests after it resume in a fresh worker.
+import { availableParallelism } from 'node:os';
 import { basename } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { failAll, gradeReport, scoreTest, type GradeReport, type TestResult, type TraceOutcome } from '../../../engine/grader/Grade';
@@ -53,11 +54,12 @@ export function gradePool(size: number): GradePool {
 /**
  * A pool of `size` grading child processes for untrusted submissions (ProcessPool): each may read
  * the lab and `exerciseDir` only, write nothing, start nothing, and holds at most 1 GiB of V8 heap
- * and 2 GiB of data. The host compiles for them (they may not start esbuild).
+ * and 2 GiB of data; V8 runs without its helper threads when `size` fills every core (see
+ * ProcessLimits.singleThreaded). The host compiles for them (they may not start esbuild).
  */
-export async function isolatedGradePool(size: number, exerciseDir: string): Promise<GradePool> {
+export async function isolatedGradePool(size: number, exerciseDir: string, singleThreaded = size >= availableParallelism()): Promise<GradePool> {
   const bundle = await bundleJob(new URL('./gradeJob.ts', import.meta.url), 'gradeJob');
-  return new ProcessPool<GradeJobInput, GradeJobOutput>(bundle, size, { readable: [exerciseDir], heapMb: 1024, dataMb: 2048 });
+  return new ProcessPool<GradeJobInput, GradeJobOutput>(bundle, size, { readable: [exerciseDir], heapMb: 1024, dataMb: 2048, singleThreaded });
 }
 
 /** The job's input with the submission (and the reference, when it may be measured) compiled here, for an isolated pool. */
