@@ -82,4 +82,20 @@ describe.skipIf(!HAS_CHROMIUM)('the api timeline in Chromium', () => {
       expect(errors).toEqual([]);
     }, 180_000);
   }
+
+  it("03's pools: every bitmap of 1,024 objects stays inside its panel at 1400x900", async () => {
+    const context = await browser.newContext({ viewport: { width: 1400, height: 900 } });
+    const { page, errors } = await openPage(context);
+    // The picture is FreeNOS's own state: it is drawn whatever the student's (starter) code answers.
+    await page.goto(`${lab.url}#/timeline/03-pool-allocator/growth/12`);
+    await page.waitForSelector('[data-testid=api-timeline][data-status=done]', { timeout: 60_000 });
+    await page.locator('[data-testid=api-bitmap]').first().waitFor();
+    const spill = await page.evaluate(() => {
+      const panel = document.querySelector('[data-testid=api-state]')!.getBoundingClientRect();
+      return [...document.querySelectorAll('[data-testid=api-bitmap] .cell')].map((c) => c.getBoundingClientRect().right - panel.right);
+    });
+    expect(spill.length).toBeGreaterThanOrEqual(1024);
+    expect(Math.max(...spill)).toBeLessThanOrEqual(0);
+    expect(errors).toEqual([]);
+  }, 120_000);
 });

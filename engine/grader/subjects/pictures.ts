@@ -157,7 +157,7 @@ function pageTablesMachine(s: Scenario): SubjectMachine {
         const at = (pde & PageMask) >>> 0;
         const entries = Array.from({ length: 1024 }, (_, i) => memory.read32(at + 4 * i));
         const mapped = entries.filter((e) => (e & IntelEntry.Present) !== 0).length;
-        bitmaps.push(bitmapOf(`table at ${hex(at)} for ${hex(d * SectionSize)}: ${mapped} pages mapped`, 1024, (i) => (entries[i]! & IntelEntry.Present) !== 0, d * SectionSize, PageSize));
+        bitmaps.push(bitmapOf(`table at ${hex(at)} for ${hex(d * SectionSize)}: ${mapped} page${mapped === 1 ? '' : 's'} mapped`, 1024, (i) => (entries[i]! & IntelEntry.Present) !== 0, d * SectionSize, PageSize));
         for (const [t, pte] of entries.entries()) {
           if ((pte & IntelEntry.Present) === 0) continue;
           const flags = [(pte & IntelEntry.Writable) ? 'writable' : 'read-only', (pte & IntelEntry.User) ? 'user' : 'kernel'].join(', ');
