@@ -10,7 +10,7 @@ import { pathToFileURL } from 'node:url';
 import { failAll, gradeReport, scoreTest, type GradeReport, type TestResult, type TraceOutcome } from '../../../engine/grader/Grade';
 import type { RubricTest } from '../../../engine/grader/Rubric';
 import { runInWorker, type WorkerJobResult } from '../sandbox/runInWorker';
-import { compileSubmission } from '../sandbox/compile';
+import { compileSubmission, type CompileResult } from '../sandbox/compile';
 import { ProcessPool, bundleJob } from '../sandbox/ProcessPool';
 import { WorkerPool, type JobPool } from '../sandbox/WorkerPool';
 import { ExerciseError, loadExercise, readExerciseFile, type Exercise } from './exercise';
@@ -67,8 +67,22 @@ async function compiledFor(pool: GradePool | undefined, exercise: Exercise, inpu
   if (!pool?.isolated) return input;
   const compiled = input.source || input.tests.length > 0 ? await compileSubmission(input.source, input.file) : undefined;
   const wantsReference = exercise.spec.kind !== 'tune' && !exercise.referenceWork;
-  const reference = wantsReference ? await compileSubmission(readExerciseFile(exercise, exercise.spec.reference), exercise.spec.reference) : undefined;
+  const reference = wantsReference ? await compiledReference(exercise, input.exerciseDir) : undefined;
   return { ...input, compiled, reference };
+}
+
+/** The exercise's reference compiled once per folder and text: a batch would compile it again for every submission. */
+const references = new Map<string, Promise<CompileResult>>();
+function compiledReference(exercise: Exercise, exerciseDir: string): Promise<CompileResult> {
+  const source = readExerciseFile(exercise, exercise.spec.reference);
+  const key = `${exerciseDir}\0${source}`;
+  let compiled = references.get(key);
+  if (!compiled) {
+    if (references.size >= 16) references.clear();
+    compiled = compileSubmission(source, exercise.spec.reference);
+    references.set(key, compiled);
+  }
+  return compiled;
 }
 
 /**
