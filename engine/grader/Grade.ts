@@ -3,7 +3,9 @@
 // test earns all its points or none; a performance test earns points × index / 100, the index of
 // mean utilization and of throughput (reference work / submission work over the test's traces).
 // A tune exercise weighs throughput 0 (no reference work needed) and may give a test its own
-// utilization band; its question tests have one outcome, the judged prediction (`answer`).
+// utilization band; its question tests have one outcome, the judged prediction (`answer`). A
+// correctness test with `partialCredit` that only a time limit stopped earns points × the share of
+// its operations that passed (partialCredit below); a trace stopped by a limit says where, in every format.
 // Everything here is deterministic; only the `ms` fields carry wall time.
 import type { ReplayFailure, TraceMetrics } from './Replay';
 import type { RubricTest, Visibility } from './Rubric';
@@ -23,6 +25,8 @@ export interface TraceOutcome {
   ms: number;
   /** An api exercise's scenario: the calls answered like the engine (malloc traces have metrics instead). */
   calls?: number;
+  /** Operations in the trace (calls in a scenario), when known: what a stopped trace's passed operations are counted against. */
+  total?: number;
   /** A tune exercise's question: the prediction, whether it was right, the report's text, and what was observed (null when not revealed). */
   answer?: { predicted: unknown; correct: boolean; text: string; observed: string | null };
 }
@@ -41,7 +45,17 @@ export interface TestResult {
   traces: TraceOutcome[];
   /** The test's traces that never ran because an earlier one used up its time limit. */
   notRun: string[];
+  /** Set when a `partialCredit` test that failed only by its time limit earned part of its points (see partialCredit). */
+  partial?: PartialCredit;
   ms: number;
+}
+
+/** A timed-out correctness test's partial credit: per trace, the operations that passed of its total; the score is points × fraction. */
+export interface PartialCredit {
+  /** The mean over the test's traces of passed / total (a passed trace 1, a trace not run 0). */
+  fraction: number;
+  /** Per trace of the test: passed whole, stopped by a time limit after `passed` of `total` operations, or not run (0). */
+  traces: { trace: string; state: 'passed' | 'stopped' | 'not run'; passed: number; total: number }[];
 }
 
 export interface GradeReport {
@@ -62,6 +76,7 @@ export function scoreTest(test: RubricTest, outcomes: TraceOutcome[], referenceW
   const notRun = test.traces.slice(outcomes.length);
   for (const name of notRun) lines.push(`${name}: not run (an earlier trace of this test used up its time limit)`);
   let performance: PerformanceIndex | null = null;
+  let partial: PartialCredit | undefined;
   let score = 0;
   if (passed && test.kind === 'performance') {
     const utilization = mean(outcomes.map((o) => o.metrics!.utilization));
@@ -81,7 +96,13 @@ export function scoreTest(test: RubricTest, outcomes: TraceOutcome[], referenceW
     }
     score = round((test.points * performance.index) / 100);
   } else if (passed) score = test.points;
-  else if (test.kind === 'performance') lines.push('performance is scored only when every trace of the test passes');
+  else if (test.partialCredit && test.kind === 'correctness') {
+    partial = partialCredit(test, outcomes) ?? undefined;
+    if (partial) {
+      score = round(test.points * partial.fraction);
+      lines.push(partialText(test.points, partial, score));
+    } else lines.push('no partial credit: a trace failed for a reason other than its time limit');
+  } else if (test.kind === 'performance') lines.push('performance is scored only when every trace of the test passes');
   const logs = outcomes.flatMap((o) => (o.logs.length > 0 ? [`log on ${o.trace}:`, ...o.logs.map((l) => `  ${l}`)] : []));
   return {
     name: test.name,
@@ -95,8 +116,44 @@ export function scoreTest(test: RubricTest, outcomes: TraceOutcome[], referenceW
     performance,
     traces: outcomes,
     notRun,
+    ...(partial ? { partial } : {}),
     ms: sum(outcomes.map((o) => o.ms)),
   };
+}
+
+/**
+ * A `partialCredit` test's credit when every trace of it either passed, was stopped by a time limit
+ * at an operation (its operations before that passed), or was not run; null when a trace failed
+ * otherwise (a wrong answer, a crash, a start-up that timed out), which earns nothing as before.
+ */
+export function partialCredit(test: RubricTest, outcomes: TraceOutcome[]): PartialCredit | null {
+  const traces: PartialCredit['traces'] = [];
+  const fractions: number[] = [];
+  for (const [k, name] of test.traces.entries()) {
+    const o = outcomes[k];
+    const total = o?.total ?? 0;
+    if (!o) traces.push({ trace: name, state: 'not run', passed: 0, total: 0 });
+    else if (o.ok) traces.push({ trace: name, state: 'passed', passed: total, total });
+    else if (o.failure?.kind === 'timeout' && o.failure.op >= 0 && total > 0) traces.push({ trace: name, state: 'stopped', passed: passedOf(o), total });
+    else return null;
+    fractions.push(!o ? 0 : o.ok ? 1 : passedOf(o) / total);
+  }
+  const fraction = mean(fractions);
+  return { fraction, traces };
+}
+
+/** 'partial credit (partialCredit): 6 × 41,233 / 81,823 operations passed = 3.024 points'; several traces: the mean of their fractions. */
+function partialText(points: number, partial: PartialCredit, score: number): string {
+  const one = (t: PartialCredit['traces'][number]) => (t.state === 'stopped' ? `${t.trace} ${grouped(t.passed)} / ${grouped(t.total)}` : `${t.trace} ${t.state === 'passed' ? '1' : 'not run 0'}`);
+  const of = partial.traces.length === 1 && partial.traces[0]!.state === 'stopped'
+    ? `${grouped(partial.traces[0]!.passed)} / ${grouped(partial.traces[0]!.total)} operations passed`
+    : `mean(${partial.traces.map(one).join(', ')} operations passed) = ${points} × ${round(partial.fraction)}`;
+  return `partial credit (partialCredit): ${points} × ${of} = ${score} points`;
+}
+
+/** Operations (calls, in a scenario) that passed before the first failure. */
+function passedOf(o: TraceOutcome): number {
+  return o.metrics?.operations ?? o.calls ?? Math.max(0, o.failure?.op ?? 0);
 }
 
 /** A failed test for every rubric test, all with the same output (a compile error, a crashed runner). */
@@ -143,8 +200,25 @@ export function describeOutcome(o: TraceOutcome): string {
   const verdict = f.kind === 'timeout' ? 'TIMED OUT' : 'FAILED';
   if (f.op < 0) return `${o.trace}: ${verdict}${f.operation === '' ? '' : ` (${f.operation})`} ${f.reason}`;
   // An api scenario counts calls from 1, as its `where` says ('call 4 of 40'); op (0-based) stays for tools.
-  if (o.calls !== undefined) return `${o.trace}: ${verdict} at ${f.where} (${f.operation}): ${f.reason}`;
-  return `${o.trace}: ${verdict} at operation ${f.op} (${f.where}: ${f.operation}): ${f.reason}`;
+  const line = o.calls !== undefined ? `${o.trace}: ${verdict} at ${f.where} (${f.operation}): ${f.reason}` : `${o.trace}: ${verdict} at operation ${f.op} (${f.where}: ${f.operation}): ${f.reason}`;
+  const stopped = stoppedText(o);
+  return stopped === null ? line : `${line}\n${stopped}`;
+}
+
+/**
+ * For a trace a time limit stopped mid-way (its total known), where it stopped and what passed before:
+ * 'stopped by its time limit at operation 41,233 of 81,823 (malloc(24), line 41,235 of the trace): 41,233 operations passed'
+ * or, for a scenario, 'stopped by its time limit at call 4 of 40 (allocate(16, 0)): 3 calls answered as FreeNOS does'; else null.
+ */
+export function stoppedText(o: TraceOutcome): string | null {
+  const f = o.failure;
+  if (o.ok || !f || f.kind !== 'timeout' || f.op < 0 || o.total === undefined) return null;
+  const passed = passedOf(o);
+  if (o.calls !== undefined) {
+    return `  stopped by its time limit at call ${grouped(f.op + 1)} of ${grouped(o.total)} (${f.call ?? f.operation}): ${grouped(passed)} call${passed === 1 ? '' : 's'} answered as FreeNOS does`;
+  }
+  const where = f.line > 0 ? `, line ${grouped(f.line)} of the trace` : '';
+  return `  stopped by its time limit at operation ${grouped(f.op)} of ${grouped(o.total)} (${f.call ?? f.operation}${where}): ${grouped(passed)} operation${passed === 1 ? '' : 's'} passed`;
 }
 
 const sum = (xs: number[]) => xs.reduce((a, b) => a + b, 0);

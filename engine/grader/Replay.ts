@@ -25,6 +25,8 @@ export interface ReplayFailure {
   operation: string;
   kind: FailureKind;
   reason: string;
+  /** The allocator's own call that failed or ran out ('malloc(24)', 'free(0xB0001000)'); absent when the checker stopped the replay. */
+  call?: string;
 }
 
 export interface TraceMetrics {
@@ -111,7 +113,7 @@ export interface ReplayPartial {
 }
 
 class Stop {
-  constructor(readonly kind: FailureKind, readonly reason: string) {}
+  constructor(readonly kind: FailureKind, readonly reason: string, readonly call?: string) {}
 }
 
 /** Replays `trace` against `target`; never throws for anything the target does. */
@@ -166,7 +168,7 @@ class Replayer {
         if (this.options.checkAll) this.checkLive(k);
       } catch (error) {
         const stop = error instanceof Stop ? error : new Stop(kindOf(error), messageOf(error));
-        failure = { op: k, line: trace.line[k]!, where: whereOp(trace, k), operation: describeOp(trace, k), kind: stop.kind, reason: stop.reason };
+        failure = { op: k, line: trace.line[k]!, where: whereOp(trace, k), operation: describeOp(trace, k), kind: stop.kind, reason: stop.reason, ...(stop.call ? { call: stop.call } : {}) };
         break;
       }
       done++;
@@ -209,17 +211,17 @@ class Replayer {
     if (kind === OpKind.Free) {
       this.last = id >= 0 && this.serial[id]! >= 0 ? this.address[id]! : 0;
       if (id < 0) {
-        this.call(() => this.target.free(0));
+        this.student('free(0)', () => this.target.free(0));
         return;
       }
       if (this.serial[id] === -2) {
         this.serial[id] = -1;
-        this.call(() => this.target.free(0));
+        this.student('free(0)', () => this.target.free(0));
         return;
       }
       if (this.serial[id]! < 0) throw new Stop('trace', `the trace frees id ${id}, which is not allocated (a fault in the trace, not the allocator)`);
       this.checkFill(id, () => `id ${id} (${this.size[id]} bytes at ${hex(this.address[id]!)})`);
-      this.call(() => this.target.free(this.address[id]!));
+      this.student(`free(${hex(this.address[id]!)})`, () => this.target.free(this.address[id]!));
       this.forget(id);
       return;
     }
@@ -230,7 +232,8 @@ class Replayer {
     }
     if (kind === OpKind.Alloc && this.serial[id]! >= 0) throw new Stop('trace', `the trace allocates id ${id} again before freeing it`);
     const what = kind === OpKind.Alloc ? `malloc(${size})` : `realloc(0, ${size})`;
-    const address = this.call(() => (kind === OpKind.Alloc || !this.target.hasRealloc ? this.target.malloc(size) : this.target.realloc(0, size)));
+    const address = this.student(kind === OpKind.Alloc || !this.target.hasRealloc ? `malloc(${size})` : what,
+      () => (kind === OpKind.Alloc || !this.target.hasRealloc ? this.target.malloc(size) : this.target.realloc(0, size)));
     this.accept(k, id, size, address, what);
   }
 
@@ -271,12 +274,12 @@ class Replayer {
     this.checkFill(id, () => `id ${id} (${old.size} bytes at ${hex(old.address)}) before ${what}`);
     let address: number;
     if (this.target.hasRealloc) {
-      address = this.call(() => this.target.realloc(old.address, size));
+      address = this.student(what, () => this.target.realloc(old.address, size));
     } else {
-      address = size === 0 ? 0 : this.call(() => this.target.malloc(size));
+      address = size === 0 ? 0 : this.student(`malloc(${size})`, () => this.target.malloc(size));
       if (address !== 0 || size === 0) {
         this.copy(address, old.address, Math.min(old.size, size));
-        this.call(() => this.target.free(old.address));
+        this.student(`free(${hex(old.address)})`, () => this.target.free(old.address));
       }
     }
     if (size === 0) {
@@ -451,13 +454,18 @@ class Replayer {
     this.call(() => (width === 4 ? this.target.poke32(address, value) : this.target.poke8(address, value)));
   }
 
-  /** Runs a target call; anything it throws becomes a 'target' stop with a readable reason. */
-  private call<T>(fn: () => T): T {
+  /** Runs a target call; anything it throws becomes a 'target' stop with a readable reason (naming `call`, the allocator's own call, if given). */
+  private call<T>(fn: () => T, call?: string): T {
     try {
       return fn();
     } catch (error) {
-      throw error instanceof Stop ? error : new Stop(kindOf(error), messageOf(error));
+      throw error instanceof Stop ? error : new Stop(kindOf(error), messageOf(error), call);
     }
+  }
+
+  /** Runs one of the allocator's own calls (malloc, free, realloc), named as `what` for a failure's `call`. */
+  private student<T>(what: string, fn: () => T): T {
+    return this.call(fn, what);
   }
 
   private safeWork(fallback: number): number {

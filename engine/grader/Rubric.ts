@@ -2,7 +2,8 @@
 // exercise names its traces and its tests: each test has points, a visibility, a time limit and a
 // kind. In a 'malloc' exercise a trace is a file or a generator with options, a 'correctness' test
 // passes when every trace passes the checker, and a 'performance' test also earns points on
-// malloc-lab's index (thresholds as data). In an 'api' exercise (the student re-implements a FreeNOS
+// malloc-lab's index (thresholds as data); a correctness test may opt in to `partialCredit` for a
+// trace its time limit stopped. In an 'api' exercise (the student re-implements a FreeNOS
 // class, the `subject`) a trace is a scenario of calls: options for the subject, or a JSON file. In a
 // 'tune' exercise the student configures the engine's TunableAllocator: its traces are malloc
 // traces, a 'performance' test scores utilization alone (a band per test if it likes), and a
@@ -31,6 +32,8 @@ export interface RubricTest {
   visibility: Visibility;
   /** Wall-clock limit for the whole test, in milliseconds. */
   timeLimitMs: number;
+  /** A correctness test that a time limit stopped earns points × the share of its operations that passed (Grade.ts partialCredit); default false. */
+  partialCredit?: boolean;
   /** A tune exercise's performance test: its own utilization band (else the exercise's). */
   utilization?: Band;
   /** A tune exercise's question test: its text and what the grader runs for the truth. */
@@ -156,7 +159,9 @@ export function readExerciseSpec(data: unknown, file: string): ExerciseSpec {
     if (api && kind === 'performance') fail(`${field}.kind`, 'an api exercise has correctness tests only');
     if (!tune && kind === 'question') fail(`${field}.kind`, 'only a tune exercise has question tests');
     const tuneKeys = !tune ? [] : kind === 'question' ? ['question', 'ask'] : kind === 'performance' ? ['utilization'] : [];
-    known(t, field, ['name', 'number', 'kind', ...(kind === 'question' ? [] : ['trace', 'traces']), 'points', 'visibility', 'timeLimitSeconds', ...tuneKeys]);
+    const partialKeys = kind === 'correctness' && !tune ? ['partialCredit'] : [];
+    known(t, field, ['name', 'number', 'kind', ...(kind === 'question' ? [] : ['trace', 'traces']), 'points', 'visibility', 'timeLimitSeconds', ...partialKeys, ...tuneKeys]);
+    if (t.partialCredit !== undefined && typeof t.partialCredit !== 'boolean') fail(`${field}.partialCredit`, 'must be true or false');
     const name = str(t.name, `${field}.name`);
     if (names.has(name)) fail(`${field}.name`, `'${name}' is used by an earlier test`);
     names.add(name);
@@ -183,6 +188,7 @@ export function readExerciseSpec(data: unknown, file: string): ExerciseSpec {
       points: num(t.points, `${field}.points`, 0),
       visibility: visibility as Visibility,
       timeLimitMs: 1000 * (t.timeLimitSeconds === undefined ? 60 : num(t.timeLimitSeconds, `${field}.timeLimitSeconds`, 0.001, 3600)),
+      ...(t.partialCredit === true ? { partialCredit: true } : {}),
       ...(t.utilization === undefined ? {} : { utilization: band(t.utilization, `${field}.utilization`) }),
       ...(question ? { question } : {}),
     };

@@ -2,7 +2,7 @@
 // Gradescope's shape with the lab's own data (json), a strict Gradescope results.json, and JUnit XML.
 // Pure functions of a GradeReport; only the `ms` fields differ between two gradings of the same
 // code, and withoutTiming zeroes them for tests that compare outputs.
-import { describeOutcome, type GradeReport, type TestResult } from '../../../engine/grader/Grade';
+import { describeOutcome, type GradeReport, type TestResult, type TraceOutcome } from '../../../engine/grader/Grade';
 import type { Visibility } from '../../../engine/grader/Rubric';
 
 export interface TextOptions {
@@ -45,14 +45,26 @@ export function formatText(report: GradeReport, options: TextOptions = {}): stri
 
 // ---------------------------------------------------------------------------------------------- json
 
-/** The lab's own data on one test: its kind, performance index and every trace's verdict and metrics (a question's: the judged prediction). */
+/**
+ * Where a time limit stopped a trace, for tools: the 0-based operation (call) it stopped at, of how
+ * many, the student's call that ran out, its trace line (0 if generated) and how many passed; else null.
+ */
+function stoppedData(o: TraceOutcome) {
+  const f = o.failure;
+  if (o.ok || !f || f.kind !== 'timeout' || f.op < 0 || o.total === undefined) return null;
+  return { at: f.op, of: o.total, call: f.call ?? f.operation, line: f.line, passed: o.metrics?.operations ?? o.calls ?? f.op };
+}
+
+/** The lab's own data on one test: its kind, performance index, partial credit and every trace's verdict and metrics (a question's: the judged prediction). */
 function testExtraData(test: TestResult) {
   const p = test.performance;
   return {
     kind: test.kind,
     performance: p && { utilization: p.utilization, throughput: p.throughput, index: p.index },
+    ...(test.partial ? { partial_credit: test.partial } : {}),
     traces: test.traces.map((o) => ({
       trace: o.trace, file: o.file, ok: o.ok, failure: o.failure, metrics: o.metrics, ...(o.calls === undefined ? {} : { calls: o.calls }),
+      ...(o.total === undefined ? {} : { total: o.total }), ...(stoppedData(o) ? { stopped: stoppedData(o) } : {}),
       ...(o.answer ? { answer: { predicted: o.answer.predicted ?? null, correct: o.answer.correct, observed: o.answer.observed } } : {}), ms: o.ms,
     })),
     not_run: test.notRun,
@@ -133,7 +145,7 @@ export function xmlAttribute(s: string): string {
 
 const property = (name: string, value: string | number): string => `<property name="${xmlAttribute(name)}" value="${xmlAttribute(String(value))}"/>`;
 
-/** The failure message of a failed test: its first failed trace's verdict, else the output's first line. */
+/** The failure message of a failed test: its first failed trace's verdict (with where a time limit stopped it), else the output's first line. */
 function failureMessage(test: TestResult): string {
   const failed = test.traces.find((o) => !o.ok);
   if (failed) return describeOutcome(failed);
@@ -144,7 +156,8 @@ function failureMessage(test: TestResult): string {
 function testcase(test: TestResult, classname: string): string[] {
   const lines = [`    <testcase name="${xmlAttribute(test.name)}" classname="${xmlAttribute(classname)}" time="${seconds(test.ms).toFixed(3)}">`];
   lines.push('      <properties>');
-  for (const [name, value] of [['number', test.number], ['kind', test.kind], ['visibility', test.visibility], ['score', test.score], ['max_score', test.maxScore]] as const) {
+  const partial = test.partial ? [['partial_credit', String(Math.round(test.partial.fraction * 1000) / 1000)] as const] : [];
+  for (const [name, value] of [['number', test.number], ['kind', test.kind], ['visibility', test.visibility], ['score', test.score], ['max_score', test.maxScore], ...partial] as const) {
     lines.push(`        ${property(name, value)}`);
   }
   lines.push('      </properties>');

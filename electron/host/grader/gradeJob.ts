@@ -150,7 +150,7 @@ export async function run(input: GradeJobInput, progress?: (event: GradeProgress
 async function runTrace(exercise: Exercise, program: Program, name: string, trace: Trace, budget: TestBudget | null, who = 'student'): Promise<TraceOutcome> {
   const started = performance.now();
   const { limit, parent } = exercise.spec.heap;
-  const base = { trace: name, file: trace.file };
+  const base = { trace: name, file: trace.file, total: trace.length };
   let target;
   try {
     target = await createSandboxTarget(program, { name: who, heapLimit: limit, parent, logLines: LOG_LINES });

@@ -21,7 +21,7 @@ export async function runScenarioCase(exercise: Exercise, compiled: Program, nam
   const withHeap = subject.withHeap === true;
   const heapLimit = withHeap ? scenarioHeapLimit(subject, scenario) : 64 * 1024;
   const where = `scenario ${name}`;
-  const base = { trace: name, file: where, metrics: null };
+  const base = { trace: name, file: where, metrics: null, total: scenario.calls.length };
   // A harness subject (the fork exercise): a fresh machine whose kernel calls the class gets, and which calls it.
   const harness = subject.harness?.(scenario);
   let target;

@@ -1,5 +1,5 @@
 // The grader's report as the results panel shows it: one TestView per test (its failure explained
-// in one line with describeOutcome, the failing operation for "show in timeline") and the log lines
+// with describeOutcome, where a time limit stopped it and any partial credit, the failing operation for "show in timeline") and the log lines
 // of the student's code. Hidden tests show only passed or failed: their traces and operations are
 // the instructor's. A hidden test with secret traces that ran is marked 'instructor-copy' (its
 // traces are in this copy of the exercise, not in students' packs); one whose traces this pack
@@ -46,7 +46,9 @@ export function testView(t: TestResult, standing?: HiddenTest): TestView {
   }
   const failed = t.traces.find((o) => !o.ok);
   const notRun = t.notRun.length > 0 && t.traces.length > 0 ? `\nnot run (the time limit was used up): ${t.notRun.join(', ')}` : '';
-  const output = failed ? describeOutcome(failed) + notRun : t.output;
+  // A partialCredit test a time limit stopped keeps its partial-credit line (why it earned some points).
+  const credit = t.partial ? t.output.split('\n').filter((line) => line.startsWith('partial credit')).map((line) => `\n${line}`).join('') : '';
+  const output = failed ? describeOutcome(failed) + notRun + credit : t.output;
   const failure = failed?.failure && failed.failure.op >= 0 ? { trace: failed.trace, op: failed.failure.op } : null;
   return { ...view, output, failure };
 }
