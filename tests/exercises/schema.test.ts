@@ -83,6 +83,7 @@ const broken: [string, (d: Doc) => void, boolean][] = [
   ['neither trace nor traces', (d) => { delete d.grading.tests[0]!.trace; }, true],
   ['an empty traces list', (d) => { delete d.grading.tests[0]!.trace; d.grading.tests[0]!.traces = []; }, true],
   ['a time limit of 0', (d) => { d.grading.tests[0]!.timeLimitSeconds = 0; }, true],
+  ['partialCredit that is not a boolean', (d) => { (d.grading.tests[0] as Record<string, unknown>).partialCredit = 'yes'; }, true],
   ['an unknown test field', (d) => { d.grading.tests[0]!.weight = 2; }, true],
   ['a subject in a malloc exercise', (d) => { d.subject = 'bit-allocator'; }, true],
   ['goals that are not a list', (d) => { d.goals = 'learn malloc'; }, true],

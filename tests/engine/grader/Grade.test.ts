@@ -196,3 +196,80 @@ describe('failAll, gradeReport and describeOutcome', () => {
     expect([grouped(0), grouped(999), grouped(1000), grouped(1234567), grouped(1234.5)]).toEqual(['0', '999', '1,000', '1,234,567', '1,234.5']);
   });
 });
+
+describe('a trace a time limit stopped: where, and partial credit', () => {
+  /** Trace `trace` of `total` operations stopped at 0-based operation `at` in the student's malloc(24) (line at + 2: one header line). */
+  function stopped(trace: string, at: number, total: number): TraceOutcome {
+    const failure: ReplayFailure = {
+      op: at, line: at + 2, where: `${trace}.trace:${at + 2}`, operation: 'a 7 24', kind: 'timeout', call: 'malloc(24)',
+      reason: "malloc(24) did not finish within the test's time limit (1 s: 100,000,000 units)",
+    };
+    return { trace, file: `${trace}.trace`, ok: false, failure, metrics: metrics(0.5, 100_000_000, at), logs: [], ms: 900, total };
+  }
+  const withTotal = (o: TraceOutcome, total: number): TraceOutcome => ({ ...o, total });
+
+  it('describeOutcome adds where the limit stopped the trace: the operation of how many, the student\'s call, the line, how many passed', () => {
+    expect(describeOutcome(stopped('random', 41_233, 81_823)).split('\n')).toEqual([
+      "random: TIMED OUT at operation 41233 (random.trace:41235: a 7 24): malloc(24) did not finish within the test's time limit (1 s: 100,000,000 units)",
+      '  stopped by its time limit at operation 41,233 of 81,823 (malloc(24), line 41,235 of the trace): 41,233 operations passed',
+    ]);
+    // A generated trace has no lines; a start-up timeout has no operation; an unknown total adds nothing.
+    const generated = stopped('gen', 1, 10);
+    generated.failure = { ...generated.failure!, line: 0 };
+    expect(describeOutcome(generated).split('\n')[1]).toBe('  stopped by its time limit at operation 1 of 10 (malloc(24)): 1 operation passed');
+    expect(describeOutcome({ ...stopped('a', 5, 10), failure: { ...stopped('a', 5, 10).failure!, op: -1 } })).not.toContain('stopped by');
+    expect(describeOutcome({ ...stopped('a', 5, 10), total: undefined })).not.toContain('\n');
+    // Any other failure says nothing more.
+    expect(describeOutcome(withTotal(failed('b'), 100))).toBe('b: FAILED at operation 4 (b.trace:9: malloc(24)): it overlaps');
+  });
+
+  it('describeOutcome on an api scenario: stopped at call k of n, and the calls answered before', () => {
+    const api: TraceOutcome = {
+      trace: 'small', file: 'scenario small', ok: false, metrics: null, logs: [], ms: 3, calls: 3, total: 40,
+      failure: { op: 3, line: 0, where: 'call 4 of 40', operation: 'allocate(16, 0)', kind: 'timeout', reason: 'allocate(16, 0) did not finish' },
+    };
+    expect(describeOutcome(api).split('\n')).toEqual([
+      'small: TIMED OUT at call 4 of 40 (allocate(16, 0)): allocate(16, 0) did not finish',
+      '  stopped by its time limit at call 4 of 40 (allocate(16, 0)): 3 calls answered as FreeNOS does',
+    ]);
+    // With partialCredit: 10 × 3 / 40.
+    const result = scoreTest(test({ traces: ['small'], partialCredit: true }), [api], {}, thresholds);
+    expect(result.score).toBe(0.75);
+    expect(result.partial).toEqual({ fraction: 3 / 40, traces: [{ trace: 'small', state: 'stopped', passed: 3, total: 40 }] });
+  });
+
+  it('without partialCredit a stopped trace earns nothing, as before', () => {
+    const result = scoreTest(test({ traces: ['random'], points: 6 }), [stopped('random', 41_233, 81_823)], {}, thresholds);
+    expect(result).toMatchObject({ status: 'failed', score: 0 });
+    expect(result.partial).toBeUndefined();
+    expect(result.output).not.toContain('partial credit');
+  });
+
+  it('with partialCredit: points × operations passed / operations (the worked example of docs/grading.md)', () => {
+    const result = scoreTest(test({ traces: ['random'], points: 6, partialCredit: true }), [stopped('random', 41_233, 81_823)], {}, thresholds);
+    expect(result.status).toBe('failed');
+    expect(result.score).toBe(3.024); // 6 × 41,233 / 81,823 = 3.0235…
+    expect(result.output.split('\n').at(-1)).toBe('partial credit (partialCredit): 6 × 41,233 / 81,823 operations passed = 3.024 points');
+  });
+
+  it('with partialCredit over several traces: the mean of their shares, a passed trace 1 and a trace not run 0', () => {
+    const t = test({ traces: ['a', 'b', 'c'], points: 9, partialCredit: true });
+    const result = scoreTest(t, [withTotal(passed('a', 0.5, 10), 100), stopped('b', 50, 200)], {}, thresholds);
+    // (1 + 50 / 200 + 0) / 3 = 0.41666…; 9 × that = 3.75
+    expect(result.score).toBe(3.75);
+    expect(result.partial!.traces.map((x) => x.state)).toEqual(['passed', 'stopped', 'not run']);
+    expect(result.output.split('\n').at(-1)).toBe('partial credit (partialCredit): 9 × mean(a 1, b 50 / 200, c not run 0 operations passed) = 9 × 0.417 = 3.75 points');
+  });
+
+  it('with partialCredit a wrong answer, or a start-up timeout, still earns nothing', () => {
+    const t = test({ traces: ['a', 'b'], points: 9, partialCredit: true });
+    const wrong = scoreTest(t, [stopped('a', 50, 200), withTotal(failed('b'), 100)], {}, thresholds);
+    expect(wrong.score).toBe(0);
+    expect(wrong.output.split('\n').at(-1)).toBe('no partial credit: a trace failed for a reason other than its time limit');
+    const startUp = stopped('a', 0, 200);
+    startUp.failure = { ...startUp.failure!, op: -1 };
+    expect(scoreTest(t, [startUp], {}, thresholds).score).toBe(0);
+    // A performance test never takes it (the rubric refuses the field there; scoreTest ignores it).
+    expect(scoreTest({ ...t, kind: 'performance' }, [stopped('a', 50, 200)], { a: 1, b: 1 }, thresholds).score).toBe(0);
+  });
+});

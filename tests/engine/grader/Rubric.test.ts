@@ -128,6 +128,14 @@ describe('readExerciseSpec: defaults of a minimal exercise', () => {
     expect(spec.heap).toEqual({ limit: 4096, parent: 'pages' });
     expect(spec.tests[1]!.timeLimitMs).toBe(500);
   });
+
+  it('reads partialCredit on a correctness test (true kept, false and absent left out: off by default)', () => {
+    const data = minimal();
+    testAt(data, 0).partialCredit = true;
+    expect(readExerciseSpec(data, 'x.yaml').tests[0]!.partialCredit).toBe(true);
+    testAt(data, 0).partialCredit = false;
+    expect(readExerciseSpec(data, 'x.yaml').tests[0]).not.toHaveProperty('partialCredit');
+  });
 });
 
 describe('readExerciseSpec: bad fields are named by their path', () => {
@@ -148,6 +156,8 @@ describe('readExerciseSpec: bad fields are named by their path', () => {
     ['negative points', (d) => { testAt(d, 1).points = -1; }, 'grading.tests[1].points', /^must be a number from 0 up$/],
     ['points that are not a number', (d) => { testAt(d, 0).points = '4'; }, 'grading.tests[0].points', /^must be a number/],
     ['a zero time limit', (d) => { testAt(d, 0).timeLimitSeconds = 0; }, 'grading.tests[0].timeLimitSeconds', /^must be a number from 0.001 to 3600$/],
+    ['partialCredit that is not true or false', (d) => { testAt(d, 0).partialCredit = 'yes'; }, 'grading.tests[0].partialCredit', /^must be true or false$/],
+    ['partialCredit on a performance test', (d) => { testAt(d, 1).partialCredit = true; }, 'grading.tests[1].partialCredit', /^unknown field/],
     ['weights not adding to 1', (d) => { d.grading.thresholds.weights = { utilization: 0.5, throughput: 0.6 }; }, 'grading.thresholds.weights', /^must add up to 1, not 1\.1/],
     ['a weight above 1', (d) => { d.grading.thresholds.weights = { utilization: 1.5, throughput: -0.5 }; }, 'grading.thresholds.weights.utilization', /^must be a number from 0 to 1$/],
     ['a band with max < min', (d) => { d.grading.thresholds.utilization = { min: 0.8, max: 0.6 }; }, 'grading.thresholds.utilization', /^max 0\.6 is below min 0\.8$/],
