@@ -41,6 +41,11 @@ describe('grading 01-bit-allocator', { timeout: 60_000 }, () => {
     expect(looping).not.toBe(reference);
     const loop = (await gradeSource(EXERCISE, looping, 'mine.ts', { tests: ['small'] })).report.tests[0]!;
     expect(loop.output).toMatch(/^small: TIMED OUT at call \d+ of \d+ .*: allocate\(\d+, \d+\) did not finish within 500,000,000 units, the most one call may use \(an endless loop\?\)$/m);
+    // Where it stopped: call k of n (the student's call that ran out) and the k - 1 calls answered before it.
+    const [, k, n] = /^small: TIMED OUT at call (\d+) of (\d+) /m.exec(loop.output)!;
+    const stopped = new RegExp(`^  stopped by its time limit at call ${k} of ${n} \\(allocate\\(\\d+, \\d+\\)\\): ${Number(k) - 1} calls? answered as FreeNOS does$`, 'm');
+    expect(loop.output).toMatch(stopped);
+    expect(loop.traces[0]).toMatchObject({ calls: Number(k) - 1, total: Number(n) });
     const throwing = reference.replace(/\n {2}available\(\): number \{/, "$& throw new Error('not yet');");
     expect(throwing).not.toBe(reference);
     const threw = (await gradeSource(EXERCISE, throwing, 'mine.ts', { tests: ['small'] })).report.tests[0]!;
