@@ -211,17 +211,17 @@ class Replayer {
     if (kind === OpKind.Free) {
       this.last = id >= 0 && this.serial[id]! >= 0 ? this.address[id]! : 0;
       if (id < 0) {
-        this.student('free(0)', () => this.target.free(0));
+        this.call(() => this.target.free(0), () => 'free(0)');
         return;
       }
       if (this.serial[id] === -2) {
         this.serial[id] = -1;
-        this.student('free(0)', () => this.target.free(0));
+        this.call(() => this.target.free(0), () => 'free(0)');
         return;
       }
       if (this.serial[id]! < 0) throw new Stop('trace', `the trace frees id ${id}, which is not allocated (a fault in the trace, not the allocator)`);
       this.checkFill(id, () => `id ${id} (${this.size[id]} bytes at ${hex(this.address[id]!)})`);
-      this.student(`free(${hex(this.address[id]!)})`, () => this.target.free(this.address[id]!));
+      this.call(() => this.target.free(this.address[id]!), () => `free(${hex(this.address[id]!)})`);
       this.forget(id);
       return;
     }
@@ -232,8 +232,8 @@ class Replayer {
     }
     if (kind === OpKind.Alloc && this.serial[id]! >= 0) throw new Stop('trace', `the trace allocates id ${id} again before freeing it`);
     const what = kind === OpKind.Alloc ? `malloc(${size})` : `realloc(0, ${size})`;
-    const address = this.student(kind === OpKind.Alloc || !this.target.hasRealloc ? `malloc(${size})` : what,
-      () => (kind === OpKind.Alloc || !this.target.hasRealloc ? this.target.malloc(size) : this.target.realloc(0, size)));
+    const byMalloc = kind === OpKind.Alloc || !this.target.hasRealloc;
+    const address = this.call(() => (byMalloc ? this.target.malloc(size) : this.target.realloc(0, size)), () => (byMalloc ? `malloc(${size})` : what));
     this.accept(k, id, size, address, what);
   }
 
@@ -274,12 +274,12 @@ class Replayer {
     this.checkFill(id, () => `id ${id} (${old.size} bytes at ${hex(old.address)}) before ${what}`);
     let address: number;
     if (this.target.hasRealloc) {
-      address = this.student(what, () => this.target.realloc(old.address, size));
+      address = this.call(() => this.target.realloc(old.address, size), () => what);
     } else {
-      address = size === 0 ? 0 : this.student(`malloc(${size})`, () => this.target.malloc(size));
+      address = size === 0 ? 0 : this.call(() => this.target.malloc(size), () => `malloc(${size})`);
       if (address !== 0 || size === 0) {
         this.copy(address, old.address, Math.min(old.size, size));
-        this.student(`free(${hex(old.address)})`, () => this.target.free(old.address));
+        this.call(() => this.target.free(old.address), () => `free(${hex(old.address)})`);
       }
     }
     if (size === 0) {
@@ -455,17 +455,12 @@ class Replayer {
   }
 
   /** Runs a target call; anything it throws becomes a 'target' stop with a readable reason (naming `call`, the allocator's own call, if given). */
-  private call<T>(fn: () => T, call?: string): T {
+  private call<T>(fn: () => T, call?: () => string): T {
     try {
       return fn();
     } catch (error) {
-      throw error instanceof Stop ? error : new Stop(kindOf(error), messageOf(error), call);
+      throw error instanceof Stop ? error : new Stop(kindOf(error), messageOf(error), call?.());
     }
-  }
-
-  /** Runs one of the allocator's own calls (malloc, free, realloc), named as `what` for a failure's `call`. */
-  private student<T>(what: string, fn: () => T): T {
-    return this.call(fn, what);
   }
 
   private safeWork(fallback: number): number {
