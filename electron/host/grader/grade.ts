@@ -58,7 +58,7 @@ export function gradePool(size: number): GradePool {
  * ProcessLimits.singleThreaded). The host compiles for them (they may not start esbuild).
  */
 export async function isolatedGradePool(size: number, exerciseDir: string, singleThreaded = size >= availableParallelism()): Promise<GradePool> {
-  const bundle = await bundleJob(new URL('./gradeJob.ts', import.meta.url), 'gradeJob');
+  const bundle = await gradeJobBundle();
   return new ProcessPool<GradeJobInput, GradeJobOutput>(bundle, size, { readable: [exerciseDir], heapMb: 1024, dataMb: 2048, singleThreaded });
 }
 
@@ -85,15 +85,20 @@ function compiledReference(exercise: Exercise, exerciseDir: string): Promise<Com
   return compiled;
 }
 
+/** gradeJob.ts bundled into one plain JavaScript module (bundleJob), once per process: for isolated pools and workers of their own. */
+let bundled: Promise<string> | null = null;
+function gradeJobBundle(): Promise<string> {
+  bundled ??= bundleJob(new URL('./gradeJob.ts', import.meta.url), 'gradeJob');
+  return bundled;
+}
+
 /**
- * The grading job for a worker of its own: bundled once per process into plain JavaScript (its
- * worker starts without tsx, ~0.5 s sooner on every grade), or the TypeScript job if bundling fails.
+ * The grading job for a worker of its own: the bundle (its worker starts without tsx, ~0.5 s sooner
+ * on every grade), or the TypeScript job if bundling fails.
  */
-let bundled: Promise<URL> | null = null;
 function jobModule(): Promise<URL> {
   if (!JOB.pathname.endsWith('.ts')) return Promise.resolve(JOB);
-  bundled ??= bundleJob(JOB, 'gradeJob').then((file) => pathToFileURL(file), () => JOB);
-  return bundled;
+  return gradeJobBundle().then((file) => pathToFileURL(file), () => JOB);
 }
 
 /** Runs the grading job on the pool, or in a worker of its own. */
