@@ -4,10 +4,11 @@
 // status). HOME and XDG_CONFIG_HOME of the server point into the test's temp folder, so no test
 // reads or writes the real ~/FreeNOS-Lab or the remembered workspace (state.json).
 import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import { expect } from 'vitest';
 
 export const ROOT = path.resolve(import.meta.dirname, '../..');
 /** Debian's Chromium (LAB_CHROMIUM names another binary, or a missing one to see the tests skip). */
@@ -120,6 +121,17 @@ export async function openPage(context: BrowserContext): Promise<{ page: Page; e
 
 export const newContext = (browser: Browser, colorScheme: 'light' | 'dark' = 'light'): Promise<BrowserContext> =>
   browser.newContext({ viewport: { width: 1280, height: 800 }, colorScheme, permissions: ['clipboard-read', 'clipboard-write'] });
+
+/**
+ * Saves what the page shows as SCREENSHOTS/<name>.png (the mouse moved out of the way first) and
+ * expects it to hold more than `atLeast` bytes: a blank page compresses to far less.
+ */
+export async function shoot(page: Page, name: string, atLeast: number): Promise<void> {
+  const file = path.join(SCREENSHOTS, `${name}.png`);
+  await page.mouse.move(0, 0);
+  await page.screenshot({ path: file });
+  expect(statSync(file).size).toBeGreaterThan(atLeast);
+}
 
 /** Text with Monaco's non-breaking spaces and runs of white space made plain. */
 export const plain = (text: string | null): string => (text ?? '').replace(/\u00a0/g, ' ').replace(/\s+/g, ' ').trim();

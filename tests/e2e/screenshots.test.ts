@@ -2,13 +2,11 @@
 // Home, the workspace after a failing run (01-bit-allocator's starter on its visible test 'small'),
 // and a compile error with its squiggle. Written to .ci/out/screenshots/ (ignored by git, kept by
 // CI). The test checks what each one should show before it is taken.
-import { statSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
-import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
-  EXERCISES, HAS_CHROMIUM, SCREENSHOTS, editorReady, exerciseFile, labFolders, launchChromium, newContext, openPage,
+  EXERCISES, HAS_CHROMIUM, SCREENSHOTS, shoot, editorReady, exerciseFile, labFolders, launchChromium, newContext, openPage,
   replaceCode, squiggleLines, startLab, type LabFolders, type LabServer,
 } from './lab';
 
@@ -17,13 +15,6 @@ const STARTER = exerciseFile(ID, 'starter.ts');
 /** The starter with `available()` missing its closing parenthesis (line 53). */
 const BROKEN_LINE = STARTER.split('\n').findIndex((l) => l.includes('available(): number {')) + 1;
 const BROKEN = STARTER.replace('available(): number {', 'available(: number {');
-
-async function shoot(page: Page, name: string): Promise<void> {
-  const file = path.join(SCREENSHOTS, `${name}.png`);
-  await page.mouse.move(0, 0);
-  await page.screenshot({ path: file });
-  expect(statSync(file).size).toBeGreaterThan(20_000);
-}
 
 /** The page's background colour, as the theme sets it ('rgb(r, g, b)'). */
 const background = (page: Page) => page.evaluate(() => getComputedStyle(document.body).backgroundColor);
@@ -54,7 +45,7 @@ describe.skipIf(!HAS_CHROMIUM)('screenshots, light and dark', { timeout: 90_000 
       expect(await page.evaluate(() => document.documentElement.dataset.theme)).toBe(scheme);
       const shade = brightness(await background(page));
       expect(scheme === 'dark' ? shade < 80 : shade > 200, `body background ${await background(page)}`).toBe(true);
-      await shoot(page, `home-${scheme}`);
+      await shoot(page, `home-${scheme}`, 20_000);
 
       await page.click(`[data-exercise="${ID}"]`);
       await editorReady(page);
@@ -68,7 +59,7 @@ describe.skipIf(!HAS_CHROMIUM)('screenshots, light and dark', { timeout: 90_000 
       // The starter type-checks against the 'freenos-lab' typings: once TypeScript has looked at
       // the pasted text (its diagnostics lag edits by about half a second), no squiggle is left.
       await expect.poll(() => squiggleLines(page), { timeout: 15_000 }).toEqual([]);
-      await shoot(page, `workspace-failing-${scheme}`);
+      await shoot(page, `workspace-failing-${scheme}`, 20_000);
 
       await replaceCode(page, BROKEN);
       await page.click('[data-testid=run]');
@@ -77,7 +68,7 @@ describe.skipIf(!HAS_CHROMIUM)('screenshots, light and dark', { timeout: 90_000 
       expect(await problem.innerText()).toContain(`line ${BROKEN_LINE},`);
       await problem.locator('button').click();
       await expect.poll(() => squiggleLines(page), { timeout: 15_000 }).toContain(BROKEN_LINE);
-      await shoot(page, `compile-error-${scheme}`);
+      await shoot(page, `compile-error-${scheme}`, 20_000);
 
       expect(errors).toEqual([]);
       await context.close();

@@ -4,19 +4,10 @@
 // here, with the reference and the engine's first fit), run to the end, notes the charts where
 // their lines coincide; the Machine Explorer's quiz panel, whose arrow points where it goes and whose
 // revealed working wraps in full. Screenshots of each, light and dark, go to .ci/out/screenshots/.
-import { statSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
-import path from 'node:path';
-import type { Browser, Page } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { EXERCISES, HAS_CHROMIUM, SCREENSHOTS, labFolders, launchChromium, newContext, openPage, plain, startLab, type LabFolders, type LabServer } from './lab';
-
-async function shoot(page: Page, name: string): Promise<void> {
-  const file = path.join(SCREENSHOTS, `${name}.png`);
-  await page.mouse.move(0, 0);
-  await page.screenshot({ path: file });
-  expect(statSync(file).size).toBeGreaterThan(20_000);
-}
+import { EXERCISES, HAS_CHROMIUM, SCREENSHOTS, shoot, labFolders, launchChromium, newContext, openPage, plain, startLab, type LabFolders, type LabServer } from './lab';
 
 describe.skipIf(!HAS_CHROMIUM)('Home\'s start here, Compare\'s coinciding lines, the Explorer\'s quiz (web mode)', { timeout: 120_000 }, () => {
   let folders: LabFolders;
@@ -50,7 +41,7 @@ describe.skipIf(!HAS_CHROMIUM)('Home\'s start here, Compare\'s coinciding lines,
       const card = (await page.locator('[data-exercise]').first().boundingBox())!;
       expect(box.y + box.height).toBeLessThanOrEqual(card.y);
       expect(card.y).toBeLessThan(800 / 2);
-      await shoot(page, `home-start-${scheme}`);
+      await shoot(page, `home-start-${scheme}`, 20_000);
       await start.locator('[data-testid=start-exercise]').click();
       await page.waitForSelector('[data-testid=editor]');
       expect(new URL(page.url()).hash).toBe('#/exercise/01-bit-allocator');
@@ -78,7 +69,7 @@ describe.skipIf(!HAS_CHROMIUM)('Home\'s start here, Compare\'s coinciding lines,
       expect(plain(await page.locator('[data-testid=chart-note-external]').innerText())).toMatch(/^your code and engine \(first fit\) coincide on this chart/);
       await page.locator('#compare-charts-title').scrollIntoViewIfNeeded();
       await page.evaluate(() => document.querySelector('#compare-charts-title')!.scrollIntoView({ block: 'start' }));
-      await shoot(page, `compare-${scheme}`);
+      await shoot(page, `compare-${scheme}`, 20_000);
       expect(errors).toEqual([]);
       await context.close();
     });
@@ -111,7 +102,7 @@ describe.skipIf(!HAS_CHROMIUM)('Home\'s start here, Compare\'s coinciding lines,
       await panel.evaluate((e) => { e.scrollTop = e.scrollHeight; });
       const box = (await explanation.boundingBox())!;
       expect(box.y + box.height).toBeLessThanOrEqual(801); // in view (scrolling may leave a fraction of a pixel)
-      await shoot(page, `explorer-quiz-${scheme}`);
+      await shoot(page, `explorer-quiz-${scheme}`, 20_000);
       expect(errors).toEqual([]);
       await context.close();
     });

@@ -6,13 +6,13 @@
 // "k of n tests", each test listed as it ends) and then the line that explains the score
 // (utilization, throughput) inside the window. Screenshots, light and dark: the workspace with
 // the README, during and after the grade (workspace-07-*.png).
-import { readFileSync, statSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
-  HAS_CHROMIUM, SCREENSHOTS, editorReady, exerciseFile, labFolders, launchChromium, openPage, plain, startLab, type LabFolders, type LabServer,
+  HAS_CHROMIUM, SCREENSHOTS, shoot, editorReady, exerciseFile, labFolders, launchChromium, openPage, plain, startLab, type LabFolders, type LabServer,
 } from './lab';
 
 const ID = '07-malloc';
@@ -38,13 +38,6 @@ const editorText = (page: Page) => page.evaluate(() => {
   const lines = [...document.querySelectorAll('.monaco-editor .view-lines > .view-line')].map((e) => e.textContent);
   return lines.join('\n');
 });
-
-async function shoot(page: Page, name: string): Promise<void> {
-  const file = path.join(SCREENSHOTS, `${name}.png`);
-  await page.mouse.move(0, 0);
-  await page.screenshot({ path: file });
-  expect(statSync(file).size).toBeGreaterThan(50_000);
-}
 
 describe.skipIf(!HAS_CHROMIUM)('07-malloc at 1400x900 in Chromium (web mode)', { timeout: 120_000 }, () => {
   let folders: LabFolders;
@@ -154,7 +147,7 @@ describe.skipIf(!HAS_CHROMIUM)('07-malloc at 1400x900 in Chromium (web mode)', {
       await page.goto(`${server.url}#/exercise/${ID}`);
       await editorReady(page);
       expect(await page.locator('.instructions h2', { hasText: 'The contract' }).isVisible()).toBe(true);
-      await shoot(page, `workspace-07-${scheme}`);
+      await shoot(page, `workspace-07-${scheme}`, 50_000);
       const height = await editorHeight(page);
 
       await page.click('[data-testid=grade]');
@@ -171,7 +164,7 @@ describe.skipIf(!HAS_CHROMIUM)('07-malloc at 1400x900 in Chromium (web mode)', {
       expect(plain(await page.locator('[data-testid=progress-tests] li').first().innerText())).toMatch(/^pass ramp-random 1 \/ 13$/);
       expect(plain(await page.locator('[data-testid=run-progress]').innerText())).toMatch(/^Grading… \d+ of 13 tests$/);
       expect(await editorHeight(page)).toBe(height);
-      await shoot(page, `workspace-07-grading-${scheme}`);
+      await shoot(page, `workspace-07-grading-${scheme}`, 50_000);
 
       const summary = page.locator('[data-testid=summary]');
       await summary.waitFor({ timeout: 90_000 });
@@ -185,7 +178,7 @@ describe.skipIf(!HAS_CHROMIUM)('07-malloc at 1400x900 in Chromium (web mode)', {
       expect(await page.evaluate(() => document.querySelector('.view')!.scrollTop)).toBe(0);
       expect(await visibleRows(page)).toBeGreaterThanOrEqual(30);
       expect(await editorHeight(page)).toBe(height);
-      await shoot(page, `workspace-07-graded-${scheme}`);
+      await shoot(page, `workspace-07-graded-${scheme}`, 50_000);
       const history = readFileSync(path.join(folders.workspace, ID, 'history.jsonl'), 'utf8').trim().split('\n');
       expect(history.length).toBe(scheme === 'light' ? 1 : 2);
       expect(errors).toEqual([]);
