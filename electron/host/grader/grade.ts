@@ -145,8 +145,8 @@ export function withheldNote(exercise: Exercise, run: RubricTest[]): string[] {
 
 /**
  * The reference's work on every trace the exercise's performance tests use, measured once in the
- * same sandbox as submissions (a batch passes it to every gradeSource). Throws ExerciseError if the
- * reference fails, or the worker does.
+ * same sandbox as submissions (a batch passes it to every gradeSource), while the pool's other workers
+ * warm up on the same job. Throws ExerciseError if the reference fails, or the worker does.
  */
 export async function measureReference(exerciseDir: string, pool?: GradePool): Promise<Record<string, number>> {
   const exercise = loadExercise(exerciseDir);
@@ -154,7 +154,11 @@ export async function measureReference(exerciseDir: string, pool?: GradePool): P
   const measure = [...new Set(exercise.spec.tests.filter((t) => t.kind === 'performance').flatMap((t) => t.traces))]
     .filter((trace) => !exercise.withheld.includes(trace));
   const input = await compiledFor(pool, exercise, { exerciseDir, source: '', file: 'none.ts', tests: [], referenceWork: null, measure });
-  const job = await runJob(input, SLACK_MS + 60_000 * measure.length, pool);
+  const timeoutMs = SLACK_MS + 60_000 * measure.length;
+  const measured = runJob(input, timeoutMs, pool);
+  // The pool's other workers start meanwhile, on the same job: a batch's first submissions find them warm.
+  void pool?.warm(input, { timeoutMs });
+  const job = await measured;
   if (!job.ok) throw new ExerciseError(`${exercise.file}: measuring the reference failed: ${job.message}`);
   if (job.value.error) throw new ExerciseError(`${exercise.file}: ${job.value.error}`);
   return job.value.referenceWork;

@@ -36,6 +36,7 @@ export interface JobPool<I, O> {
   /** Whether its jobs run in processes that may not start esbuild (the host compiles for them). */
   readonly isolated: boolean;
   run(input: I, options: { timeoutMs: number; onProgress?: (value: unknown) => void }): Promise<WorkerJobResult<O>>;
+  warm(input: I, options: { timeoutMs: number }): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -58,6 +59,20 @@ export class WorkerPool<I, O> implements JobPool<I, O> {
       this.queue.push({ input, timeoutMs: options.timeoutMs, onProgress: options.onProgress, resolve });
       this.dispatch();
     });
+  }
+
+  /**
+   * Starts every worker not yet started and runs `input` on each, its result dropped: their start-up,
+   * module loading and JIT warm-up happen now (on cores that would sit idle while one worker measures
+   * a reference) rather than on the first jobs. Queued jobs wait for a warming worker as for a busy one.
+   * Resolves when every warm-up has ended, however it ended.
+   */
+  warm(input: I, options: { timeoutMs: number }): Promise<void> {
+    const warming: Promise<unknown>[] = [];
+    while (!this.closed && this.slots.length < this.size) {
+      warming.push(new Promise((resolve) => this.start(this.spawn(), { input, timeoutMs: options.timeoutMs, resolve })));
+    }
+    return Promise.all(warming).then(() => undefined);
   }
 
   /** Ends every worker; queued jobs resolve as 'crashed'. */

@@ -36,6 +36,19 @@ describe('WorkerPool', () => {
     }
   });
 
+  it('warms every worker not yet started: the next jobs find workers that have each run one job', async () => {
+    const p = pool(3);
+    const first = value(await p.run({}, { timeoutMs: 20_000 }));
+    await p.warm({ pauseMs: 10 }, { timeoutMs: 20_000 });
+    const results = (await Promise.all(Array.from({ length: 3 }, () => p.run({ pauseMs: 200 }, { timeoutMs: 20_000 })))).map(value);
+    expect(new Set(results.map((r) => r.threadId)).size).toBe(3);
+    // The worker that ran the first job was not warmed again: it counts 2 jobs, the two warmed ones 2 each as well.
+    expect(results.map((r) => r.jobs)).toEqual([2, 2, 2]);
+    expect(results.some((r) => r.threadId === first.threadId)).toBe(true);
+    await p.warm({}, { timeoutMs: 20_000 });
+    expect(value(await p.run({}, { timeoutMs: 20_000 })).jobs).toBe(3);
+  });
+
   it('runs two jobs started together on two different workers', async () => {
     const p = pool(2);
     const [a, b] = (await Promise.all([p.run({ pauseMs: 200 }, { timeoutMs: 20_000 }), p.run({ pauseMs: 200 }, { timeoutMs: 20_000 })])).map(value);
