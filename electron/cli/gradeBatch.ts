@@ -2,11 +2,12 @@
 // and each subfolder, is one student; the reference is measured once and the submissions are graded
 // a few at a time. Writes grades.csv and every student's report (text and JSON) to the out folder as
 // they finish. Progress goes to stderr (a redrawn bar on a terminal, one line per student
-// otherwise), the summary to stdout. Exit 0 when the batch completed, whatever the scores; 2 for a
-// usage or input error or a broken exercise.
+// otherwise), the summary to stdout. Exit 0 when the batch completed, whatever the scores; 1 when
+// the grader itself failed on some submission (named in the summary); 2 for a usage or input error
+// or a broken exercise.
 import { basename, resolve } from 'node:path';
 import type { GradeReport } from '../../engine/grader/Grade';
-import { BatchError, defaultWorkers, findSubmissions, gradeBatch, type Batch } from '../host/grader/batch';
+import { BatchError, defaultWorkers, findSubmissions, gradeBatch, graderFailed, type Batch } from '../host/grader/batch';
 import { BatchWriter } from '../host/grader/batchOutput';
 import { ExerciseError, findExercise, loadExercise } from '../host/grader/exercise';
 import { selectTests } from '../host/grader/grade';
@@ -20,7 +21,8 @@ export const gradeBatchUsage = `usage: freenos-lab grade-batch <exercise> <folde
   --workers N    submissions graded at once (default: ${defaultWorkers()} on this machine)
   --pack DIR     the folder of exercises to look in (default: the lab's own exercises)
   --test NAMES   run only these tests
-exit: 0 the batch completed (whatever the scores), 2 usage or input error, or a broken exercise`;
+exit: 0 the batch completed (whatever the scores), 1 the grader itself failed on some submissions
+      (its worker crashed: they are named; grade them again), 2 usage or input error, or a broken exercise`;
 
 const MAX_WORKERS = 64;
 
@@ -80,6 +82,11 @@ export function summary(batch: Batch, writer: BatchWriter): string {
   ];
   for (const r of problems.slice(0, 10)) lines.push(`  ${printable(r.student)}: ${printable(r.problem!)}`);
   if (problems.length > 10) lines.push(`  … and ${problems.length - 10} more (see the problem column)`);
+  const lost = results.filter(graderFailed);
+  if (lost.length > 0) {
+    const names = lost.slice(0, 10).map((r) => printable(r.student)).join(', ');
+    lines.push(`the grader itself failed on ${lost.length} submission${lost.length === 1 ? '' : 's'} (${names}${lost.length > 10 ? ', …' : ''}): not their fault; grade them again`);
+  }
   lines.push(`grades:  ${writer.csv}`, `reports: ${writer.reports}/ (<student>.txt and <student>.json)`);
   return lines.join('\n');
 }
@@ -148,7 +155,7 @@ export async function gradeBatchCommand(args: string[], print: (text: string) =>
     }
     writer.writeCsv(batch, folder);
     print(summary(batch, writer));
-    return 0;
+    return batch.results.some(graderFailed) ? 1 : 0;
   } catch (error) {
     if (error instanceof ExerciseError || error instanceof BatchError) throw new UsageError(error.message);
     throw error;

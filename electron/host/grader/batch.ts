@@ -185,6 +185,14 @@ function sourcesUnder(dir: string, depth: number, found: string[]): string[] {
 
 const list = (names: string[]): string => names.slice(0, LISTED).join(', ') + (names.length > LISTED ? `, … (${names.length} in all)` : '');
 
+/** Problems that are the grader's own failure, not the submission's (a crashed job, a grader error, a job past its whole time). */
+const GRADER_FAILURE = /the grader's worker crashed|the grader failed on this submission|grading did not finish within/;
+
+/** Whether the grader itself failed on this result's submission: a regrade may well give it a score. */
+export function graderFailed(result: BatchResult): boolean {
+  return result.problem !== null && GRADER_FAILURE.test(result.problem);
+}
+
 /** The notes of a report on one line, for a CSV cell or a progress line (long compile errors cut). */
 function oneLine(notes: string[]): string {
   const line = notes.join(' ').replace(/\s+/g, ' ').trim();

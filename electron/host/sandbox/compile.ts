@@ -4,11 +4,13 @@
 // MallocAllocator, vanish at compile time). instrument.ts then puts the meter in. Any other
 // import, static or dynamic, direct eval, and any syntax error comes back as an error at the
 // student's line and column. Types are not checked. The program carries a source map of itself,
-// for run-time errors' positions (sourceMap.ts).
+// for run-time errors' positions (sourceMap.ts). Sources past sourceLimits.ts's bounds are refused
+// before esbuild sees them, and a compiler that dies is replaced (its death is that file's error).
 import * as esbuild from 'esbuild';
 import { instrument } from './instrument';
 import { COMPARTMENT_GLOBALS, type Program } from './program';
 import { originalPosition } from './sourceMap';
+import { sourceProblem } from './sourceLimits';
 
 export interface CompileError {
   file: string;
@@ -49,47 +51,83 @@ const labOnly: esbuild.Plugin = {
  * failure, the errors with 1-based lines and columns. Assumes nothing about the source.
  */
 export async function compileSubmission(source: string, file: string): Promise<CompileResult> {
-  try {
-    const result = await esbuild.build({
-      stdin: { contents: source, sourcefile: file, loader: 'ts' },
-      bundle: true,
-      write: false,
-      format: 'iife',
-      globalName: EXPORTS,
-      target: 'es2020',
-      platform: 'neutral',
-      plugins: [labOnly],
-      logLevel: 'silent',
-      // No tsconfig from disk: imports used only as types are dropped, whatever the project says.
-      tsconfigRaw: {},
-      charset: 'utf8',
-      legalComments: 'none',
-      // Never written: the name only lets esbuild make an external map (no sourceMappingURL comment).
-      outfile: 'submission.js',
-      sourcemap: 'external',
-      sourcesContent: false,
-    });
-    const output = (suffix: string) => result.outputFiles.find((f) => f.path.endsWith(suffix))?.text ?? '';
-    const raw = JSON.parse(output('.js.map') || '{}') as { sources?: string[]; mappings?: string };
-    // `var __labSubmission = (...)()` inside a function: the exports stay local, the value is returned.
-    // The wrapper's first line shifts the bundle one line down: so does the ';' before the mappings.
-    const js = output('.js');
-    const map = { file, source: raw.sources?.indexOf(file) ?? -1, mappings: `;${raw.mappings ?? ''}` };
-    const done = instrument(`${js}\nreturn ${EXPORTS};`, COMPARTMENT_GLOBALS);
-    if (!done.ok) {
-      const before = js.slice(0, done.offset);
-      const line = before.split('\n').length + 1;
-      const at = originalPosition(map, line, done.offset - before.lastIndexOf('\n'));
-      return { ok: false, errors: [{ file, line: at?.line ?? 1, column: at?.column ?? 1, message: done.message }] };
+  const problem = sourceProblem(source, file);
+  if (problem) return { ok: false, errors: [problem] };
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return finish(await withinTime(bundle(source, file)), file);
+    } catch (error) {
+      if (error === TOO_SLOW) {
+        await esbuild.stop();
+        return { ok: false, errors: [{ file, line: 1, column: 1, message: `the compiler took more than ${COMPILE_MS / 1000} s on this file (and was stopped)` }] };
+      }
+      const messages = (error as { errors?: esbuild.Message[] }).errors;
+      if (Array.isArray(messages) && messages.length > 0) return { ok: false, errors: messages.slice(0, MAX_ERRORS).map((m) => toCompileError(m, file)) };
+      // esbuild's service process died: on this file, or on another compiled at the same time. The
+      // next build starts a new service; a file that kills it twice is the culprit.
+      const died = /service (was stopped|is no longer running)/.test(String(error));
+      if (died) await esbuild.stop();
+      if (died && attempt < 2) continue;
+      const why = died ? 'the compiler crashed on this file (a new compiler serves the next one)' : `could not compile: ${String(error)}`;
+      return { ok: false, errors: [{ file, line: 1, column: 1, message: why }] };
     }
-    return { ok: true, code: done.code, meter: done.meter, globals: done.globals, map: { ...map, edits: done.edits } };
-  } catch (error) {
-    const messages = (error as { errors?: esbuild.Message[] }).errors;
-    if (!Array.isArray(messages) || messages.length === 0) {
-      return { ok: false, errors: [{ file, line: 1, column: 1, message: `could not compile: ${String(error)}` }] };
-    }
-    return { ok: false, errors: messages.map((m) => toCompileError(m, file)) };
   }
+}
+
+/** The longest one compile may take (a real file takes well under 100 ms); then its service is stopped. */
+const COMPILE_MS = 20_000;
+const TOO_SLOW = Symbol('too slow');
+
+/** `work`'s value, or a rejection with TOO_SLOW once COMPILE_MS have passed. */
+function withinTime<T>(work: Promise<T>): Promise<T> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const late = new Promise<never>((_, reject) => { timer = setTimeout(() => reject(TOO_SLOW), COMPILE_MS); });
+  return Promise.race([work, late]).finally(() => clearTimeout(timer));
+}
+
+/** The errors kept from one compile (esbuild reports one per bad token). */
+const MAX_ERRORS = 50;
+
+/** esbuild's bundle of `source`: the script and its external source map. Throws esbuild's failure. */
+function bundle(source: string, file: string): Promise<esbuild.BuildResult & { outputFiles: esbuild.OutputFile[] }> {
+  return esbuild.build({
+    stdin: { contents: source, sourcefile: file, loader: 'ts' },
+    bundle: true,
+    write: false,
+    format: 'iife',
+    globalName: EXPORTS,
+    target: 'es2020',
+    platform: 'neutral',
+    plugins: [labOnly],
+    logLevel: 'silent',
+    logLimit: MAX_ERRORS,
+    // No tsconfig from disk: imports used only as types are dropped, whatever the project says.
+    tsconfigRaw: {},
+    charset: 'utf8',
+    legalComments: 'none',
+    // Never written: the name only lets esbuild make an external map (no sourceMappingURL comment).
+    outfile: 'submission.js',
+    sourcemap: 'external',
+    sourcesContent: false,
+  });
+}
+
+/** The Program made of esbuild's output (the meter put in), or the instrumenter's refusal at the student's position. */
+function finish(result: { outputFiles: esbuild.OutputFile[] }, file: string): CompileResult {
+  const output = (suffix: string) => result.outputFiles.find((f) => f.path.endsWith(suffix))?.text ?? '';
+  const raw = JSON.parse(output('.js.map') || '{}') as { sources?: string[]; mappings?: string };
+  // `var __labSubmission = (...)()` inside a function: the exports stay local, the value is returned.
+  // The wrapper's first line shifts the bundle one line down: so does the ';' before the mappings.
+  const js = output('.js');
+  const map = { file, source: raw.sources?.indexOf(file) ?? -1, mappings: `;${raw.mappings ?? ''}` };
+  const done = instrument(`${js}\nreturn ${EXPORTS};`, COMPARTMENT_GLOBALS);
+  if (!done.ok) {
+    const before = js.slice(0, done.offset);
+    const line = before.split('\n').length + 1;
+    const at = originalPosition(map, line, done.offset - before.lastIndexOf('\n'));
+    return { ok: false, errors: [{ file, line: at?.line ?? 1, column: at?.column ?? 1, message: done.message }] };
+  }
+  return { ok: true, code: done.code, meter: done.meter, globals: done.globals, map: { ...map, edits: done.edits } };
 }
 
 /** esbuild's message with its 0-based byte column turned into a 1-based character column. */

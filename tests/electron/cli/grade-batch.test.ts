@@ -7,7 +7,9 @@ import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, 
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { gradeBatchCommand, finishedLine, formatDuration, progressLine } from '../../../electron/cli/gradeBatch';
+import { gradeBatchCommand, finishedLine, formatDuration, progressLine, summary } from '../../../electron/cli/gradeBatch';
+import { graderFailed, type Batch } from '../../../electron/host/grader/batch';
+import { BatchWriter } from '../../../electron/host/grader/batchOutput';
 import { gradeReport } from '../../../engine/grader/Grade';
 
 const root = path.resolve(import.meta.dirname, '../../..');
@@ -64,6 +66,26 @@ describe('freenos-lab grade-batch', () => {
     expect(readdirSync(path.join(out, 'reports')).sort()).toEqual(
       ['broken', 'bump', 'good', 'two'].flatMap((s) => [`${s}.json`, `${s}.txt`]),
     );
+  }, 60_000);
+
+  it('keeps one poisonous submission its own: nested brackets and a line of dashes fail alone, every copy of the reference after them scores full', () => {
+    // Before the compiler's bounds: the brackets killed esbuild's service and every later submission
+    // "did not compile" (0 / 50), and the dashes took 25 s and 2.5 GB of error text.
+    const folder = folderWith({
+      'a-brackets.ts': `export default ${'['.repeat(200_000)}${']'.repeat(200_000)};\n`,
+      'b-dashes.ts': `let x = 1${'-'.repeat(50_000)};\n`,
+      'c-deep.ts': `export const x =\n${'[\n'.repeat(30_000)}${']\n'.repeat(30_000)};\n`,
+      ...Object.fromEntries(['d', 'e', 'f', 'g'].map((s) => [`${s}-good.ts`, REFERENCE])),
+    });
+    const out = path.join(folder, 'out');
+    const { code, out: stdout, err } = run([MINI, folder, '--out', out, '--workers', '2']);
+    expect(code).toBe(0);
+    expect(err).toContain('a-brackets: 0 / 50, 0 of 4 tests passed (a-brackets does not compile: a-brackets.ts:1:1: the file has 400,017 characters: at most 131,072 are compiled)');
+    expect(err).toContain('b-dashes: 0 / 50, 0 of 4 tests passed (b-dashes does not compile: b-dashes.ts:1:1: this line has 50,010 characters: at most 1,000 are compiled (split it))');
+    expect(err).toContain('c-deep: 0 / 50, 0 of 4 tests passed (c-deep does not compile: c-deep.ts:258:1: brackets are nested more than 256 deep here)');
+    for (const s of ['d', 'e', 'f', 'g']) expect(err).toContain(`${s}-good: 50 / 50, 4 of 4 tests passed`);
+    expect(stdout).toContain('4 with full marks, 3 with a failed test, 3 with a problem');
+    expect(stdout).not.toContain('the grader itself failed');
   }, 60_000);
 
   it('writes to grades-<id> in the current folder by default, and never takes that folder for a student', () => {
@@ -129,6 +151,19 @@ describe('grade-batch progress', () => {
     expect(formatDuration(80_000)).toBe('1m20s');
     expect(formatDuration(7_500_000)).toBe('2h05m');
     expect(finishedLine(3, 12, 'bob', report(), 'no .ts file')).toBe('[ 3/12] bob: 0 / 0, 0 of 0 tests passed (no .ts file)');
+  });
+
+  it('names the submissions the grader itself failed on, apart from the students\' own problems', () => {
+    const writer = new BatchWriter(mkdtempSync(path.join(tmpdir(), 'lab-summary-')), ['ann', 'bob', 'cy']);
+    const result = (student: string, problem: string | null) => ({ student, file: `${student}.ts`, problem, report: report() });
+    const batch = {
+      exercise: { spec: { id: 'mini' } }, tests: [], referenceWork: {}, ms: 1000,
+      results: [result('ann', "the grader's worker crashed: the worker exited (code 134) without a result"), result('bob', 'no .ts file'), result('cy', null)],
+    } as unknown as Batch;
+    expect(batch.results.map(graderFailed)).toEqual([true, false, false]);
+    const text = summary(batch, writer);
+    expect(text).toContain('\nthe grader itself failed on 1 submission (ann): not their fault; grade them again\n');
+    expect(text).toContain('  bob: no .ts file\n');
   });
 
   it('redraws one line with \\r on a terminal and ends it before the summary', async () => {
