@@ -7,8 +7,8 @@ import type { CompileError } from './compile';
 
 /** The largest source compiled, in UTF-16 code units (a whole malloc-lab allocator is ~20 K). */
 export const MAX_SOURCE_CHARS = 128 * 1024;
-/** The longest line; the worst error list is then about MAX_SOURCE_CHARS × MAX_LINE_CHARS / 2 bytes (64 MB, ~1 s). */
-export const MAX_LINE_CHARS = 1000;
+/** The longest line; the worst error list is then about MAX_SOURCE_CHARS × MAX_LINE_CHARS / 2 bytes (32 MB, ~1 s). */
+export const MAX_LINE_CHARS = 500;
 /** The deepest nesting of (), [] and {} (a real allocator stays under 20). */
 export const MAX_NESTING = 256;
 
