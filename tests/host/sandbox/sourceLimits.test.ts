@@ -36,7 +36,7 @@ describe('sourceProblem', () => {
       `const b = '${'{'.repeat(400)}';`,
       `// ${'('.repeat(400)}`,
       `/* ${'['.repeat(400)} */`,
-      `const c = \`${'{'.repeat(400)}\${1 + [2][0]}${'('.repeat(400)}\`;`,
+      `const c = \`${'{'.repeat(200)}\${1 + [2][0]}${'('.repeat(200)}\`;`,
     ].join('\n');
     expect(sourceProblem(quiet, 'mm.ts')).toBeNull();
   });
