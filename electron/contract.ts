@@ -320,6 +320,8 @@ export interface WireCall {
 export type WireMessage =
   | { id: number; ok: true; result: unknown }
   | { id: number; ok: false; error: string }
+  /** A message the host could not read as a call (not JSON, no whole-number id): answered with id null. */
+  | { id: null; ok: false; error: string }
   | { event: string; data: unknown };
 
 /** The WebSocket's path on the web server; the page's URL carries the same `token` query parameter. */

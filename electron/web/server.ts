@@ -91,16 +91,22 @@ export async function startWebServer(options: WebServerOptions): Promise<WebServ
     const given = url.searchParams.get('token');
     if (!tokenMatches(given, token)) {
       const reason = given ? 'wrong or out-of-date token' : 'no token';
-      return refusals.handleUpgrade(req, socket, head, (ws) => ws.close(WIRE_TOKEN_REFUSED, reason));
+      return refusals.handleUpgrade(req, socket, head, (ws) => {
+        ws.on('error', () => ws.terminate());
+        ws.close(WIRE_TOKEN_REFUSED, reason);
+      });
     }
     wss.handleUpgrade(req, socket, head, (ws) => wss.emit('connection', ws, req));
   });
 
   wss.on('connection', (ws: WebSocket) => {
+    // A frame that is not valid UTF-8, or larger than MAX_MESSAGE: ws closes that socket (1007, 1009)
+    // and reports it here; without a listener the error would end the whole server.
+    ws.on('error', () => ws.terminate());
     ws.on('message', (data, isBinary) => {
       if (isBinary) return ws.close(1003, 'text frames only');
       void answer(host, data.toString()).then((reply) => {
-        if (reply && ws.readyState === ws.OPEN) ws.send(JSON.stringify(reply));
+        if (ws.readyState === ws.OPEN) ws.send(JSON.stringify(reply));
       });
     });
   });
@@ -141,15 +147,18 @@ export async function startWebServer(options: WebServerOptions): Promise<WebServ
   };
 }
 
-/** The reply to one message: the call's result or error; null when the message has no usable id. */
-export async function answer(host: LabHost, text: string): Promise<WireMessage | null> {
+/** The reply to one message: the call's result or error; an error with id null when the message is not a call with a whole-number id. */
+export async function answer(host: LabHost, text: string): Promise<WireMessage> {
   let call: Partial<WireCall>;
   try {
     call = JSON.parse(text) as Partial<WireCall>;
-  } catch {
-    return null;
+  } catch (error) {
+    return { id: null, ok: false, error: `the message is not JSON (${(error as Error).message.slice(0, 200)})` };
   }
-  if (typeof call !== 'object' || call === null || typeof call.id !== 'number' || !Number.isSafeInteger(call.id)) return null;
+  if (typeof call !== 'object' || call === null || Array.isArray(call)) return { id: null, ok: false, error: 'a call is a JSON object { id, method, args }' };
+  if (typeof call.id !== 'number' || !Number.isSafeInteger(call.id)) {
+    return { id: null, ok: false, error: `a call's id must be a whole number, not ${JSON.stringify(call.id)?.slice(0, 40) ?? 'missing'}` };
+  }
   const { id } = call;
   if (typeof call.method !== 'string') return { id, ok: false, error: 'a call needs a method name' };
   const problem = checkCall(call.method, call.args);

@@ -126,6 +126,8 @@ export function createWebClient(url: string, open: SocketFactory, options: WebCl
     let message: WireMessage;
     try { message = JSON.parse(String(text)) as WireMessage; } catch { return; }
     if ('event' in message) return events.emit(message.event, message.data);
+    // The host could not read one of our messages as a call: nothing to settle, but say so.
+    if (message.id === null) return console.warn(`the lab could not read a message: ${message.error}`);
     const entry = pending.get(message.id);
     if (!entry) return;
     pending.delete(message.id);

@@ -189,6 +189,35 @@ describe('the web server', () => {
     ws.close();
   });
 
+  it('answers a message it cannot read with an error of id null, and keeps serving', async () => {
+    const ws = await connect(server);
+    const heard: WireMessage[] = [];
+    ws.on('message', (data) => heard.push(JSON.parse(data.toString()) as WireMessage));
+    for (const text of ['{not json', '[1,2]', '{"id":1.5,"method":"info","args":[]}', '{"method":"info","args":[]}', '{"id":"7","method":"info"}']) ws.send(text);
+    await expect.poll(() => heard.length).toBe(5);
+    expect(heard.map((m) => ('id' in m ? m.id : 'event'))).toEqual([null, null, null, null, null]);
+    expect(heard[0]).toMatchObject({ ok: false, error: expect.stringMatching(/^the message is not JSON \(/) });
+    expect(heard[1]).toEqual({ id: null, ok: false, error: 'a call is a JSON object { id, method, args }' });
+    expect(heard[2]).toEqual({ id: null, ok: false, error: "a call's id must be a whole number, not 1.5" });
+    expect(heard[3]).toEqual({ id: null, ok: false, error: "a call's id must be a whole number, not missing" });
+    expect(heard[4]).toEqual({ id: null, ok: false, error: `a call's id must be a whole number, not "7"` });
+    expect(await client(ws).call('info')).toMatchObject({ id: 1, ok: true });
+    ws.close();
+  });
+
+  it('survives a frame of invalid UTF-8 and a frame over 8 MiB: that client is closed, the server and other clients go on', async () => {
+    const other = client(await connect(server));
+    for (const [frame, code] of [[Buffer.from([0xe2, 0x28, 0xa1]), 1007], ['x'.repeat(8 * 1024 * 1024 + 1), 1009]] as const) {
+      const bad = await connect(server);
+      const closed = new Promise<number>((resolve) => bad.once('close', (c) => resolve(c)));
+      bad.on('error', () => undefined);
+      bad.send(frame, { binary: false });
+      expect(await closed).toBe(code);
+    }
+    expect(await other.call('info')).toMatchObject({ id: 1, ok: true });
+    expect((await get(server.port, '/')).status).toBe(200);
+  });
+
   it('pushes runProgress and runDone to every client, and replies in order of completion', async () => {
     const [a, b] = [client(await connect(server)), client(await connect(server))];
     const started = performance.now();
