@@ -3,12 +3,12 @@
 // child processes (isolated: see ProcessPool.ts). A submission that cannot be found, read or graded gets a report with every test
 // failed and the reason; only a broken exercise (ExerciseError) stops the batch. Writing the grades
 // out (CSV, per-student reports) lives in batchOutput.ts.
-import { readdirSync, readFileSync, statSync, type Dirent } from 'node:fs';
+import { lstatSync, readdirSync, readFileSync, statSync, type Dirent } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { basename, join, relative, resolve, sep } from 'node:path';
 import { failAll, gradeReport, type GradeReport } from '../../../engine/grader/Grade';
 import type { RubricTest } from '../../../engine/grader/Rubric';
-import { ExerciseError, loadExercise, type Exercise } from './exercise';
+import { ExerciseError, loadExercise, readExerciseFile, type Exercise } from './exercise';
 import { gradePool, gradeSource, isolatedGradePool, measureReference, selectTests, withheldNote, type GradePool } from './grade';
 
 /** One student's entry in the submissions folder. */
@@ -130,10 +130,11 @@ export function findSubmissions(folder: string, starterBaseName: string, ignore:
     const path = join(folder, entry.name);
     if (skipped(entry.name) || ignored.has(resolve(path))) continue;
     const kind = kindOf(entry, path);
-    if (kind === 'dir') dirs.set(entry.name, fromFolder(folder, entry.name, starterBaseName));
+    const link = entry.isSymbolicLink() ? linkProblem(entry.name) : null;
+    if (kind === 'dir') dirs.set(entry.name, link ? { student: entry.name, file: null, problem: link } : fromFolder(folder, entry.name, starterBaseName));
     else if (kind === 'file' && isSource(entry.name)) {
       const student = entry.name.slice(0, -'.ts'.length);
-      files.set(student, { student, file: path, problem: null });
+      files.set(student, { student, file: link ? null : path, problem: link });
     }
   }
   const found: Submission[] = [...files.values()];
@@ -146,8 +147,26 @@ export function findSubmissions(folder: string, starterBaseName: string, ignore:
   return found.sort((a, b) => compareStudents(a.student, b.student));
 }
 
-/** The submission of the student whose work is the subfolder `name` of `folder`. */
+/**
+ * A symbolic link is never graded: `zed.ts -> ../reference.ts` would be graded as the reference, and a
+ * link may point anywhere on the grader's machine. The problem names the link (inside the class folder).
+ */
+const linkProblem = (inside: string): string => `${inside} is a symbolic link: a submission must be a plain file or folder, not a link`;
+
+/** The submission of the student whose work is the subfolder `name` of `folder` (a chosen file that is a link: a problem). */
 function fromFolder(folder: string, name: string, starterBaseName: string): Submission {
+  const found = chosenIn(folder, name, starterBaseName);
+  if (found.file === null) return found;
+  try {
+    if (lstatSync(found.file).isSymbolicLink()) return { student: name, file: null, problem: linkProblem(`${name}/${relative(join(folder, name), found.file).split(sep).join('/')}`) };
+  } catch (error) {
+    return { student: name, file: null, problem: `cannot read ${basename(found.file)} (${code(error)})` };
+  }
+  return found;
+}
+
+/** The file graded of the subfolder `name` of `folder`, or the problem why there is none. */
+function chosenIn(folder: string, name: string, starterBaseName: string): Submission {
   const dir = join(folder, name);
   let sources: string[];
   try {
@@ -220,7 +239,7 @@ export async function gradeBatch(exerciseDir: string, submissions: Submission[],
     const needsReference = tests.some((t) => t.kind === 'performance') && submissions.some((s) => s.file !== null);
     const referenceWork = needsReference ? await measureReference(exerciseDir, pool) : {};
     options.onStart?.();
-    const results = await gradeAll(exerciseDir, exercise.spec.id, submissions, tests, referenceWork, workers, pool, options);
+    const results = await gradeAll(exerciseDir, exercise.spec.id, submissions, tests, referenceWork, workers, pool, options, referenceText(exercise));
     // The pack's own note (hidden tests it leaves out) is the same for everyone: not a student's problem.
     const common = new Set(withheldNote(exercise, tests));
     for (const r of results) if (r.problem !== null && r.report.notes.every((n) => common.has(n))) r.problem = null;
@@ -230,9 +249,22 @@ export async function gradeBatch(exerciseDir: string, submissions: Submission[],
   }
 }
 
+/** The exercise's reference with its whitespace squeezed, to spot copies of it; null when the pack has none. */
+function referenceText(exercise: Exercise): string | null {
+  try {
+    return squeezed(readExerciseFile(exercise, exercise.spec.reference));
+  } catch {
+    return null;
+  }
+}
+const squeezed = (text: string): string => text.replace(/\s+/g, ' ').trim();
+
+/** The note on a submission that is the reference itself: graded as it is, flagged for the instructor. */
+export const REFERENCE_COPY = "this submission is the exercise's reference, character for character (whitespace aside): check it by hand";
+
 /** Grades the submissions `workers` at a time on `pool`; results in the submissions' order. */
 async function gradeAll(exerciseDir: string, exerciseId: string, submissions: Submission[], tests: RubricTest[], referenceWork: Record<string, number>,
-  workers: number, pool: GradePool, options: BatchOptions): Promise<BatchResult[]> {
+  workers: number, pool: GradePool, options: BatchOptions, reference: string | null): Promise<BatchResult[]> {
   const names = tests.map((t) => t.name);
 
   const failed = (student: string, reason: string, ms: number): GradeReport =>
@@ -253,6 +285,7 @@ async function gradeAll(exerciseDir: string, exerciseId: string, submissions: Su
     if (source.trim() === '') return give(`${basename(file)} is empty`);
     try {
       const { report } = await gradeSource(exerciseDir, source, file, { tests: names, referenceWork, submissionName: student, pool });
+      if (reference !== null && squeezed(source) === reference) report.notes.push(REFERENCE_COPY);
       return { student, file, problem: report.notes.length > 0 ? oneLine(report.notes) : null, report };
     } catch (error) {
       if (error instanceof ExerciseError) throw error;

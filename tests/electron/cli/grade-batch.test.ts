@@ -16,7 +16,8 @@ const root = path.resolve(import.meta.dirname, '../../..');
 const tsx = path.join(root, 'node_modules', '.bin', 'tsx');
 const cli = path.join(root, 'electron', 'cli', 'freenos-lab.ts');
 const MINI = path.join(root, 'tests', 'host', 'grader', 'fixtures', 'mini');
-const REFERENCE = readFileSync(path.join(MINI, 'reference.ts'), 'utf8');
+/** A student's correct submission: the reference with a line of their own (an exact copy is flagged). */
+const REFERENCE = `${readFileSync(path.join(MINI, 'reference.ts'), 'utf8')}// my own work\n`;
 const STARTER = readFileSync(path.join(MINI, 'starter.ts'), 'utf8');
 
 function folderWith(files: Record<string, string>): string {

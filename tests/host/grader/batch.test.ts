@@ -7,13 +7,14 @@ import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, 
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { findSubmissions, gradeBatch, type Batch, type Submission } from '../../../electron/host/grader/batch';
+import { REFERENCE_COPY, findSubmissions, gradeBatch, type Batch, type Submission } from '../../../electron/host/grader/batch';
 import { BatchWriter, csvField, gradesCsv, reportNames, safeFileName } from '../../../electron/host/grader/batchOutput';
 import { ExerciseError } from '../../../electron/host/grader/exercise';
 import { formatJson, withoutTiming } from '../../../electron/host/grader/formats';
 
 const MINI = path.join(import.meta.dirname, 'fixtures', 'mini');
-const REFERENCE = readFileSync(path.join(MINI, 'reference.ts'), 'utf8');
+/** A student's correct submission: the reference with a line of their own (an exact copy is flagged). */
+const REFERENCE = `${readFileSync(path.join(MINI, 'reference.ts'), 'utf8')}// my own work\n`;
 const STARTER = readFileSync(path.join(MINI, 'starter.ts'), 'utf8');
 const LOOP = `import type { Heap, MallocAllocator } from 'freenos-lab';
 export default class Loop implements MallocAllocator {
@@ -72,7 +73,7 @@ describe('findSubmissions', () => {
     expect(inside(of('good'))).toBe('good.ts');
     expect(inside(of('sub'))).toBe('sub/src/alloc.ts');
     expect(inside(of('named'))).toBe('named/starter.ts'); // the starter's name wins over other .ts files
-    expect(inside(of('gone'))).toBe('gone.ts'); // a dangling link is kept: grading says it cannot be read
+    expect(of('gone')).toEqual({ student: 'gone', file: null, problem: 'gone.ts is a symbolic link: a submission must be a plain file or folder, not a link' });
     expect(of('two')).toMatchObject({ file: null, problem: 'several .ts files: a.ts, lib/b.ts — name one starter.ts' });
     expect(of('nothing')).toMatchObject({ file: null, problem: 'no .ts file' });
     expect(of('modules')).toMatchObject({ file: null, problem: 'no .ts file' }); // node_modules is not searched
@@ -160,7 +161,7 @@ describe('gradeBatch', () => {
     };
     expect(failedAll('broken').problem).toMatch(/^broken does not compile: broken\.ts:2:\d+: /);
     expect(failedAll('empty').problem).toBe('empty.ts is empty');
-    expect(failedAll('gone').problem).toBe('cannot read gone.ts (ENOENT)');
+    expect(failedAll('gone').problem).toBe('gone.ts is a symbolic link: a submission must be a plain file or folder, not a link');
     expect(failedAll('two').problem).toMatch(/^several \.ts files/);
     expect(failedAll('nothing').problem).toBe('no .ts file');
     expect(failedAll('two').report.tests[0]!.output).toMatch(/^several \.ts files/);
@@ -185,7 +186,7 @@ describe('gradeBatch', () => {
     expect(row('sub')).toBe('sub,sub/src/alloc.ts,50,50,4,0,10,10,10,20,');
     expect(row('two')).toBe('two,,0,50,0,4,0,0,0,0,"several .ts files: a.ts, lib/b.ts — name one starter.ts"');
     expect(row('nothing')).toBe('nothing,,0,50,0,4,0,0,0,0,no .ts file');
-    expect(row('gone')).toBe('gone,gone.ts,0,50,0,4,0,0,0,0,cannot read gone.ts (ENOENT)');
+    expect(row('gone')).toBe('gone,,0,50,0,4,0,0,0,0,"gone.ts is a symbolic link: a submission must be a plain file or folder, not a link"');
     expect(row('loop')).toBe('loop,loop.ts,0,50,0,4,0,0,0,0,');
     const bump = result('bump').report;
     expect(row('bump')).toBe(`bump,bump.ts,${bump.score},50,4,0,10,10,10,${bump.tests[3]!.score},`);
@@ -215,6 +216,30 @@ describe('gradeBatch', () => {
       expect(r.problem).toBe(before.problem);
       expect(formatJson(withoutTiming(r.report))).toBe(formatJson(withoutTiming(before.report)));
     }
+  }, 60_000);
+});
+
+describe('gradeBatch and links or copies of the reference', () => {
+  it('grades no symbolic link (a file, a folder, or the file chosen inside a folder) and flags an exact copy of the reference', async () => {
+    const outside = mkdtempSync(path.join(tmpdir(), 'lab-outside-'));
+    writeFileSync(path.join(outside, 'mine.ts'), REFERENCE);
+    const dir = folderWith({ 'copy.ts': `${readFileSync(path.join(MINI, 'reference.ts'), 'utf8').replace(/\n/g, '\n\n  ')}\n`, 'own.ts': REFERENCE, 'yan/notes.md': '' });
+    symlinkSync(path.join(MINI, 'reference.ts'), path.join(dir, 'zed.ts'));
+    symlinkSync(path.relative(path.join(dir, 'yan'), path.join(MINI, 'reference.ts')), path.join(dir, 'yan', 'starter.ts'));
+    symlinkSync(outside, path.join(dir, 'xia'));
+    const found = findSubmissions(dir, 'starter.ts');
+    expect(found).toEqual([
+      { student: 'copy', file: path.join(dir, 'copy.ts'), problem: null },
+      { student: 'own', file: path.join(dir, 'own.ts'), problem: null },
+      { student: 'xia', file: null, problem: 'xia is a symbolic link: a submission must be a plain file or folder, not a link' },
+      { student: 'yan', file: null, problem: 'yan/starter.ts is a symbolic link: a submission must be a plain file or folder, not a link' },
+      { student: 'zed', file: null, problem: 'zed.ts is a symbolic link: a submission must be a plain file or folder, not a link' },
+    ]);
+    const batch = await gradeBatch(MINI, found, { workers: 1, tests: ['uniform'] });
+    const of = (student: string) => batch.results.find((r) => r.student === student)!;
+    expect(of('copy')).toMatchObject({ problem: REFERENCE_COPY, report: { score: 10, notes: [REFERENCE_COPY] } });
+    expect(of('own')).toMatchObject({ problem: null, report: { score: 10, notes: [] } });
+    for (const student of ['xia', 'yan', 'zed']) expect(of(student).report.score).toBe(0);
   }, 60_000);
 });
 

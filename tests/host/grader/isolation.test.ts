@@ -140,7 +140,7 @@ describe('gradeBatch on the default (isolated) pool', () => {
 
   beforeAll(async () => {
     const folder = mkdtempSync(path.join(tmpdir(), 'lab-isolation-batch-'));
-    writeFileSync(path.join(folder, 'good.ts'), readFileSync(path.join(MINI, 'reference.ts'), 'utf8'));
+    writeFileSync(path.join(folder, 'good.ts'), `${readFileSync(path.join(MINI, 'reference.ts'), 'utf8')}// a student's own line: an exact copy of the reference is flagged\n`);
     writeFileSync(path.join(folder, 'hoarder.ts'), HOARDER);
     writeFileSync(path.join(folder, 'looper.ts'), LOOPER);
     batch = await gradeBatch(SHORT, findSubmissions(folder, 'starter.ts'), { workers: 2 });
