@@ -1,6 +1,6 @@
 // `freenos-lab exercises list|validate|pack`: what a pack of exercises holds; whether each exercise
 // is sound (its exercise.yaml reads, the files and traces it names load, starter and reference
-// compile, hidden tests exist; with --run the reference scores full marks and the starter less);
+// compile, hidden tests exist, the reference scores full marks; with --run the starter scores less);
 // and packs for students or instructors. Exit 0 fine, 1 an exercise is broken (each problem named
 // with its file), 2 usage error.
 import { basename } from 'node:path';
@@ -17,8 +17,8 @@ export const exercisesUsage = `usage: freenos-lab exercises list [--pack DIR]
 
   list       the exercises in the pack: id, title, tests and points
   validate   check each exercise (all in the pack when none is named): it loads, its traces load,
-             starter and reference compile, it has hidden tests; --run also grades the reference
-             (full marks required) and the starter (it must score less)
+             starter and reference compile, it has hidden tests, the reference scores full marks;
+             --run also grades the starter (it must score less)
   pack       copy exercises into a pack that stands alone; --student leaves out the reference
              (its work per trace goes in reference-work.json) and the hidden tests' traces`;
 
@@ -107,12 +107,14 @@ async function validate(dir: string, run: boolean, warn: (text: string) => void)
   // An instructor's copy must have hidden tests, and their traces (a student pack has neither).
   if (hasReference && !exercise.spec.tests.some((t) => t.visibility !== 'visible')) problems.push(`${exercise.file}: no hidden test (visibility hidden, after_due_date or after_published)`);
   if (hasReference && exercise.withheld.length > 0) problems.push(`${exercise.file}: the files of traces ${exercise.withheld.join(', ')} are missing`);
-  if (run && problems.length === 0 && hasReference) {
-    warn(`grading the reference and the starter of ${exercise.spec.id}…`);
+  // Traces that parse can still be wrong (a free of an id never allocated): the reference must score full marks.
+  if (problems.length === 0 && hasReference) {
+    warn(`grading the reference${run ? ' and the starter' : ''} of ${exercise.spec.id}…`);
     try {
       const { report, referenceWork } = await gradeSource(dir, readExerciseFile(exercise, exercise.spec.reference), exercise.spec.reference);
       for (const test of report.tests) if (test.status !== 'passed') problems.push(`the reference fails test '${test.name}': ${test.output.split('\n')[0]}`);
       if (report.score < report.maxScore) problems.push(`the reference scores ${report.score} / ${report.maxScore}, not full marks: ${report.tests.filter((t) => t.score < t.maxScore).map((t) => `${t.name} ${t.score} / ${t.maxScore}`).join(', ')}`);
+      if (!run) return problems;
       const starter = (await gradeSource(dir, readExerciseFile(exercise, exercise.spec.starter), exercise.spec.starter, { referenceWork })).report;
       if (starter.score >= report.score) problems.push(`the starter scores ${starter.score} / ${starter.maxScore}, as much as the reference: nothing is left to do`);
       warn(`  reference ${report.score} / ${report.maxScore}, starter ${starter.score} / ${starter.maxScore}`);

@@ -15,6 +15,7 @@ import { ProcessPool, bundleJob } from '../sandbox/ProcessPool';
 import { WorkerPool, type JobPool } from '../sandbox/WorkerPool';
 import { ExerciseError, loadExercise, readExerciseFile, type Exercise } from './exercise';
 import type { GradeJobInput, GradeJobOutput, GradeProgress, WatchedTrace } from './gradeJob';
+import { checkTraces } from './traceCheck';
 
 export interface GradeOptions {
   /** Run only these tests (by name); all when absent. */
@@ -153,6 +154,7 @@ export async function measureReference(exerciseDir: string, pool?: GradePool): P
   if (exercise.referenceWork) return exercise.referenceWork;
   const measure = [...new Set(exercise.spec.tests.filter((t) => t.kind === 'performance').flatMap((t) => t.traces))]
     .filter((trace) => !exercise.withheld.includes(trace));
+  checkTraces(exercise, [], measure);
   const input = await compiledFor(pool, exercise, { exerciseDir, source: '', file: 'none.ts', tests: [], referenceWork: null, measure });
   const timeoutMs = SLACK_MS + 60_000 * measure.length;
   const measured = runJob(input, timeoutMs, pool);
@@ -185,6 +187,7 @@ export async function gradeSource(exerciseDir: string, source: string, file: str
     if (outcomes) finished[event.test] = outcomes;
     options.onTest?.(shown);
   };
+  checkTraces(exercise, tests);
   let timeoutMs = 0;
   let job: WorkerJobResult<GradeJobOutput>;
   const first = await compiledFor(options.pool, exercise, { exerciseDir, source, file: basename(file), tests: tests.map((t) => t.name), referenceWork });
@@ -204,6 +207,8 @@ export async function gradeSource(exerciseDir: string, source: string, file: str
     const results = tests.map((t) => (finished[t.name] ? scoreTest(t, finished[t.name]!, referenceWork ?? {}, exercise.spec.thresholds) : failAll([t], why)[0]!));
     return done(results, [...lost, why], referenceWork ?? {});
   }
+  // The exercise's own fault, met in the worker (checkTraces covers the traces): not the submission's.
+  if (!job.ok && job.reason === 'crashed' && job.message.startsWith('ExerciseError: ')) throw new ExerciseError(job.message.slice('ExerciseError: '.length));
   if (!job.ok) {
     const why = job.reason === 'timeout' ? `grading did not finish within ${Math.round(timeoutMs / 1000)} s and was stopped` : `the grader's worker crashed: ${job.message}`;
     return done(failAll(tests, why), [why], referenceWork ?? {});

@@ -54,7 +54,7 @@ describe('freenos-lab', () => {
     }
   });
 
-  it('exercises list, validate --run and pack: the lab\'s own 07-malloc is listed, sound and packs for students', { timeout: 120_000 }, () => {
+  it('exercises list, validate --run and pack: the lab\'s own 07-malloc is listed, sound and packs for students', { timeout: 240_000 }, () => {
     const list = spawnSync(tsx, [cli, 'exercises', 'list'], { encoding: 'utf8' });
     expect(list.status).toBe(0);
     expect(list.stdout).toMatch(/^07-malloc\s+A malloc of your own {2}\(13 tests, 100 points\)/m);
