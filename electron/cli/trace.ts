@@ -1,6 +1,7 @@
 // `freenos-lab trace gen|check`: writes a seeded generated trace, or reads trace files and says
 // what is in them (or the first error, with file:line and the reason). Exit codes: 0 fine,
 // 1 a trace is malformed, 2 usage error.
+import { printable } from '../../engine/grader/Printable';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { generate, generators } from '../../engine/workload/generators';
 import { TraceError, parseTrace, peakLivePayload, writeLabTrace, writeMallocLabTrace } from '../../engine/workload/TraceFormat';
@@ -63,13 +64,14 @@ function check(files: string[], print: (text: string) => void, warn: (text: stri
       const trace = parseTrace(readFileSync(file, 'latin1'), file);
       const counts = [0, 0, 0];
       trace.kind.forEach((kind) => counts[kind]!++);
-      print(`${file}: ${trace.format}, ${trace.length} operations (${counts[OpKind.Alloc]} a, ${counts[OpKind.Realloc]} r, `
+      print(`${printable(file)}: ${trace.format}, ${trace.length} operations (${counts[OpKind.Alloc]} a, ${counts[OpKind.Realloc]} r, `
         + `${counts[OpKind.Free]} f), ${trace.ids} ids, peak live payload ${peakLivePayload(trace)} bytes, alignment ${trace.alignment}`
-        + phaseList(trace.phases.map((p) => p.name)));
+        + printable(phaseList(trace.phases.map((p) => p.name))));
     } catch (error) {
       bad++;
-      if (error instanceof TraceError) warn(error.message);
-      else warn(`${file}: ${(error as Error).message}`);
+      // The message quotes the trace's own text: its escape sequences are shown, not obeyed.
+      if (error instanceof TraceError) warn(printable(error.message));
+      else warn(printable(`${file}: ${(error as Error).message}`));
     }
   }
   return bad > 0 ? 1 : 0;

@@ -7,6 +7,7 @@
 // correctness test with `partialCredit` that only a time limit stopped earns points × the share of
 // its operations that passed (partialCredit below); a trace stopped by a limit says where, in every format.
 // Everything here is deterministic; only the `ms` fields carry wall time.
+import { printable } from './Printable';
 import type { ReplayFailure, TraceMetrics } from './Replay';
 import type { RubricTest, Visibility } from './Rubric';
 import { performanceIndex, throughputRatio, type PerformanceIndex, type Thresholds } from './Score';
@@ -103,7 +104,8 @@ export function scoreTest(test: RubricTest, outcomes: TraceOutcome[], referenceW
       lines.push(partialText(test.points, partial, score));
     } else lines.push('no partial credit: a trace failed for a reason other than its time limit');
   } else if (test.kind === 'performance') lines.push('performance is scored only when every trace of the test passes');
-  const logs = outcomes.flatMap((o) => (o.logs.length > 0 ? [`log on ${o.trace}:`, ...o.logs.map((l) => `  ${l}`)] : []));
+  // A student's log lines are theirs: each stays one line, its control and bidi characters shown as escapes.
+  const logs = outcomes.flatMap((o) => (o.logs.length > 0 ? [`log on ${o.trace}:`, ...o.logs.map((l) => `  | ${printable(l)}`)] : []));
   return {
     name: test.name,
     number: test.number,
@@ -198,9 +200,11 @@ export function describeOutcome(o: TraceOutcome): string {
   const f = o.failure;
   if (!f) return `${o.trace}: failed`;
   const verdict = f.kind === 'timeout' ? 'TIMED OUT' : 'FAILED';
-  if (f.op < 0) return `${o.trace}: ${verdict}${f.operation === '' ? '' : ` (${f.operation})`} ${f.reason}`;
+  // The reason may quote the student (an exception's message): one line, control characters escaped.
+  const [reason, operation, where] = [printable(f.reason), printable(f.operation), printable(f.where)];
+  if (f.op < 0) return `${o.trace}: ${verdict}${operation === '' ? '' : ` (${operation})`} ${reason}`;
   // An api scenario counts calls from 1, as its `where` says ('call 4 of 40'); op (0-based) stays for tools.
-  const line = o.calls !== undefined ? `${o.trace}: ${verdict} at ${f.where} (${f.operation}): ${f.reason}` : `${o.trace}: ${verdict} at operation ${f.op} (${f.where}: ${f.operation}): ${f.reason}`;
+  const line = o.calls !== undefined ? `${o.trace}: ${verdict} at ${where} (${operation}): ${reason}` : `${o.trace}: ${verdict} at operation ${f.op} (${where}: ${operation}): ${reason}`;
   const stopped = stoppedText(o);
   return stopped === null ? line : `${line}\n${stopped}`;
 }

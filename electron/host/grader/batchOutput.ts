@@ -8,14 +8,18 @@ import type { GradeReport } from '../../../engine/grader/Grade';
 import type { Batch } from './batch';
 import { formatJson, formatText } from './formats';
 
+/** A text a spreadsheet may run as a formula: one starting (after any spaces) with =, +, -, @ or their full-width forms, or with a tab or CR. */
+const FORMULA = /^[\s\u3000]*[=+\-@\uFF1D\uFF0B\uFF0D\uFF20]|^[\t\r]/;
+
 /**
- * One CSV field: a cell a spreadsheet would run as a formula (=, +, -, @, tab, CR first) gets a `'`
- * in front; a field holding a comma, quote or line break is quoted with its quotes doubled.
+ * One CSV field: a text a spreadsheet could run as a formula gets a `'` in front; a text holding a
+ * comma, semicolon (the separator in many locales), tab, quote or line break is quoted, its quotes
+ * doubled, so `x;=1+1` stays one cell that starts with x. Numbers are written as they are.
  */
 export function csvField(value: string | number): string {
-  let text = String(value);
-  if (/^[=+\-@\t\r]/.test(text)) text = `'${text}`;
-  return /[",\r\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
+  if (typeof value === 'number') return String(value);
+  const text = FORMULA.test(value) ? `'${value}` : value;
+  return /[",;\t\r\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
 }
 
 /** Fields joined into CSV lines (CRLF line ends, RFC 4180). */

@@ -2,6 +2,7 @@
 // Gradescope's shape with the lab's own data (json), a strict Gradescope results.json, and JUnit XML.
 // Pure functions of a GradeReport; only the `ms` fields differ between two gradings of the same
 // code, and withoutTiming zeroes them for tests that compare outputs.
+import { printable } from '../../../engine/grader/Printable';
 import { describeOutcome, type GradeReport, type TestResult, type TraceOutcome } from '../../../engine/grader/Grade';
 import type { Visibility } from '../../../engine/grader/Rubric';
 
@@ -23,16 +24,16 @@ const passedCount = (report: GradeReport): number => report.tests.filter((t) => 
 
 // ---------------------------------------------------------------------------------------------- text
 
-/** Control characters a terminal would obey (escape sequences, carriage returns), shown as \xNN instead. */
-const TERMINAL_CONTROLS = /[\u0000-\u0008\u000B-\u001F\u007F-\u009F]/g;
-const visible = (s: string): string => s.replace(TERMINAL_CONTROLS, (c) => `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`);
+/** A multi-line text with every line printable (printable.ts: controls and bidi characters as escapes), its line breaks kept. */
+const visible = (s: string): string => s.split('\n').map(printable).join('\n');
 const indent = (s: string, by: string): string => s.split('\n').map((line) => (line === '' ? '' : by + line)).join('\n');
 
 /** The report for a person: header, notes, one block per test with its output, a summary line. */
 export function formatText(report: GradeReport, options: TextOptions = {}): string {
   const paint = (code: number, s: string): string => (options.color ? `\u001b[${code}m${s}\u001b[0m` : s);
-  const lines = [visible(`${report.exercise}: ${report.submission}, score ${report.score} / ${report.maxScore}`)];
-  lines.push(...report.notes.map(visible));
+  // The header and each note are one line whatever the names in them hold (a folder name with a line break).
+  const lines = [printable(`${report.exercise}: ${report.submission}, score ${report.score} / ${report.maxScore}`)];
+  lines.push(...report.notes.map(printable));
   for (const test of report.tests) {
     const mark = test.status === 'passed' ? paint(32, '[PASS]') : paint(31, '[FAIL]');
     const details = [`${test.score} / ${test.maxScore}`, ...(test.visibility === 'visible' ? [] : [test.visibility]), `${seconds(test.ms).toFixed(2)} s`];

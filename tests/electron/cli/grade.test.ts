@@ -71,7 +71,7 @@ describe.concurrent('freenos-lab grade (as a process)', { timeout: 90_000 }, () 
     const json = JSON.parse(run.stdout) as { score: number; max_score: number; tests: { name: string; score: number; status: string; output: string }[] };
     expect([json.score, json.max_score]).toEqual([0, 10]);
     expect(json.tests.map((t) => [t.name, t.status, t.score])).toEqual([['random', 'failed', 0], ['realloc', 'failed', 0], ['performance', 'failed', 0]]);
-    expect(json.tests[0]!.output).toContain(`log on random:\n  ${FAKE}\n  {\n  }`);
+    expect(json.tests[0]!.output).toContain(`log on random:\n  | ${FAKE}\n  | {\n  | }`);
     expect(run.stdout.trim().startsWith('{\n')).toBe(true);
     expect(run.stdout.split('\n').filter((line) => line.includes(FAKE))).toEqual([]); // only inside JSON strings, escaped
     expect(run.stderr).not.toContain(FAKE);

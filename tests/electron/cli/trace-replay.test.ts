@@ -41,6 +41,15 @@ describe('freenos-lab trace', () => {
     expect(result.err).toMatch(/bad\.rep:6: .*'x'/);
   });
 
+  it('check shows a bad line\'s escape sequences instead of sending them to the terminal', () => {
+    const file = path.join(mkdtempSync(path.join(tmpdir(), 'lab-')), 'esc.rep');
+    writeFileSync(file, '0\n2\n1\n1\na 0 16\n\u001b[2Jq\u001b]0;pwned\u0007 0\n');
+    const result = run(traceCommand, ['check', file]);
+    expect(result.code).toBe(1);
+    expect(result.err).toContain("esc.rep:6: unknown operation '\\x1b[2Jq\\x1b]0;pwned\\x07' (expected a, r or f)");
+    expect(result.err).not.toMatch(/[\u0000-\u0009\u000B-\u001F]/);
+  });
+
   it('rejects unknown generators and options as usage errors', () => {
     expect(() => run(traceCommand, ['gen', 'nope'])).toThrow(UsageError);
     expect(() => run(traceCommand, ['gen', 'ramp', '--ops', '-3'])).toThrow(/option 'ops' must be an integer/);

@@ -48,10 +48,10 @@ describe('scoreTest: correctness', () => {
       'a: passed (100 operations, utilization 60.0 %, 1 work units)',
       'b: FAILED at operation 4 (b.trace:9: malloc(24)): it overlaps',
       'log on a:',
-      '  hello',
+      '  | hello',
       'log on b:',
-      '  one',
-      '  two',
+      '  | one',
+      '  | two',
     ].join('\n'));
   });
 

@@ -104,6 +104,14 @@ describe('batch output', () => {
     expect(csvField('-2')).toBe("'-2");
     expect(csvField('@SUM(A1)')).toBe("'@SUM(A1)");
     expect(csvField('=HYPERLINK("x","y")')).toBe(`"'=HYPERLINK(""x"",""y"")"`);
+    // A ';' locale splits unquoted fields at ';': the folder name stays one cell starting with x.
+    expect(csvField("x;=1+1;=cmd|' /C calc'!A0")).toBe(`"x;=1+1;=cmd|' /C calc'!A0"`);
+    expect(csvField('  =1+1')).toBe("'  =1+1");
+    expect(csvField('\u3000=1+1')).toBe("'\u3000=1+1");
+    expect(csvField('\uFF1D1+1')).toBe("'\uFF1D1+1");
+    expect(csvField('\uFF20SUM(A1)')).toBe("'\uFF20SUM(A1)");
+    expect(csvField('\tx')).toBe(`"'\tx"`);
+    expect(csvField(-2)).toBe('-2');
   });
 
   it('makes student names safe, distinct file names', () => {

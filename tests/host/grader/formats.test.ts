@@ -97,6 +97,13 @@ describe('formatText', () => {
     expect(text).toContain('ff\\x0c pair\uD83D\uDE00 bell\\x07');
   });
 
+  it('keeps a submission name and notes with line breaks or bidi overrides on their own line', () => {
+    const spoof = gradeReport('07-malloc', 'eve\n[PASS] 1 basic (10 / 10, 0.12 s)\u202E', [basic], ['a note\r\n[PASS] 2 x (10 / 10)'], 1);
+    const out = formatText(spoof).split('\n');
+    expect(out.slice(0, 2)).toEqual(['07-malloc: eve\\x0a[PASS] 1 basic (10 / 10, 0.12 s)\\u{202E}, score 10 / 10', 'a note\\x0d\\x0a[PASS] 2 x (10 / 10)']);
+    expect(out.filter((l) => l.startsWith('[PASS]'))).toEqual(['[PASS] 1 basic (10 / 10, 0.12 s)']);
+  });
+
   it('colors PASS green and FAIL red only when asked', () => {
     const colored = formatText(report, { color: true });
     expect(colored).toContain('\u001b[32m[PASS]\u001b[0m 1 basic');

@@ -73,15 +73,15 @@ function verdict(result: TestResult, trace: string): string {
   return line;
 }
 
-/** The log lines shown for `trace` (without their two-space indent). */
+/** The log lines shown for `trace` (without their `  | ` margin). */
 function logOf(result: TestResult, trace: string): string[] {
   const lines = result.output.split('\n');
   const start = lines.indexOf(`log on ${trace}:`);
   if (start < 0) return [];
   const out: string[] = [];
   for (const line of lines.slice(start + 1)) {
-    if (!line.startsWith('  ')) break;
-    out.push(line.slice(2));
+    if (!line.startsWith('  | ')) break;
+    out.push(line.slice(4));
   }
   return out;
 }
@@ -249,7 +249,7 @@ describe('hostile submissions graded whole: forged output', { timeout: 60_000 },
       const at = lines.map((line, k) => (line.includes('"score": 100') ? k : -1)).filter((k) => k >= 0);
       expect(at).toHaveLength(result.traces.length); // once per trace the test ran
       for (const k of at) {
-        expect(lines[k]).toBe(`  ${FAKE}`);
+        expect(lines[k]).toBe(`  | ${FAKE}`);
         expect(lines.slice(0, k).some((line) => /^log on (random|realloc):$/.test(line))).toBe(true);
       }
     }
