@@ -2,8 +2,8 @@
 // starter, the reference and the trace files it names. Loading reads and checks everything a grade
 // needs up front, so a broken exercise is an ExerciseError naming the file and the reason, never a
 // crash halfway through grading a class. Traces are loaded by name, from a file or a generator.
-import { existsSync, readFileSync, readdirSync, statSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
+import { existsSync, readFileSync, readdirSync, realpathSync, statSync } from 'node:fs';
+import { dirname, isAbsolute, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parse as parseYaml } from 'yaml';
 import { RubricError, readExerciseSpec, type ExerciseSpec } from '../../../engine/grader/Rubric';
@@ -57,7 +57,29 @@ export function listExerciseDirs(pack: string): string[] {
     .sort();
 }
 
-/** Reads and checks exercise.yaml and that the files it names exist; throws ExerciseError. */
+/** The largest trace file and the largest starter, reference or instructions an exercise may name. */
+const MAX_TRACE_BYTES = 64 * 1024 * 1024;
+const MAX_SOURCE_BYTES = 1024 * 1024;
+
+/**
+ * Checks a file an exercise in `dir` names (`where` says which field): once links are followed it
+ * must be inside the exercise's pack (the folder holding `dir`) or the lab's own exercises, and a
+ * regular file (not a FIFO or a device, which would hang or never end) of at most `maxBytes`.
+ * Throws ExerciseError without quoting the file.
+ */
+function checkPackFile(dir: string, where: string, path: string, maxBytes: number): void {
+  const real = realpathSync(resolve(dir, path));
+  const inside = (root: string) => {
+    const rel = relative(realpathSync(root), real);
+    return rel !== '' && !rel.startsWith('..') && !isAbsolute(rel);
+  };
+  if (!inside(dirname(dir)) && !inside(BUILT_IN_PACK)) throw new ExerciseError(`${where}: ${path} is outside the exercise's pack (${dirname(dir)}): an exercise may only name files of its pack`);
+  const stat = statSync(real);
+  if (!stat.isFile()) throw new ExerciseError(`${where}: ${path} is not a regular file`);
+  if (stat.size > maxBytes) throw new ExerciseError(`${where}: ${path} has ${stat.size.toLocaleString('en-US')} bytes: at most ${maxBytes.toLocaleString('en-US')}`);
+}
+
+/** Reads and checks exercise.yaml and that the files it names exist, inside its pack; throws ExerciseError. */
 export function loadExercise(dir: string): Exercise {
   const file = join(dir, 'exercise.yaml');
   let text: string;
@@ -86,10 +108,12 @@ export function loadExercise(dir: string): Exercise {
   const files: [string, string | null][] = [['starter', spec.starter], ['reference', referenceWork ? null : spec.reference], ['instructions', spec.instructions]];
   for (const [field, path] of files) {
     if (path !== null && !existsSync(join(dir, path))) throw new ExerciseError(`${file}: ${field}: ${path} does not exist in ${dir}`);
+    if (path !== null) checkPackFile(dir, `${file}: ${field}`, path, MAX_SOURCE_BYTES);
   }
   // A missing trace file is an error, unless only tests students do not see use it (a student pack).
   const withheld: string[] = [];
   for (const [name, source] of Object.entries(spec.traces)) {
+    if ('file' in source && existsSync(join(dir, source.file))) checkPackFile(dir, `${file}: traces.${name}.file`, source.file, MAX_TRACE_BYTES);
     if (!('file' in source) || existsSync(join(dir, source.file))) continue;
     const users = spec.tests.filter((t) => t.traces.includes(name));
     if (users.length === 0 || users.some((t) => t.visibility === 'visible')) throw new ExerciseError(`${file}: traces.${name}.file: ${source.file} does not exist in ${dir}`);

@@ -4,8 +4,8 @@
 // work per trace instead, so throughput still scores) and every trace only non-visible tests use:
 // those tests show as graded by the instructor. Generated hidden traces would give their seeds
 // away, so a student pack points them at files it does not ship.
-import { copyFileSync, cpSync, existsSync, mkdirSync, readFileSync, readdirSync, rmdirSync, statSync, writeFileSync } from 'node:fs';
-import { basename, dirname, join, relative, resolve, sep } from 'node:path';
+import { copyFileSync, cpSync, existsSync, lstatSync, mkdirSync, readFileSync, readdirSync, realpathSync, rmdirSync, statSync, writeFileSync } from 'node:fs';
+import { basename, dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
 import { parseDocument } from 'yaml';
 import { ExerciseError, REFERENCE_WORK, loadExercise, secretTraces } from './exercise';
 import { measureReference } from './grade';
@@ -40,7 +40,9 @@ async function packOne(dir: string, out: string, student: boolean): Promise<Pack
     }
   }
   mkdirSync(dest, { recursive: true });
-  cpSync(dir, dest, { recursive: true, filter: (path) => !leftOut.has(resolve(path)) });
+  // Links are copied as what they point at, and only when that is a file or folder of the pack:
+  // a link to /etc/passwd, absolute or not, must not travel with a pack.
+  cpSync(dir, dest, { recursive: true, dereference: true, filter: (path) => !leftOut.has(resolve(path)) && packable(dir, path) });
 
   const doc = parseDocument(readFileSync(exercise.file, 'utf8'));
   for (const [name, source] of Object.entries(spec.traces)) {
@@ -67,6 +69,33 @@ async function packOne(dir: string, out: string, student: boolean): Promise<Pack
   }
   loadExercise(dest); // the pack must load as it is
   return { id: spec.id, dir: dest, withheld: student ? [...hidden] : [], referenceWork: student };
+}
+
+/**
+ * Whether `path` (under the exercise folder `dir`) may be copied into a pack: a regular file or a
+ * folder, a link only to one inside the pack holding `dir`. Throws ExerciseError for a link that
+ * leads outside it or anything else (a FIFO, a socket, a device), naming the path.
+ */
+function packable(dir: string, path: string): boolean {
+  const link = lstatSync(path);
+  const real = link.isSymbolicLink() ? realpathOrNull(path) : path;
+  if (real === null) throw new ExerciseError(`${path}: a link to nothing: remove it before packing`);
+  if (link.isSymbolicLink()) {
+    const rel = relative(realpathSync(dirname(dir)), real);
+    if (rel === '' || rel.startsWith('..') || isAbsolute(rel)) throw new ExerciseError(`${path}: a link to outside the exercise's pack: copy the file in, or remove the link`);
+  }
+  const stat = statSync(real);
+  if (!stat.isFile() && !stat.isDirectory()) throw new ExerciseError(`${path}: not a regular file or folder (a FIFO, socket or device cannot be packed)`);
+  return true;
+}
+
+/** The path `path` leads to, or null for a dangling link. */
+function realpathOrNull(path: string): string | null {
+  try {
+    return realpathSync(path);
+  } catch {
+    return null;
+  }
 }
 
 /** Removes the folders under `dir` that the pack left empty (a student pack's hidden/). */
