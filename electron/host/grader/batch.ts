@@ -146,8 +146,8 @@ export function findSubmissions(folder: string, starterBaseName: string, ignore:
   return found.sort((a, b) => compareStudents(a.student, b.student));
 }
 
-/** The submission of the student whose work is the subfolder `name` of `folder`. */
-function fromFolder(folder: string, name: string, starterBaseName: string): Submission {
+/** The submission of the student whose work is the subfolder `name` of `folder` (an autograder's submission folder too). */
+export function fromFolder(folder: string, name: string, starterBaseName: string): Submission {
   const dir = join(folder, name);
   let sources: string[];
   try {
