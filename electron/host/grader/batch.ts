@@ -153,8 +153,8 @@ export function findSubmissions(folder: string, starterBaseName: string, ignore:
  */
 const linkProblem = (inside: string): string => `${inside} is a symbolic link: a submission must be a plain file or folder, not a link`;
 
-/** The submission of the student whose work is the subfolder `name` of `folder` (a chosen file that is a link: a problem). */
-function fromFolder(folder: string, name: string, starterBaseName: string): Submission {
+/** The submission of the student whose work is the subfolder `name` of `folder` (a chosen file that is a link: a problem; an autograder's submission folder too). */
+export function fromFolder(folder: string, name: string, starterBaseName: string): Submission {
   const found = chosenIn(folder, name, starterBaseName);
   if (found.file === null) return found;
   try {

@@ -3,7 +3,8 @@
 // pack stands alone. A student pack also leaves out the reference (reference-work.json carries its
 // work per trace instead, so throughput still scores) and every trace only non-visible tests use:
 // those tests show as graded by the instructor. Generated hidden traces would give their seeds
-// away, so a student pack points them at files it does not ship.
+// away, so a student pack points them at files it does not ship. A grading pack (an autograder's)
+// leaves out only the reference: its work on every trace, hidden ones included, is in reference-work.json.
 import { copyFileSync, cpSync, existsSync, lstatSync, mkdirSync, readFileSync, readdirSync, realpathSync, rmdirSync, statSync, writeFileSync } from 'node:fs';
 import { basename, dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
 import { parseDocument } from 'yaml';
@@ -18,22 +19,30 @@ export interface PackedExercise {
   referenceWork: boolean;
 }
 
+export interface PackOptions {
+  /** A student pack: no reference, no hidden traces. */
+  student: boolean;
+  /** A grading pack (ignored with `student`): every test and trace, the reference's work instead of the reference. */
+  grading?: boolean;
+}
+
 /** Writes the exercises in `dirs` to `out` (created; an existing exercise folder there is an error). */
-export async function writePack(dirs: string[], out: string, options: { student: boolean }): Promise<PackedExercise[]> {
+export async function writePack(dirs: string[], out: string, options: PackOptions): Promise<PackedExercise[]> {
   const packed: PackedExercise[] = [];
-  for (const dir of dirs) packed.push(await packOne(dir, out, options.student));
+  for (const dir of dirs) packed.push(await packOne(dir, out, options.student, options.grading === true));
   return packed;
 }
 
-async function packOne(dir: string, out: string, student: boolean): Promise<PackedExercise> {
+async function packOne(dir: string, out: string, student: boolean, grading: boolean): Promise<PackedExercise> {
   const exercise = loadExercise(dir);
   const { spec } = exercise;
   const dest = join(out, spec.id);
   if (existsSync(dest)) throw new ExerciseError(`${dest} already exists: pack into an empty folder`);
   const hidden = secretTraces(spec);
   const leftOut = new Set<string>(); // absolute paths not copied
+  const withoutReference = student || grading;
+  if (withoutReference) leftOut.add(resolve(dir, spec.reference));
   if (student) {
-    leftOut.add(resolve(dir, spec.reference));
     for (const name of hidden) {
       const source = spec.traces[name]!;
       if ('file' in source) leftOut.add(resolve(dir, source.file));
@@ -61,14 +70,15 @@ async function packOne(dir: string, out: string, student: boolean): Promise<Pack
   writeFileSync(join(dest, 'exercise.yaml'), doc.toString());
   removeEmptyFolders(dest);
 
-  if (student) {
-    const scored = spec.tests.some((t) => t.kind === 'performance' && !t.traces.some((n) => hidden.has(n)));
+  if (withoutReference) {
+    const kept = (name: string) => !student || !hidden.has(name);
+    const scored = spec.tests.some((t) => t.kind === 'performance' && t.traces.every(kept));
     const work = scored ? await measureReference(dir) : {};
-    const shipped = Object.fromEntries(Object.entries(work).filter(([name]) => !hidden.has(name)));
+    const shipped = Object.fromEntries(Object.entries(work).filter(([name]) => kept(name)));
     writeFileSync(join(dest, REFERENCE_WORK), `${JSON.stringify(shipped, null, 2)}\n`);
   }
   loadExercise(dest); // the pack must load as it is
-  return { id: spec.id, dir: dest, withheld: student ? [...hidden] : [], referenceWork: student };
+  return { id: spec.id, dir: dest, withheld: student ? [...hidden] : [], referenceWork: withoutReference };
 }
 
 /**

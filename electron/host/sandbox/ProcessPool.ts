@@ -5,7 +5,7 @@
 // buffers included), so a submission that escaped the sandbox still meets the operating system.
 // Its main thread runs the sandbox's lockdown (realm.ts allows that in a sandbox process).
 import { fork, type ChildProcess } from 'node:child_process';
-import { existsSync, renameSync } from 'node:fs';
+import { existsSync, realpathSync, renameSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import * as esbuild from 'esbuild';
@@ -59,6 +59,15 @@ export async function bundleJob(entry: URL, name: string): Promise<string> {
   return outfile;
 }
 
+/** The real path of `folder` (links followed), or the folder as given when it does not exist. */
+function realFolder(folder: string): string {
+  try {
+    return realpathSync(folder);
+  } catch {
+    return resolve(folder);
+  }
+}
+
 /** The flags of Node's permission model (named --experimental-permission before Node 23): read `readable`, nothing more. */
 export function permissionFlags(readable: string[]): string[] {
   const major = Number(process.versions.node.split('.')[0]);
@@ -74,7 +83,10 @@ export class ProcessPool<I, O> extends WorkerPool<I, O> {
   }
 
   protected override spawnRunner(): Runner {
-    const readable = [...new Set([LAB_ROOT, ...this.limits.readable].map((folder) => resolve(folder)))];
+    // Each folder as given and as the loader reads it: through links (node_modules linked from a git
+    // worktree or a monorepo, macOS's /var in /private/var), Node checks the real path.
+    const folders = [LAB_ROOT, join(LAB_ROOT, 'node_modules'), ...this.limits.readable];
+    const readable = [...new Set(folders.flatMap((folder) => [resolve(folder), realFolder(folder)]))];
     const node = [...permissionFlags(readable), `--max-old-space-size=${this.limits.heapMb}`, '--no-warnings', ...(this.limits.singleThreaded ? ['--single-threaded'] : [])];
     const limited = process.platform === 'linux' && existsSync(PRLIMIT);
     const child: ChildProcess = fork(WORKER, [pathToFileURL(this.bundle).href], {
