@@ -21,7 +21,8 @@ import { writePack } from '../../../electron/host/grader/pack';
 
 const FIXTURES = path.join(import.meta.dirname, 'fixtures');
 const TINY = path.join(FIXTURES, 'tiny');
-const REFERENCE = readFileSync(path.join(TINY, 'reference.ts'), 'utf8');
+/** A correct submission: the reference with a student's own line (an exact copy would be flagged as one). */
+const REFERENCE = `${readFileSync(path.join(TINY, 'reference.ts'), 'utf8')}// mine\n`;
 const results = (root: string) => JSON.parse(readFileSync(path.join(root, 'results', 'results.json'), 'utf8'));
 const temp = (name: string) => mkdtempSync(path.join(tmpdir(), `lab-autograder-${name}-`));
 
