@@ -179,7 +179,9 @@ function wordOf(bytes: number[]): number {
   return ((bytes[0]! | (bytes[1]! << 8) | (bytes[2]! << 16) | (bytes[3]! << 24)) >>> 0);
 }
 
+/** '0xAB' for a whole number from 0 up, the plain number otherwise (a student's 1e308 stays short). */
 function hexText(value: number): string {
+  if (!Number.isSafeInteger(value) || value < 0) return String(value);
   return `0x${value.toString(16).toUpperCase()}`;
 }
 
@@ -200,7 +202,7 @@ export function show(value: unknown): string {
 }
 
 function render(value: unknown, depth: number): string {
-  if (typeof value === 'number') return Number.isInteger(value) && value >= 4096 ? `0x${value.toString(16).toUpperCase()}` : String(value);
+  if (typeof value === 'number') return Number.isSafeInteger(value) && value >= 4096 ? `0x${value.toString(16).toUpperCase()}` : String(value);
   if (typeof value === 'string') return JSON.stringify(value.length > 100 ? `${value.slice(0, 100)}…` : value);
   if (value === null || typeof value !== 'object') return String(value);
   if (depth > 4) return '…';

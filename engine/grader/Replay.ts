@@ -496,6 +496,8 @@ function messageOf(error: unknown): string {
   return `threw ${typeof error}`;
 }
 
+/** '0x00AB' for a whole number from 0 up, the plain number otherwise (a student's 1e308 or -1). */
 function hex(value: number, digits = 0): string {
+  if (!Number.isSafeInteger(value) || value < 0) return String(value);
   return `0x${value.toString(16).toUpperCase().padStart(digits, '0')}`;
 }

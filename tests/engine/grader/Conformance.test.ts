@@ -111,6 +111,8 @@ describe('show and callText', () => {
     expect(show(4096)).toBe('0x1000');
     expect(show(-5000)).toBe('-5000');
     expect(show(1.5e4 + 0.5)).toBe('15000.5');
+    expect(show({ address: 1e308 })).toBe('{"address":1e+308}'); // not 256 hex digits
+    expect(show(2 ** 53)).toBe('9007199254740992');
     expect(show({ result: 0, address: 0xb0002e64 })).toBe('{"result":0,"address":0xB0002E64}');
     expect(show(['a', null, true])).toBe('["a",null,true]');
     // A string that looks like a hex address stays a quoted string: a student cannot pass it off as a number.

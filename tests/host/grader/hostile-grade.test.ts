@@ -259,6 +259,17 @@ describe('hostile submissions graded whole: forged output', { timeout: 60_000 },
     expect(write.mock.calls.some(([chunk]) => String(chunk).includes('"score": 100'))).toBe(false);
   });
 
+  it('a malloc that returns 1e308 is named with that number, not 256 hexadecimal digits', async () => {
+    const report = await grade(bump({ malloc: 'return 1e308;' }));
+    expectAllFailed(report);
+    for (const result of report.tests) {
+      for (const { trace } of result.traces) {
+        expect(verdict(result, trace)).toContain('1e+308');
+        expect(verdict(result, trace).length).toBeLessThan(300);
+      }
+    }
+  });
+
   it('a log flood is capped in lines and in line length', async () => {
     const report = await grade(bump({ malloc: "const line = 'x'.repeat(2000); for (let k = 0; k < 200000; k++) console.log(line, k); return 0;" }));
     expectAllFailed(report);
