@@ -53,7 +53,8 @@ export function parseTrace(text: string, file: string, options: ParseTraceOption
   if (format !== 'auto' && format !== 'malloc-lab' && format !== 'lab') {
     throw new TraceError(fileName, 0, `unknown format '${quote(String(format))}' (expected auto, malloc-lab or lab)`);
   }
-  const parser = new Parser(text, fileName, maxOperations);
+  // A UTF-8 byte-order mark (read as text, or as the three latin1 characters of its bytes) is not part of the header.
+  const parser = new Parser(text.replace(/^(\uFEFF|\u00EF\u00BB\u00BF)/, ''), fileName, maxOperations);
   const lab = format === 'lab' || (format === 'auto' && parser.looksLikeLab());
   return lab ? parser.lab() : parser.mallocLab();
 }

@@ -52,6 +52,12 @@ function text(lines: string[], eol = '\n'): string {
 }
 
 describe('parseTrace: malloc-lab traces', () => {
+  it('reads a trace saved with a UTF-8 byte-order mark, as text or as latin1 bytes, like one without', () => {
+    const plain = parseTrace(text(['20000', '3', '5', '1', 'a 0 2040', 'a 1 8', 'r 0 4072', 'f 1', 'a 2 0']), 'bom.rep');
+    expect(rows(parseTrace(`\uFEFF${text(['20000', '3', '5', '1', 'a 0 2040', 'a 1 8', 'r 0 4072', 'f 1', 'a 2 0'])}`, 'bom.rep'))).toEqual(rows(plain));
+    expect(rows(parseTrace(`\u00EF\u00BB\u00BF${text(['20000', '3', '5', '1', 'a 0 2040', 'a 1 8', 'r 0 4072', 'f 1', 'a 2 0'])}`, 'bom.rep'))).toEqual(rows(plain));
+  });
+
   it('reads a 2002 trace: heap size on line 1, weight on line 4, alignment 8', () => {
     const trace = parseTrace(text(['20000', '3', '5', '1', 'a 0 2040', 'a 1 8', 'r 0 4072', 'f 1', 'a 2 0']), 'traces/amptjp-bal.rep');
     expect(trace).toMatchObject({
