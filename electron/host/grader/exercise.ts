@@ -83,11 +83,27 @@ function checkPackFile(dir: string, where: string, path: string, maxBytes: numbe
 export function loadExercise(dir: string): Exercise {
   const file = join(dir, 'exercise.yaml');
   let text: string;
+  let version: string;
   try {
-    text = readFileSync(file, 'utf8');
+    const stat = statSync(file);
+    if (!stat.isFile() || stat.size > MAX_SOURCE_BYTES) throw new Error(stat.isFile() ? `larger than ${MAX_SOURCE_BYTES} bytes` : 'not a regular file');
+    version = `${stat.mtimeMs}:${stat.size}:${stat.ino}`;
+    const known = parsed.get(file);
+    text = known?.version === version ? '' : readFileSync(file, 'utf8');
   } catch (error) {
     throw new ExerciseError(`${file}: cannot be read (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`);
   }
+  const spec = parsed.get(file)?.version === version ? parsed.get(file)!.spec : parseSpec(file, text);
+  if (parsed.size >= 256) parsed.clear();
+  parsed.set(file, { version, spec });
+  return checkFiles(dir, file, spec);
+}
+
+/** Specs already read, by exercise.yaml's path: reused while its time, size and inode stay the same (the app lists exercises often). */
+const parsed = new Map<string, { version: string; spec: ExerciseSpec }>();
+
+/** exercise.yaml's text as a checked spec; throws ExerciseError naming the file and field. */
+function parseSpec(file: string, text: string): ExerciseSpec {
   let data: unknown;
   try {
     data = parseYaml(text, { prettyErrors: true });
@@ -104,6 +120,11 @@ export function loadExercise(dir: string): Exercise {
   if (spec.subject !== null && !Object.hasOwn(subjects, spec.subject)) {
     throw new ExerciseError(`${file}: subject: '${spec.subject}' is not a subject the grader knows (${Object.keys(subjects).join(', ')})`);
   }
+  return spec;
+}
+
+/** The exercise of `spec` in `dir`: the files it names checked (they change without exercise.yaml changing). */
+function checkFiles(dir: string, file: string, spec: ExerciseSpec): Exercise {
   const referenceWork = readReferenceWork(dir);
   const files: [string, string | null][] = [['starter', spec.starter], ['reference', referenceWork ? null : spec.reference], ['instructions', spec.instructions]];
   for (const [field, path] of files) {
