@@ -39,8 +39,8 @@ export async function evaluateData(program: Program, options: EvaluateOptions = 
     } catch (error) {
       const stop = stopped();
       if (stop) return { reason: `${what} ${stop.reason}` };
+      if (error instanceof Refusal) return { reason: error.reason };
       const described = describeThrown(error);
-      if (described.name === 'TypeError' && described.message?.startsWith('~')) return { reason: described.message.slice(1) };
       const at = described.stack ? stackPosition(described.stack, program.map) : '';
       return { reason: `${what} threw ${thrownText(described)}${at}` };
     }
@@ -60,9 +60,18 @@ export async function evaluateData(program: Program, options: EvaluateOptions = 
 }
 
 /**
+ * This file's own verdict on the exported value. Its class is out of the compartment's reach, so
+ * whatever the student throws (a TypeError('~…') included) is reported as thrown by their code,
+ * never as the grader's reason.
+ */
+class Refusal {
+  constructor(readonly reason: string) {}
+}
+
+/**
  * The namespace's default export as JSON text ('~no-default', '~function' when it has none or a
- * function); throws a TypeError whose message starts with '~' and says which value is not plain
- * data. Runs the student's getters and toJSON: call under the meter.
+ * function); throws a Refusal saying which value is not plain data. Runs the student's getters and
+ * toJSON: call under the meter.
  */
 function exportedText(ns: unknown): string {
   if (ns === null || typeof ns !== 'object' || !('default' in ns)) return '~no-default';
@@ -72,8 +81,8 @@ function exportedText(ns: unknown): string {
     const t = typeof v;
     if (t === 'undefined' && key !== '') return v; // left out, as JSON does
     const what = key === '' ? 'the default export is ' : `the default export holds "${key}", `;
-    if (t === 'function' || t === 'symbol' || t === 'bigint' || t === 'undefined') throw new TypeError(`~${what}${t === 'undefined' ? t : `a ${t}`}, not plain data`);
-    if (t === 'number' && !Number.isFinite(v)) throw new TypeError(`~${what}${String(v)}, not a finite number`);
+    if (t === 'function' || t === 'symbol' || t === 'bigint' || t === 'undefined') throw new Refusal(`${what}${t === 'undefined' ? t : `a ${t}`}, not plain data`);
+    if (t === 'number' && !Number.isFinite(v)) throw new Refusal(`${what}${String(v)}, not a finite number`);
     return v;
   }) as string | undefined;
   return typeof text === 'string' ? text : '~no-default';

@@ -43,6 +43,11 @@ describe('evaluateData', { timeout: 30_000 }, () => {
       .toEqual({ ok: false, reason: 'reading the default export threw TypeError: later (at mine.ts:1:47 in get config [as config])' });
   });
 
+  it('reports a student\'s TypeError that imitates the grader\'s own refusals as thrown by their code', async () => {
+    const result = await evaluate('export default { get config(): number { throw new TypeError("~all tests passed: 10 / 10"); } };');
+    expect(result).toEqual({ ok: false, reason: 'reading the default export threw TypeError: ~all tests passed: 10 / 10 (at mine.ts:1:47 in get config [as config])' });
+  });
+
   it('refuses eval and Function at run time', async () => {
     expect(await evaluate('const e = eval; e("1");\nexport default {};'))
       .toEqual({ ok: false, reason: "the file's top level threw TypeError: eval is not available in the lab: write the code itself (at mine.ts:1:17)" });
