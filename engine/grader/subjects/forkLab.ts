@@ -167,6 +167,8 @@ export class ForkLab {
       if (offset < 0 || offset >= kernel.allocator.size() || !kernel.allocator.isAllocated(phys)) {
         throw new RangeError(`${where(name, args)}: ${what} ${show(phys)} is not a frame in use (take one from allocateFrame)`);
       }
+      const owner = this.kernelOwner(phys);
+      if (owner !== null) throw new RangeError(`${where(name, args)}: ${what} ${show(phys)} is the kernel's (${owner}): give a process only frames from allocateFrame or its own pages`);
       return phys;
     };
     const userPage = (name: string, args: unknown[], pid: unknown, virt: unknown) => {
@@ -225,6 +227,26 @@ export class ForkLab {
   private end(process: Process, status: number): void {
     this.machine.exit(process, status);
     if (this.machine.processes.get(process.id)?.state === ProcessState.Zombie) this.machine.waitpid(process.id);
+  }
+
+  /**
+   * What the kernel keeps in the frame at `phys` (its image or heap, firmware, a process's directory
+   * or kernel stack), as the frame map names it; null for a frame a process may be given. Page tables
+   * are not looked for: finding them reads every directory, six times the cost of a whole scenario.
+   */
+  private kernelOwner(phys: number): string | null {
+    const { kernel, processes } = this.machine;
+    const { firmware, kernelImage, bootImage, heap, directory, directorySize } = kernel.layout;
+    const areas: [{ address: number; size: number }, string][] = [...firmware.map((a): [typeof a, string] => [a, 'firmware']),
+      [kernelImage, 'the kernel image'], [bootImage, 'the boot image'], [heap, 'the kernel heap'], [{ address: directory, size: directorySize }, 'a page directory']];
+    const frame = phys - (phys % PAGESIZE);
+    for (const [area, name] of areas) if (frame + PAGESIZE > area.address && frame < area.address + area.size) return name;
+    for (const process of processes.all()) {
+      if (process.state === ProcessState.Zombie || process.context.root() === 0) continue;
+      if (frame >= process.context.root() && frame < process.context.root() + process.context.rootSize) return 'a page directory';
+      if (process.kernelStack === frame) return 'a kernel stack';
+    }
+    return null;
   }
 
   /** A process the kernel knows and that has not exited (a child being forked has no program yet). */

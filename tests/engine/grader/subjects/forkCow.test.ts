@@ -2,6 +2,7 @@
 // as the engine's kernel on every seed, the starter (an eager fork) passing isolation and failing
 // every frame count, classic copy-on-write mistakes each caught with a hint, the kernel calls'
 // argument checks, and the README's frame figures.
+import { show } from '../../../../engine/grader/Conformance';
 import { describe, expect, it } from 'vitest';
 import { runClass, seeds } from './helpers';
 import { TargetError } from '../../../../engine/grader/ReplayTarget';
@@ -166,6 +167,23 @@ describe('fork-cow subject', () => {
     expect(k.lookup!(0, 0x8f000123)).toEqual({ virt: 0x8f000000, phys: frame, writable: true, copyOnWrite: false });
     expect(k.lookup!(0, 0x8f001000)).toBeNull();
     expect(() => k.remap!(0, 0x8f001000, frame, true, false)).toThrow('nothing is mapped at 0x8F001000 in pid 0');
+  });
+
+  it('refuses to give a process a frame of the kernel (its image, heap or a directory), naming whose it is', () => {
+    const lab = new ForkLab({ ramMiB: 16, dataPages: 2 }, true);
+    lab.attach(handlersOf(() => true));
+    const k = lab.services() as unknown as Record<string, (...a: unknown[]) => unknown>;
+    lab.apply({ method: 'start', args: [] });
+    const { layout } = lab.machine.kernel;
+    const image = layout.kernelImage.address - (layout.kernelImage.address % 4096);
+    const directory = lab.machine.processes.get(0)!.context.root();
+    const mine = k.allocateFrame!() as number;
+    expect(() => k.map!(0, 0x8f000000, image, true, false)).toThrow(`kernel.map(0, 0x8F000000, ${show(image)}, true, false): phys ${show(image)} is the kernel's (the kernel image): give a process only frames from allocateFrame or its own pages`);
+    expect(() => k.copyFrame!(mine, directory)).toThrow(`from ${show(directory)} is the kernel's (a page directory)`);
+    expect(k.map!(0, 0x8f000000, mine, true, false)).toBe(true);
+    expect(() => k.remap!(0, 0x8f000000, directory, true, false)).toThrow(`phys ${show(directory)} is the kernel's (a page directory)`);
+    const heap = layout.heap.address - (layout.heap.address % 4096);
+    expect(() => k.copyFrame!(heap, mine)).toThrow(`to ${show(heap)} is the kernel's (the kernel heap)`);
   });
 
   it('refuses handler answers that are not booleans', () => {
