@@ -5,7 +5,7 @@
 // buffers included), so a submission that escaped the sandbox still meets the operating system.
 // Its main thread runs the sandbox's lockdown (realm.ts allows that in a sandbox process).
 import { fork, type ChildProcess } from 'node:child_process';
-import { existsSync, renameSync } from 'node:fs';
+import { existsSync, realpathSync, renameSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import * as esbuild from 'esbuild';
@@ -59,6 +59,18 @@ export async function bundleJob(entry: URL, name: string): Promise<string> {
   return outfile;
 }
 
+/**
+ * Where the lab's packages really are when its node_modules is a link (a workspace, a git worktree
+ * sharing a checkout's packages): the permission model checks real paths, so that folder must be
+ * readable too. Empty when node_modules is a plain folder inside the lab.
+ */
+function labModules(): string[] {
+  const modules = join(LAB_ROOT, 'node_modules');
+  if (!existsSync(modules)) return [];
+  const real = realpathSync(modules);
+  return real === modules ? [] : [real];
+}
+
 /** The flags of Node's permission model (named --experimental-permission before Node 23): read `readable`, nothing more. */
 export function permissionFlags(readable: string[]): string[] {
   const major = Number(process.versions.node.split('.')[0]);
@@ -74,7 +86,7 @@ export class ProcessPool<I, O> extends WorkerPool<I, O> {
   }
 
   protected override spawnRunner(): Runner {
-    const readable = [...new Set([LAB_ROOT, ...this.limits.readable].map((folder) => resolve(folder)))];
+    const readable = [...new Set([LAB_ROOT, ...labModules(), ...this.limits.readable].map((folder) => resolve(folder)))];
     const node = [...permissionFlags(readable), `--max-old-space-size=${this.limits.heapMb}`, '--no-warnings', ...(this.limits.singleThreaded ? ['--single-threaded'] : [])];
     const limited = process.platform === 'linux' && existsSync(PRLIMIT);
     const child: ChildProcess = fork(WORKER, [pathToFileURL(this.bundle).href], {
