@@ -10,6 +10,7 @@ import { failAll, gradeReport, type GradeReport } from '../../../engine/grader/G
 import type { RubricTest } from '../../../engine/grader/Rubric';
 import { ExerciseError, loadExercise, type Exercise } from './exercise';
 import { gradePool, gradeSource, isolatedGradePool, measureReference, selectTests, withheldNote, type GradePool } from './grade';
+import { graderStamp, type GraderStamp } from './version';
 
 /** One student's entry in the submissions folder. */
 export interface Submission {
@@ -60,6 +61,8 @@ export interface Batch {
   /** One per submission, in the submissions' order (student order for findSubmissions). */
   results: BatchResult[];
   referenceWork: Record<string, number>;
+  /** The grader's version and seeds, the same on every report of the batch. */
+  stamp: GraderStamp;
   ms: number;
 }
 
@@ -211,12 +214,13 @@ export async function gradeBatch(exerciseDir: string, submissions: Submission[],
   try {
     const needsReference = tests.some((t) => t.kind === 'performance') && submissions.some((s) => s.file !== null);
     const referenceWork = needsReference ? await measureReference(exerciseDir, pool) : {};
+    const stamp = graderStamp(exercise, tests);
     options.onStart?.();
-    const results = await gradeAll(exerciseDir, exercise.spec.id, submissions, tests, referenceWork, workers, pool, options);
+    const results = await gradeAll(exerciseDir, exercise.spec.id, submissions, tests, referenceWork, stamp, workers, pool, options);
     // The pack's own note (hidden tests it leaves out) is the same for everyone: not a student's problem.
     const common = new Set(withheldNote(exercise, tests));
     for (const r of results) if (r.problem !== null && r.report.notes.every((n) => common.has(n))) r.problem = null;
-    return { exercise, tests, results, referenceWork, ms: performance.now() - started };
+    return { exercise, tests, results, referenceWork, stamp, ms: performance.now() - started };
   } finally {
     await pool.close();
   }
@@ -224,11 +228,11 @@ export async function gradeBatch(exerciseDir: string, submissions: Submission[],
 
 /** Grades the submissions `workers` at a time on `pool`; results in the submissions' order. */
 async function gradeAll(exerciseDir: string, exerciseId: string, submissions: Submission[], tests: RubricTest[], referenceWork: Record<string, number>,
-  workers: number, pool: GradePool, options: BatchOptions): Promise<BatchResult[]> {
+  stamp: GraderStamp, workers: number, pool: GradePool, options: BatchOptions): Promise<BatchResult[]> {
   const names = tests.map((t) => t.name);
 
   const failed = (student: string, reason: string, ms: number): GradeReport =>
-    gradeReport(exerciseId, student, failAll(tests, reason), [reason], ms);
+    ({ ...gradeReport(exerciseId, student, failAll(tests, reason), [reason], ms), ...stamp });
 
   const gradeOne = async (submission: Submission): Promise<BatchResult> => {
     const begun = performance.now();
@@ -244,7 +248,7 @@ async function gradeAll(exerciseDir: string, exerciseId: string, submissions: Su
     }
     if (source.trim() === '') return give(`${basename(file)} is empty`);
     try {
-      const { report } = await gradeSource(exerciseDir, source, file, { tests: names, referenceWork, submissionName: student, pool });
+      const { report } = await gradeSource(exerciseDir, source, file, { tests: names, referenceWork, submissionName: student, pool, stamp });
       return { student, file, problem: report.notes.length > 0 ? oneLine(report.notes) : null, report };
     } catch (error) {
       if (error instanceof ExerciseError) throw error;
