@@ -1,7 +1,7 @@
 // `freenos-lab grade-batch <exercise> <folder>`: grades a whole class. Each .ts file in the folder,
 // and each subfolder, is one student; the reference is measured once and the submissions are graded
-// a few at a time. Writes grades.csv and every student's report (text and JSON) to the out folder as
-// they finish. Progress goes to stderr (a redrawn bar on a terminal, one line per student
+// a few at a time. Writes grades.csv, every student's report (text and JSON) as they finish, and
+// batch.json (what `regrade` needs) to the out folder. Progress goes to stderr (a redrawn bar on a terminal, one line per student
 // otherwise), the summary to stdout. Exit 0 when the batch completed, whatever the scores; 2 for a
 // usage or input error or a broken exercise.
 import { basename, resolve } from 'node:path';
@@ -16,7 +16,8 @@ export const gradeBatchUsage = `usage: freenos-lab grade-batch <exercise> <folde
 
   <folder>       one student per .ts file in it, and one per subfolder (graded: the file named like
                  the exercise's starter, else the subfolder's only .ts file)
-  --out DIR      where grades.csv and reports/<student>.txt|.json go (default: grades-<exercise id>)
+  --out DIR      where grades.csv, batch.json (for regrade) and reports/<student>.txt|.json go
+                 (default: grades-<exercise id>)
   --workers N    submissions graded at once (default: ${defaultWorkers()} on this machine)
   --pack DIR     the folder of exercises to look in (default: the lab's own exercises)
   --test NAMES   run only these tests
@@ -80,12 +81,13 @@ export function summary(batch: Batch, writer: BatchWriter): string {
   ];
   for (const r of problems.slice(0, 10)) lines.push(`  ${printable(r.student)}: ${printable(r.problem!)}`);
   if (problems.length > 10) lines.push(`  … and ${problems.length - 10} more (see the problem column)`);
-  lines.push(`grades:  ${writer.csv}`, `reports: ${writer.reports}/ (<student>.txt and <student>.json)`);
+  lines.push(`grades:  ${writer.csv}`, `reports: ${writer.reports}/ (<student>.txt and <student>.json)`,
+    `grader:  ${batch.stamp.grader.version} (code ${batch.stamp.grader.code}, exercise ${batch.stamp.grader.exercise}); ${writer.manifest} records it for \`freenos-lab regrade\``);
   return lines.join('\n');
 }
 
 /** Reads --workers; UsageError unless a whole number from 1 to 64. */
-function readWorkers(value: string | undefined): number {
+export function readWorkers(value: string | undefined): number {
   if (value === undefined) return defaultWorkers();
   const n = Number(value);
   if (!/^\d+$/.test(value) || n < 1 || n > MAX_WORKERS) throw new UsageError(`--workers must be a whole number from 1 to ${MAX_WORKERS}, not '${value}'`);
@@ -147,6 +149,7 @@ export async function gradeBatchCommand(args: string[], print: (text: string) =>
       if (tty) stderr.write('\n');
     }
     writer.writeCsv(batch, folder);
+    writer.writeManifest(batch, folder, tests);
     print(summary(batch, writer));
     return 0;
   } catch (error) {

@@ -3,6 +3,7 @@
 // child processes (isolated: see ProcessPool.ts). A submission that cannot be found, read or graded gets a report with every test
 // failed and the reason; only a broken exercise (ExerciseError) stops the batch. Writing the grades
 // out (CSV, per-student reports) lives in batchOutput.ts.
+import { createHash } from 'node:crypto';
 import { readdirSync, readFileSync, statSync, type Dirent } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { basename, join, relative, resolve, sep } from 'node:path';
@@ -31,6 +32,8 @@ export interface BatchResult {
    */
   problem: string | null;
   report: GradeReport;
+  /** sha256 (hex) of the source graded; null when none was read (no file, unreadable, too large). */
+  sha256: string | null;
 }
 
 export interface BatchOptions {
@@ -237,7 +240,8 @@ async function gradeAll(exerciseDir: string, exerciseId: string, submissions: Su
   const gradeOne = async (submission: Submission): Promise<BatchResult> => {
     const begun = performance.now();
     const { student, file } = submission;
-    const give = (problem: string): BatchResult => ({ student, file, problem, report: failed(student, problem, performance.now() - begun) });
+    let sha256: string | null = null;
+    const give = (problem: string): BatchResult => ({ student, file, problem, report: failed(student, problem, performance.now() - begun), sha256 });
     if (file === null) return give(submission.problem ?? 'no submission');
     let source: string;
     try {
@@ -246,10 +250,11 @@ async function gradeAll(exerciseDir: string, exerciseId: string, submissions: Su
     } catch (error) {
       return give(`cannot read ${basename(file)} (${code(error)})`);
     }
+    sha256 = createHash('sha256').update(source).digest('hex');
     if (source.trim() === '') return give(`${basename(file)} is empty`);
     try {
       const { report } = await gradeSource(exerciseDir, source, file, { tests: names, referenceWork, submissionName: student, pool, stamp });
-      return { student, file, problem: report.notes.length > 0 ? oneLine(report.notes) : null, report };
+      return { student, file, problem: report.notes.length > 0 ? oneLine(report.notes) : null, report, sha256 };
     } catch (error) {
       if (error instanceof ExerciseError) throw error;
       return give(`the grader failed on this submission: ${(error as Error).message ?? String(error)}`);
