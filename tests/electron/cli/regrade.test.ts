@@ -115,6 +115,9 @@ describe('freenos-lab regrade', () => {
   }, 120_000);
 
   it('is a usage error without a batch.json, with a malformed one, or with --out the batch folder', async () => {
+    const help: string[] = [];
+    expect(await regradeCommand(['--help'], (t) => help.push(t), () => {})).toBe(0);
+    expect(help[0]).toMatch(/^usage: freenos-lab regrade <batch dir>/);
     const empty = mkdtempSync(path.join(tmpdir(), 'lab-regrade-empty-'));
     await expect(regradeCommand([empty], () => {}, () => {})).rejects.toThrow(new RegExp(`${empty}/batch\\.json: no such file: .* is not a grade-batch output folder`));
     await expect(regradeCommand([empty], () => {}, () => {})).rejects.toBeInstanceOf(UsageError);
