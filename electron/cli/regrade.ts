@@ -66,7 +66,7 @@ export async function regradeCommand(args: string[], print: (text: string) => vo
       workers, tests,
       onProgress: (done, total, student, report) => {
         writer.writeReport(student, report);
-        warn(finishedLine(done, total, student, report, null));
+        warn(finishedLine(done, total, student, report, report.notes.length > 0 ? report.notes.join(' ') : null));
       },
     });
     writer.writeCsv(batch, folder);
