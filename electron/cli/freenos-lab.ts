@@ -1,5 +1,6 @@
 // The `freenos-lab` command line. Exit codes: 0 done, 1 a check failed (a malformed trace, a failed
 // replay or test, a broken exercise), 2 usage or input error. Each subcommand lives in its own file.
+import { classroomCommand, classroomUsage } from './classroom';
 import { demo } from './demo';
 import { UsageError } from './args';
 import { exercisesCommand, exercisesUsage } from './exercises';
@@ -7,6 +8,7 @@ import { gradeCommand, gradeUsage } from './grade';
 import { gradeBatchCommand, gradeBatchUsage } from './gradeBatch';
 import { gradescopeCommand, gradescopeUsage } from './gradescope';
 import { quizCommand, quizUsage } from './quiz';
+import { regradeCommand, regradeUsage } from './regrade';
 import { replayCommand, replayUsage } from './replay';
 import { traceCommand, traceUsage } from './trace';
 
@@ -20,7 +22,9 @@ commands:
   grade          grade a submission: text, JSON, Gradescope or JUnit report
   grade-batch    grade a folder of submissions: grades.csv and a report per student
   gradescope     write a Gradescope autograder zip for an exercise (installs and grades with no network)
+  regrade        grade a grade-batch folder's class again: the changed scores per student and test, and why
   exercises      list the exercises of a pack, or validate them
+  classroom      write an exercise's GitHub Classroom repository: the autograding workflow, starter, pack
   quiz           seeded questions: next fit, available(), address translation, pools (quiz list)
   help           this text (each command also takes --help)
 
@@ -29,7 +33,9 @@ ${replayUsage}
 ${gradeUsage}
 ${gradeBatchUsage}
 ${gradescopeUsage}
+${regradeUsage}
 ${exercisesUsage}
+${classroomUsage}
 ${quizUsage}`;
 
 async function main(args: string[]): Promise<number> {
@@ -46,7 +52,9 @@ async function main(args: string[]): Promise<number> {
     if (command === 'grade') return await gradeCommand(rest, print, warn);
     if (command === 'grade-batch') return await gradeBatchCommand(rest, print, warn);
     if (command === 'gradescope') return await gradescopeCommand(rest, print, warn);
+    if (command === 'regrade') return await regradeCommand(rest, print, warn);
     if (command === 'exercises') return await exercisesCommand(rest, print, warn);
+    if (command === 'classroom') return await classroomCommand(rest, print, warn);
     if (command === 'quiz') return await quizCommand(rest, print, warn);
     if (command === undefined || command === 'help' || command === '--help') {
       print(usage);

@@ -1,7 +1,8 @@
 // `freenos-lab grade <exercise> <submission.ts>`: grades one submission and prints the report as
 // text, JSON (Gradescope's results shape), a full Gradescope results.json, or JUnit XML. Only the
 // report goes to stdout; anything else goes to stderr. Exit 0 when every test passed, 1 when any
-// failed, 2 for a usage or input error (unknown exercise or test, unreadable submission).
+// failed (with --min-score: whether the score reached it), 2 for a usage or input error (unknown
+// exercise or test, unreadable submission).
 import { readFileSync, writeFileSync } from 'node:fs';
 import type { GradeReport } from '../../engine/grader/Grade';
 import { ExerciseError, findExercise } from '../host/grader/exercise';
@@ -11,14 +12,16 @@ import type { GradeProgress } from '../host/grader/gradeJob';
 import { UsageError, commandArgs, listOption } from './args';
 
 export const gradeUsage = `usage: freenos-lab grade <exercise> <submission.ts> [--format text|json|gradescope|junit] [--out FILE]
-                        [--pack DIR] [--test NAME[,NAME...]]
+                        [--pack DIR] [--test NAME[,NAME...]] [--min-score N]
 
   <exercise>     an exercise id in the pack (e.g. 07-malloc) or a folder holding an exercise.yaml
   --format       text (default), json (the results object only), gradescope (results.json), junit (XML)
   --out FILE     write the report to FILE instead of stdout
   --pack DIR     the folder of exercises to look in (default: the lab's own exercises)
   --test NAMES   run only these tests (GitHub Classroom runs one test per step)
-exit: 0 every test passed, 1 a test failed, 2 usage or input error`;
+  --min-score N  exit 0 when the tests run score at least N points, passed or not (GitHub Classroom's
+                 steps for a test with partial credit: see freenos-lab classroom)
+exit: 0 every test passed (or --min-score reached), 1 a test failed (or it was not), 2 usage or input error`;
 
 const FORMATS = ['text', 'json', 'gradescope', 'junit'] as const;
 type Format = (typeof FORMATS)[number];
@@ -38,9 +41,17 @@ export function readFormat(value: string | undefined): Format {
   return format as Format;
 }
 
+/** Reads --min-score: undefined when absent; UsageError unless a number from 0 up. */
+function readMinScore(value: string | undefined): number | undefined {
+  if (value === undefined) return undefined;
+  const n = Number(value);
+  if (value.trim() === '' || !Number.isFinite(n) || n < 0) throw new UsageError(`--min-score must be a number of points from 0 up, not '${value}'`);
+  return n;
+}
+
 /** Runs the grade command; resolves to the exit code. */
 export async function gradeCommand(args: string[], print: (text: string) => void, warn: (text: string) => void): Promise<number> {
-  const parsed = commandArgs(args, ['format', 'out', 'pack', 'test'], gradeUsage);
+  const parsed = commandArgs(args, ['format', 'out', 'pack', 'test', 'min-score'], gradeUsage);
   if (parsed === null) {
     print(gradeUsage);
     return 0;
@@ -50,6 +61,7 @@ export async function gradeCommand(args: string[], print: (text: string) => void
   if (!exerciseName || !submission || extra.length > 0) throw new UsageError(gradeUsage);
   const format = readFormat(options.get('format'));
   const tests = listOption(options.get('test'));
+  const minScore = readMinScore(options.get('min-score'));
   let source: string;
   try {
     source = readFileSync(submission, 'utf8');
@@ -67,7 +79,10 @@ export async function gradeCommand(args: string[], print: (text: string) => void
     else print(text.trimEnd());
     const failed = report.tests.filter((t) => t.status === 'failed').length;
     warn(`${report.tests.length - failed} of ${report.tests.length} tests passed, score ${report.score} / ${report.maxScore}${out ? `; report written to ${out}` : ''}`);
-    return failed === 0 ? 0 : 1;
+    if (minScore === undefined) return failed === 0 ? 0 : 1;
+    const reached = report.score >= minScore - 1e-9; // scores are rounded to the thousandth
+    warn(`--min-score ${minScore}: ${reached ? 'reached' : 'not reached'}`);
+    return reached ? 0 : 1;
   } catch (error) {
     if (error instanceof ExerciseError) throw new UsageError(error.message);
     throw error;

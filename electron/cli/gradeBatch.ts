@@ -1,10 +1,10 @@
 // `freenos-lab grade-batch <exercise> <folder>`: grades a whole class. Each .ts file in the folder,
 // and each subfolder, is one student; the reference is measured once and the submissions are graded
-// a few at a time. Writes grades.csv and every student's report (text and JSON) to the out folder as
-// they finish. Progress goes to stderr (a redrawn bar on a terminal, one line per student
-// otherwise), the summary to stdout. Exit 0 when the batch completed, whatever the scores; 1 when
-// the grader itself failed on some submission (named in the summary); 2 for a usage or input error
-// or a broken exercise.
+// a few at a time. Writes grades.csv, every student's report (text and JSON) as they finish, and
+// batch.json (what `regrade` needs) to the out folder. Progress goes to stderr (a redrawn bar on a
+// terminal, one line per student otherwise), the summary to stdout. Exit 0 when the batch completed,
+// whatever the scores; 1 when the grader itself failed on some submission (named in the summary); 2
+// for a usage or input error or a broken exercise.
 import { basename, resolve } from 'node:path';
 import type { GradeReport } from '../../engine/grader/Grade';
 import { BatchError, defaultWorkers, findSubmissions, gradeBatch, graderFailed, type Batch } from '../host/grader/batch';
@@ -17,7 +17,8 @@ export const gradeBatchUsage = `usage: freenos-lab grade-batch <exercise> <folde
 
   <folder>       one student per .ts file in it, and one per subfolder (graded: the file named like
                  the exercise's starter, else the subfolder's only .ts file)
-  --out DIR      where grades.csv and reports/<student>.txt|.json go (default: grades-<exercise id>)
+  --out DIR      where grades.csv, batch.json (for regrade) and reports/<student>.txt|.json go
+                 (default: grades-<exercise id>)
   --workers N    submissions graded at once (default: ${defaultWorkers()} on this machine)
   --pack DIR     the folder of exercises to look in (default: the lab's own exercises)
   --test NAMES   run only these tests
@@ -87,12 +88,13 @@ export function summary(batch: Batch, writer: BatchWriter): string {
     const names = lost.slice(0, 10).map((r) => printable(r.student)).join(', ');
     lines.push(`the grader itself failed on ${lost.length} submission${lost.length === 1 ? '' : 's'} (${names}${lost.length > 10 ? ', …' : ''}): not their fault; grade them again`);
   }
-  lines.push(`grades:  ${writer.csv}`, `reports: ${writer.reports}/ (<student>.txt and <student>.json)`);
+  lines.push(`grades:  ${writer.csv}`, `reports: ${writer.reports}/ (<student>.txt and <student>.json)`,
+    `grader:  ${batch.stamp.grader.version} (code ${batch.stamp.grader.code}, exercise ${batch.stamp.grader.exercise}); ${writer.manifest} records it for \`freenos-lab regrade\``);
   return lines.join('\n');
 }
 
 /** Reads --workers; UsageError unless a whole number from 1 to 64. */
-function readWorkers(value: string | undefined): number {
+export function readWorkers(value: string | undefined): number {
   if (value === undefined) return defaultWorkers();
   const n = Number(value);
   if (!/^\d+$/.test(value) || n < 1 || n > MAX_WORKERS) throw new UsageError(`--workers must be a whole number from 1 to ${MAX_WORKERS}, not '${value}'`);
@@ -154,6 +156,7 @@ export async function gradeBatchCommand(args: string[], print: (text: string) =>
       if (tty) stderr.write('\n');
     }
     writer.writeCsv(batch, folder);
+    writer.writeManifest(batch, folder, tests);
     print(summary(batch, writer));
     return batch.results.some(graderFailed) ? 1 : 0;
   } catch (error) {

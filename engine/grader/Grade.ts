@@ -68,6 +68,20 @@ export interface GradeReport {
   /** Problems that concern the whole submission (a compile error), shown before the tests. */
   notes: string[];
   ms: number;
+  /** Which grader graded it (the host stamps it; absent on a report made without, e.g. by hand). */
+  grader?: GraderVersion;
+  /** Seeds of the generated traces and scenarios the graded tests used, by trace; null when every trace is a file. Set with `grader`. */
+  seed?: Record<string, number> | null;
+}
+
+/**
+ * A grader's version, so that a grade can be reproduced: short sha256s of the lab's grading code
+ * (engine and grader sources), of the exercise's files, and of both together (`version`).
+ */
+export interface GraderVersion {
+  version: string;
+  code: string;
+  exercise: string;
 }
 
 /** Scores one test from its traces' outcomes; referenceWork maps a trace name to the reference's work. */

@@ -3,6 +3,7 @@
 // child processes (isolated: see ProcessPool.ts). A submission that cannot be found, read or graded gets a report with every test
 // failed and the reason; only a broken exercise (ExerciseError) stops the batch. Writing the grades
 // out (CSV, per-student reports) lives in batchOutput.ts.
+import { createHash } from 'node:crypto';
 import { lstatSync, readdirSync, readFileSync, statSync, type Dirent } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { basename, join, relative, resolve, sep } from 'node:path';
@@ -10,6 +11,7 @@ import { failAll, gradeReport, type GradeReport } from '../../../engine/grader/G
 import type { RubricTest } from '../../../engine/grader/Rubric';
 import { ExerciseError, loadExercise, readExerciseFile, type Exercise } from './exercise';
 import { gradePool, gradeSource, isolatedGradePool, measureReference, selectTests, withheldNote, type GradePool } from './grade';
+import { graderStamp, type GraderStamp } from './version';
 
 /** One student's entry in the submissions folder. */
 export interface Submission {
@@ -30,6 +32,8 @@ export interface BatchResult {
    */
   problem: string | null;
   report: GradeReport;
+  /** sha256 (hex) of the source graded; null when none was read (no file, unreadable, too large). */
+  sha256: string | null;
 }
 
 export interface BatchOptions {
@@ -60,6 +64,8 @@ export interface Batch {
   /** One per submission, in the submissions' order (student order for findSubmissions). */
   results: BatchResult[];
   referenceWork: Record<string, number>;
+  /** The grader's version and seeds, the same on every report of the batch. */
+  stamp: GraderStamp;
   ms: number;
 }
 
@@ -239,12 +245,13 @@ export async function gradeBatch(exerciseDir: string, submissions: Submission[],
     const needsReference = tests.some((t) => t.kind === 'performance') && submissions.some((s) => s.file !== null);
     const referenceWork = needsReference ? await measureReference(exerciseDir, pool) : {};
     await referenceScoresFull(exerciseDir, exercise, tests, referenceWork, pool);
+    const stamp = graderStamp(exercise, tests);
     options.onStart?.();
-    const results = await gradeAll(exerciseDir, exercise.spec.id, submissions, tests, referenceWork, workers, pool, options, referenceText(exercise));
+    const results = await gradeAll(exerciseDir, exercise.spec.id, submissions, tests, referenceWork, stamp, workers, pool, options, referenceText(exercise));
     // The pack's own note (hidden tests it leaves out) is the same for everyone: not a student's problem.
     const common = new Set(withheldNote(exercise, tests));
     for (const r of results) if (r.problem !== null && r.report.notes.every((n) => common.has(n))) r.problem = null;
-    return { exercise, tests, results, referenceWork, ms: performance.now() - started };
+    return { exercise, tests, results, referenceWork, stamp, ms: performance.now() - started };
   } finally {
     await pool.close();
   }
@@ -279,16 +286,17 @@ export const REFERENCE_COPY = "this submission is the exercise's reference, char
 
 /** Grades the submissions `workers` at a time on `pool`; results in the submissions' order. */
 async function gradeAll(exerciseDir: string, exerciseId: string, submissions: Submission[], tests: RubricTest[], referenceWork: Record<string, number>,
-  workers: number, pool: GradePool, options: BatchOptions, reference: string | null): Promise<BatchResult[]> {
+  stamp: GraderStamp, workers: number, pool: GradePool, options: BatchOptions, reference: string | null): Promise<BatchResult[]> {
   const names = tests.map((t) => t.name);
 
   const failed = (student: string, reason: string, ms: number): GradeReport =>
-    gradeReport(exerciseId, student, failAll(tests, reason), [reason], ms);
+    ({ ...gradeReport(exerciseId, student, failAll(tests, reason), [reason], ms), ...stamp });
 
   const gradeOne = async (submission: Submission): Promise<BatchResult> => {
     const begun = performance.now();
     const { student, file } = submission;
-    const give = (problem: string): BatchResult => ({ student, file, problem, report: failed(student, problem, performance.now() - begun) });
+    let sha256: string | null = null;
+    const give = (problem: string): BatchResult => ({ student, file, problem, report: failed(student, problem, performance.now() - begun), sha256 });
     if (file === null) return give(submission.problem ?? 'no submission');
     let source: string;
     try {
@@ -297,11 +305,12 @@ async function gradeAll(exerciseDir: string, exerciseId: string, submissions: Su
     } catch (error) {
       return give(`cannot read ${basename(file)} (${code(error)})`);
     }
+    sha256 = createHash('sha256').update(source).digest('hex');
     if (source.trim() === '') return give(`${basename(file)} is empty`);
     try {
-      const { report } = await gradeSource(exerciseDir, source, file, { tests: names, referenceWork, submissionName: student, pool });
+      const { report } = await gradeSource(exerciseDir, source, file, { tests: names, referenceWork, submissionName: student, pool, stamp });
       if (reference !== null && squeezed(source) === reference) report.notes.push(REFERENCE_COPY);
-      return { student, file, problem: report.notes.length > 0 ? oneLine(report.notes) : null, report };
+      return { student, file, problem: report.notes.length > 0 ? oneLine(report.notes) : null, report, sha256 };
     } catch (error) {
       if (error instanceof ExerciseError) throw error;
       return give(`the grader failed on this submission: ${(error as Error).message ?? String(error)}`);

@@ -1,5 +1,5 @@
-// Writing a batch's grades: grades.csv (one row per student, one column per rubric test) and each
-// student's report as text and JSON under reports/. Cells are quoted per RFC 4180 and guarded
+// Writing a batch's grades: grades.csv (one row per student, one column per rubric test), each
+// student's report as text and JSON under reports/, and batch.json (manifest.ts: what a regrade needs). Cells are quoted per RFC 4180 and guarded
 // against spreadsheet formulas; student names become safe, distinct file names; every file is
 // written to a temporary name in its folder and renamed, so a reader never sees half a file.
 import { mkdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
@@ -7,6 +7,7 @@ import { join, relative, resolve, sep } from 'node:path';
 import type { GradeReport } from '../../../engine/grader/Grade';
 import type { Batch } from './batch';
 import { formatJson, formatText } from './formats';
+import { MANIFEST, batchManifest, type BatchManifest } from './manifest';
 
 /** A text a spreadsheet may run as a formula: one starting (after any spaces) with =, +, -, @ or their full-width forms, or with a tab or CR. */
 const FORMULA = /^[\s\u3000]*[=+\-@\uFF1D\uFF0B\uFF0D\uFF20]|^[\t\r]/;
@@ -87,25 +88,32 @@ export function writeFileAtomic(path: string, text: string): void {
   }
 }
 
-/** Where a batch's files go: out/grades.csv and out/reports/<student>.txt|.json. */
+/** Where a batch's files go: out/grades.csv, out/batch.json and out/reports/<student>.txt|.json. */
 export class BatchWriter {
   readonly csv: string;
   readonly reports: string;
+  readonly manifest: string;
   private readonly names: Map<string, string>;
 
   /** Creates the folders (throws the file system's error when it cannot). */
   constructor(readonly out: string, students: string[]) {
     this.csv = join(out, 'grades.csv');
     this.reports = join(out, 'reports');
+    this.manifest = join(out, MANIFEST);
     this.names = reportNames(students);
     mkdirSync(this.reports, { recursive: true });
   }
 
-  /** The report files of `student` (without extension). */
-  reportBase(student: string): string {
+  /** The base name of `student`'s report files (safe, distinct: see reportNames). */
+  reportName(student: string): string {
     const name = this.names.get(student);
     if (name === undefined) throw new RangeError(`'${student}' is not a student of this batch`);
-    return join(this.reports, name);
+    return name;
+  }
+
+  /** The report files of `student` (without extension). */
+  reportBase(student: string): string {
+    return join(this.reports, this.reportName(student));
   }
 
   /** Writes the student's report as text (no color) and as JSON. */
@@ -120,9 +128,17 @@ export class BatchWriter {
     writeFileAtomic(this.csv, gradesCsv(batch, root));
   }
 
-  /** Everything: every student's report, then grades.csv. */
-  writeAll(batch: Batch, root: string): void {
+  /** Writes batch.json for the whole batch, graded from `root` with `tests` asked for (see manifest.ts). */
+  writeManifest(batch: Batch, root: string, tests?: string[]): BatchManifest {
+    const manifest = batchManifest(batch, root, tests, (student) => this.reportName(student));
+    writeFileAtomic(this.manifest, `${JSON.stringify(manifest, null, 2)}\n`);
+    return manifest;
+  }
+
+  /** Everything: every student's report, then grades.csv and batch.json. */
+  writeAll(batch: Batch, root: string, tests?: string[]): void {
     for (const { student, report } of batch.results) this.writeReport(student, report);
     this.writeCsv(batch, root);
+    this.writeManifest(batch, root, tests);
   }
 }

@@ -28,11 +28,27 @@ const passedCount = (report: GradeReport): number => report.tests.filter((t) => 
 const visible = (s: string): string => s.split('\n').map(printable).join('\n');
 const indent = (s: string, by: string): string => s.split('\n').map((line) => (line === '' ? '' : by + line)).join('\n');
 
-/** The report for a person: header, notes, one block per test with its output, a summary line. */
+/** 'random 11, realloc 12' for a report's seeds; 'none (every trace is a file)' for null. */
+export function seedText(seed: Record<string, number> | null): string {
+  return seed === null ? 'none (every trace is a file)' : Object.entries(seed).map(([trace, n]) => `${trace} ${n}`).join(', ');
+}
+
+/** The stamp line of a stamped report: 'grader 1a2b3c4d5e6f (code …, exercise …); seeds: random 11'; none when unstamped. */
+function stampLine(report: GradeReport): string[] {
+  const g = report.grader;
+  return g ? [`grader ${g.version} (code ${g.code}, exercise ${g.exercise}); seeds: ${seedText(report.seed ?? null)}`] : [];
+}
+
+/** The stamp as data for extra_data: the grader's version and the seeds; nothing when unstamped. */
+function stampData(report: GradeReport) {
+  return report.grader ? { grader: report.grader, seed: report.seed ?? null } : {};
+}
+
+/** The report for a person: header (with the grader's stamp), notes, one block per test with its output, a summary line. */
 export function formatText(report: GradeReport, options: TextOptions = {}): string {
   const paint = (code: number, s: string): string => (options.color ? `\u001b[${code}m${s}\u001b[0m` : s);
   // The header and each note are one line whatever the names in them hold (a folder name with a line break).
-  const lines = [printable(`${report.exercise}: ${report.submission}, score ${report.score} / ${report.maxScore}`)];
+  const lines = [printable(`${report.exercise}: ${report.submission}, score ${report.score} / ${report.maxScore}`), ...stampLine(report).map(printable)];
   lines.push(...report.notes.map(printable));
   for (const test of report.tests) {
     const mark = test.status === 'passed' ? paint(32, '[PASS]') : paint(31, '[FAIL]');
@@ -83,7 +99,7 @@ export function formatJson(report: GradeReport): string {
       name: t.name, number: t.number, score: t.score, max_score: t.maxScore, status: t.status, visibility: t.visibility, output: t.output,
       extra_data: testExtraData(t),
     })),
-    extra_data: { exercise: report.exercise, submission: report.submission },
+    extra_data: { exercise: report.exercise, submission: report.submission, ...stampData(report) },
   };
   return JSON.stringify(results, null, 2) + '\n';
 }
@@ -111,7 +127,11 @@ function leaderboard(report: GradeReport): LeaderboardEntry[] {
   return entries.filter((e) => Number.isFinite(e.value));
 }
 
-/** Gradescope's results.json with only the keys Gradescope documents. */
+/**
+ * Gradescope's results.json with only the keys Gradescope documents. The grader's stamp goes in the
+ * top-level extra_data (kept by Gradescope, not shown to students: the seeds of an instructor's
+ * generated hidden traces stay private).
+ */
 export function formatGradescope(report: GradeReport, options: GradescopeOptions = {}): string {
   const board = leaderboard(report);
   const results = {
@@ -124,6 +144,7 @@ export function formatGradescope(report: GradeReport, options: GradescopeOptions
       score: t.score, max_score: t.maxScore, name: t.name, number: t.number, output: t.output, tags: [t.kind], visibility: t.visibility, status: t.status,
     })),
     ...(board.length > 0 ? { leaderboard: board } : {}),
+    ...(report.grader ? { extra_data: stampData(report) } : {}),
   };
   return JSON.stringify(results, null, 2) + '\n';
 }
@@ -168,7 +189,15 @@ function testcase(test: TestResult, classname: string): string[] {
   return lines;
 }
 
-/** JUnit XML: one suite named after the exercise, one case per test, the score as suite properties. */
+/** The grader's stamp as suite properties: grader (the version), grader_code, grader_exercise and seed ('random=11,realloc=12' or 'none'). */
+function stampProperties(report: GradeReport): string[] {
+  const g = report.grader;
+  if (!g) return [];
+  const seed = report.seed ? Object.entries(report.seed).map(([trace, n]) => `${trace}=${n}`).join(',') : 'none';
+  return [property('grader', g.version), property('grader_code', g.code), property('grader_exercise', g.exercise), property('seed', seed)];
+}
+
+/** JUnit XML: one suite named after the exercise, one case per test, the score and the grader's stamp as suite properties. */
 export function formatJunit(report: GradeReport): string {
   const failures = report.tests.length - passedCount(report);
   const counts = `tests="${report.tests.length}" failures="${failures}" errors="0" skipped="0" time="${seconds(report.ms).toFixed(3)}"`;
@@ -177,7 +206,7 @@ export function formatJunit(report: GradeReport): string {
     `<testsuites name="${xmlAttribute(report.exercise)}" ${counts}>`,
     `  <testsuite name="${xmlAttribute(report.exercise)}" ${counts}>`,
     '    <properties>',
-    ...[property('submission', report.submission), property('score', report.score), property('max_score', report.maxScore)].map((p) => `      ${p}`),
+    ...[property('submission', report.submission), property('score', report.score), property('max_score', report.maxScore), ...stampProperties(report)].map((p) => `      ${p}`),
     '    </properties>',
     ...report.tests.flatMap((t) => testcase(t, report.exercise)),
   ];

@@ -16,6 +16,7 @@ import { WorkerPool, type JobPool } from '../sandbox/WorkerPool';
 import { ExerciseError, loadExercise, readExerciseFile, type Exercise } from './exercise';
 import type { GradeJobInput, GradeJobOutput, GradeProgress, WatchedTrace } from './gradeJob';
 import { checkTraces } from './traceCheck';
+import { graderStamp, type GraderStamp } from './version';
 
 export interface GradeOptions {
   /** Run only these tests (by name); all when absent. */
@@ -28,7 +29,10 @@ export interface GradeOptions {
   pool?: GradePool;
   /** Hears about each test as the job finishes it (for a progress display). */
   onTest?: (event: GradeProgress) => void;
+  /** The grader's stamp for the report, when a batch has computed it already (else computed here). */
+  stamp?: GraderStamp;
 }
+
 
 export type GradePool = JobPool<GradeJobInput, GradeJobOutput>;
 
@@ -174,8 +178,9 @@ export async function gradeSource(exerciseDir: string, source: string, file: str
   const name = options.submissionName ?? basename(file);
   const notes = options.tests?.length ? [] : withheldNote(exercise, tests);
   const referenceWork = options.referenceWork ?? exercise.referenceWork;
+  const stamp = options.stamp ?? graderStamp(exercise, tests);
   const done = (results: TestResult[], problems: string[], work: Record<string, number>): Graded => ({
-    report: gradeReport(exercise.spec.id, name, results, [...problems, ...notes], performance.now() - started),
+    report: { ...gradeReport(exercise.spec.id, name, results, [...problems, ...notes], performance.now() - started), ...stamp },
     referenceWork: work,
   });
   // Outcomes of the tests finished so far, and of the traces a stopped worker was in: a resumed job knows them.

@@ -3,6 +3,7 @@
 // infinite loop, empty, unreadable, ambiguous), results in student order whatever the pool's
 // finishing order, the same grades with one worker or two, and grades.csv quoted and guarded.
 // Every batch here runs on the default pool: child processes (isolatedGradePool).
+import { createHash } from 'node:crypto';
 import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -10,6 +11,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { REFERENCE_COPY, findSubmissions, gradeBatch, type Batch, type Submission } from '../../../electron/host/grader/batch';
 import { BatchWriter, csvField, gradesCsv, reportNames, safeFileName } from '../../../electron/host/grader/batchOutput';
 import { ExerciseError } from '../../../electron/host/grader/exercise';
+import type { BatchManifest } from '../../../electron/host/grader/manifest';
 import { formatJson, withoutTiming } from '../../../electron/host/grader/formats';
 
 const MINI = path.join(import.meta.dirname, 'fixtures', 'mini');
@@ -211,7 +213,16 @@ describe('gradeBatch', () => {
     expect(readFileSync(path.join(out, 'reports', 'good.txt'), 'utf8')).toMatch(/^mini: good, score 50 \/ 50\n/);
     expect(readFileSync(path.join(out, 'reports', 'two.txt'), 'utf8')).toContain('several .ts files');
     expect(JSON.parse(readFileSync(path.join(out, 'reports', 'bump.json'), 'utf8'))).toMatchObject({ score: bump.score });
-    expect(readdirSync(out).sort()).toEqual(['grades.csv', 'reports']);
+    expect(readdirSync(out).sort()).toEqual(['batch.json', 'grades.csv', 'reports']);
+    // The manifest a regrade reads: each student's file, the sha256 of what was graded, and its reports' name.
+    const manifest = JSON.parse(readFileSync(path.join(out, 'batch.json'), 'utf8')) as BatchManifest;
+    const entry = (student: string) => manifest.students.find((s) => s.student === student);
+    expect(entry('good')).toEqual({ student: 'good', file: 'good.ts', sha256: createHash('sha256').update(REFERENCE).digest('hex'), report: 'good' });
+    expect(entry('nothing')).toEqual({ student: 'nothing', file: null, sha256: null, report: 'nothing' });
+    expect(entry('o"brien, pat')!.report).toBe('o_brien, pat');
+    expect(manifest.submissions).toBe(path.resolve(dir));
+    expect(manifest.grader).toEqual(batch.stamp.grader);
+    expect(manifest.rubric.tests.map((t) => [t.name, t.points])).toEqual([['uniform', 10], ['ramp', 10], ['peak', 10], ['performance', 20]]);
   });
 
   it('gives the same grades with one worker as with two', async () => {
