@@ -5,6 +5,7 @@ import { UsageError } from './args';
 import { exercisesCommand, exercisesUsage } from './exercises';
 import { gradeCommand, gradeUsage } from './grade';
 import { gradeBatchCommand, gradeBatchUsage } from './gradeBatch';
+import { policiesCommand, policiesUsage } from './policies';
 import { quizCommand, quizUsage } from './quiz';
 import { replayCommand, replayUsage } from './replay';
 import { traceCommand, traceUsage } from './trace';
@@ -20,6 +21,7 @@ commands:
   grade-batch    grade a folder of submissions: grades.csv and a report per student
   exercises      list the exercises of a pack, or validate them
   quiz           seeded questions: next fit, available(), address translation, pools (quiz list)
+  policies       rank fit policies, buddy and segregated storage by fragmentation (the J&W 1998 table)
   help           this text (each command also takes --help)
 
 ${traceUsage}
@@ -27,7 +29,8 @@ ${replayUsage}
 ${gradeUsage}
 ${gradeBatchUsage}
 ${exercisesUsage}
-${quizUsage}`;
+${quizUsage}
+${policiesUsage}`;
 
 async function main(args: string[]): Promise<number> {
   const [command, ...rest] = args;
@@ -44,6 +47,7 @@ async function main(args: string[]): Promise<number> {
     if (command === 'grade-batch') return await gradeBatchCommand(rest, print, warn);
     if (command === 'exercises') return await exercisesCommand(rest, print, warn);
     if (command === 'quiz') return await quizCommand(rest, print, warn);
+    if (command === 'policies') return await policiesCommand(rest, print, warn);
     if (command === undefined || command === 'help' || command === '--help') {
       print(usage);
       return command === undefined ? 2 : 0;
