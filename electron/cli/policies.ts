@@ -7,6 +7,7 @@ import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { rankPolicies, type PolicyCell } from '../../engine/grader/PolicyRanking';
 import { generate } from '../../engine/workload/generators';
+import { PAPER_POLICY_IDS } from '../../engine/workload/paperPolicies';
 import { TraceError, parseTrace } from '../../engine/workload/TraceFormat';
 import type { Trace } from '../../engine/workload/Trace';
 import { BUILT_IN_PACK, ExerciseError, findExercise, loadExercise, loadTrace, type Exercise } from '../host/grader/exercise';
@@ -117,7 +118,7 @@ export async function policiesCommand(args: string[], print: (text: string) => v
     });
     extra.push({ id: 'submission', label: file, cells });
   }
-  warn(`ranking 11 policies on ${traces.length} traces…`);
+  warn(`ranking ${PAPER_POLICY_IDS.length} policies on ${traces.length} traces…`);
   const ranking = rankPolicies(traces, { heap, extra });
   print(formatRanking(ranking, format).trimEnd());
   return ranking.rows.every((row) => row.cells.every((c) => c.ok)) ? 0 : 1;
