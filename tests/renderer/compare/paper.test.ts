@@ -4,13 +4,14 @@
 // policies and Compare's other rows by measure #4, ties sharing a rank, failures last); and the view:
 // the preset button fills the rows, Run replays them, and the table asks the host's ranking once.
 import { flushPromises, mount, type VueWrapper } from '@vue/test-utils';
-import { createPinia } from 'pinia';
+import { createPinia, setActivePinia } from 'pinia';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { PAPER_POLICIES, type LabApi, type PolicyRankingView, type ReplayEnd, type ReplayInfo } from '../../../electron/contract';
 import App from '../../../renderer/src/App.vue';
 import { frag4Of, paperTable, percent } from '../../../renderer/src/compare/paper';
 import { PAPER_PRESET, isSubjectKind, paperPolicyOf, rowLabels, subjectRequest } from '../../../renderer/src/compare/subjects';
 import { navigate } from '../../../renderer/src/router';
+import { useCompareStore } from '../../../renderer/src/stores/compare';
 import { FakeLab, exercise, installFakeLab } from '../fakeLab';
 
 function end(replayId: string, peakPayload: number, heapHighWater: number, extra: Partial<ReplayEnd> = {}): ReplayEnd {
@@ -40,6 +41,22 @@ describe('the paper\'s preset and subjects', () => {
     expect(paperPolicyOf('paper-first-fifo')).toBe('first-fifo');
     expect(paperPolicyOf('engine-first')).toBeNull();
     expect(isSubjectKind('paper-worst')).toBe(false);
+  });
+});
+
+describe('the compare store\'s setRows', () => {
+  it('takes 2 to 4 kinds as fresh rows, and nothing else', () => {
+    setActivePinia(createPinia());
+    installFakeLab(new FakeLab());
+    const store = useCompareStore();
+    const before = store.rows;
+    store.setRows(['submission']);
+    store.setRows([...PAPER_PRESET, 'reference']);
+    expect(store.rows).toBe(before);
+    store.setRows(PAPER_PRESET);
+    expect(store.rows.map((r) => [r.kind, r.run])).toEqual(PAPER_PRESET.map((kind) => [kind, null]));
+    expect(new Set(store.rows.map((r) => r.key)).size).toBe(4);
+    expect(store.rows.some((r) => before.some((b) => b.key === r.key))).toBe(false);
   });
 });
 
