@@ -11,10 +11,11 @@
 
 import { machineCall, machineOptions, sessionId, type Check, type MachineCall, type MachineReply, type MachineStartOptions, type MachineState } from './contractMachine';
 import { apiCall, apiTimelineId, apiTimelineRequest, type ApiTimelineApi } from './contractApiTimeline';
-import { heapWindow, replayAddress, replayBuckets, replayId, replayOp, replayRequest, type ReplayApi, type ReplayEvents } from './contractReplay';
+import { heapWindow, replayAddress, replayBuckets, replayId, replayOp, replayPoliciesRequest, replayRequest, type ReplayApi, type ReplayEvents } from './contractReplay';
 
 export * from './contractMachine';
 export * from './contractReplay';
+export * from './contractPolicies';
 export * from './contractApiTimeline';
 
 export type ExerciseKind = 'malloc' | 'api' | 'tune';
@@ -275,6 +276,7 @@ export const labMethods: { [M in keyof LabApi]: { args: [string, Check][] } } = 
   replayBlock: { args: [['replayId', replayId], ['op', replayOp], ['address', replayAddress]] },
   replayStop: { args: [['replayId', replayId]] },
   replayClose: { args: [['replayId', replayId]] },
+  replayPolicies: { args: [['request', replayPoliciesRequest]] },
   apiTimelineStart: { args: [['request', apiTimelineRequest]] },
   apiTimelineFrame: { args: [['timelineId', apiTimelineId], ['call', apiCall]] },
   apiTimelineClose: { args: [['timelineId', apiTimelineId]] },

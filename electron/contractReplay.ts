@@ -1,11 +1,13 @@
 // The lab API's replay sessions (the timeline, heap map, charts and Compare), part of the contract
 // (electron/contract.ts re-exports all of it): one trace replayed in the host against one allocator
-// (the student's code, the exercise's reference or starter, or the engine's TunableAllocator), its
+// (the student's code, the exercise's reference or starter, the engine's TunableAllocator, or a
+// policy of the fragmentation paper; replayPolicies ranks all of the paper's on one trace), its
 // progress streamed as replayProgress events (at most ~10 a second, each with decimated charts and
 // the heap map at the newest operation), then any operation's state on request. Everything sent is
 // bounded: charts at most MAX_CHART_BUCKETS points per series, heap maps at most MAX_HEAP_CELLS cells.
 // Pure TypeScript, as the contract: imported by electron/ and, through contract.ts, by renderer/.
 import type { Check } from './contractMachine';
+import { PAPER_POLICIES, type PolicyRankingView } from './contractPolicies';
 
 /** At most this many replay sessions per host: starting one more closes the least recently used. */
 export const MAX_REPLAY_SESSIONS = 6;
@@ -14,13 +16,15 @@ export const MAX_CHART_BUCKETS = 4_000;
 /** The most operations a generated trace may have. */
 export const MAX_REPLAY_OPS = 2_000_000;
 
-/** What allocator a replay runs: the student's source, the exercise's own files, or the engine's TunableAllocator with a config. */
+/** What allocator a replay runs: the student's source, the exercise's own files, the engine's TunableAllocator with a config, or a policy of the fragmentation paper. */
 export type ReplaySubject =
   | { code: 'submission'; source: string }
   | { code: 'reference' }
   | { code: 'starter' }
   /** The engine's TunableAllocator (08-fragmentation's) with these TuningConfig fields (the rest default). */
-  | { code: 'engine'; config: Record<string, unknown> };
+  | { code: 'engine'; config: Record<string, unknown> }
+  /** One of PAPER_POLICIES by id (engine/workload/paperPolicies.ts). */
+  | { code: 'policy'; policy: string };
 
 /** The trace: one of the exercise's runnable traces by name, or a generator's trace (engine/workload/generators.ts). */
 export type ReplayTraceSpec = { trace: string } | { generator: string; options: Record<string, number | string> };
@@ -171,6 +175,8 @@ export interface ReplayApi {
   replayStop(replayId: string): Promise<boolean>;
   /** Forgets a session; false when there was none. */
   replayClose(replayId: string): Promise<boolean>;
+  /** Every policy of PAPER_POLICIES replayed on the trace (on the exercise's heap), ranked by fragmentation. */
+  replayPolicies(request: { exercise: string; trace: ReplayTraceSpec }): Promise<PolicyRankingView>;
 }
 
 export interface ReplayEvents {
@@ -204,8 +210,8 @@ export const heapWindow: Check = (v) => {
   return null;
 };
 
-export const replayRequest: Check = (v) => {
-  if (!isObject(v)) return 'must be { exercise, trace, subject }';
+/** The first problem with a request's `exercise` and `trace` (a ReplayTraceSpec), or null. */
+function exerciseAndTrace(v: Record<string, unknown>): string | null {
   if (!nameOk(v.exercise)) return 'exercise must be an exercise id (letters, digits, . _ -)';
   const t = v.trace;
   if (!isObject(t)) return 'trace must be { trace } or { generator, options }';
@@ -219,8 +225,17 @@ export const replayRequest: Check = (v) => {
     }
     if (t.options.ops !== undefined && Number(t.options.ops) > MAX_REPLAY_OPS) return `trace.options.ops must be at most ${MAX_REPLAY_OPS}`;
   }
+  return null;
+}
+
+export const replayPoliciesRequest: Check = (v) => (isObject(v) ? exerciseAndTrace(v) : 'must be { exercise, trace }');
+
+export const replayRequest: Check = (v) => {
+  if (!isObject(v)) return 'must be { exercise, trace, subject }';
+  const problem = exerciseAndTrace(v);
+  if (problem) return problem;
   const s = v.subject;
-  if (!isObject(s)) return "subject must be { code: 'submission', source }, { code: 'reference' }, { code: 'starter' } or { code: 'engine', config }";
+  if (!isObject(s)) return "subject must be { code: 'submission', source }, { code: 'reference' }, { code: 'starter' }, { code: 'engine', config } or { code: 'policy', policy }";
   switch (s.code) {
     case 'submission':
       return typeof s.source === 'string' && s.source.length <= 1_000_000 ? null : 'subject.source must be a string (at most 1 MB)';
@@ -229,7 +244,9 @@ export const replayRequest: Check = (v) => {
       return null;
     case 'engine':
       return isObject(s.config) && JSON.stringify(s.config).length <= 64 * 1024 ? null : 'subject.config must be an object (TuningConfig fields)';
+    case 'policy':
+      return PAPER_POLICIES.some((p) => p.id === s.policy) ? null : `subject.policy must be one of ${PAPER_POLICIES.map((p) => p.id).join(', ')}`;
     default:
-      return "subject.code must be 'submission', 'reference', 'starter' or 'engine'";
+      return "subject.code must be 'submission', 'reference', 'starter', 'engine' or 'policy'";
   }
 };

@@ -7,6 +7,7 @@ import { exercisesCommand, exercisesUsage } from './exercises';
 import { gradeCommand, gradeUsage } from './grade';
 import { gradeBatchCommand, gradeBatchUsage } from './gradeBatch';
 import { gradescopeCommand, gradescopeUsage } from './gradescope';
+import { policiesCommand, policiesUsage } from './policies';
 import { quizCommand, quizUsage } from './quiz';
 import { regradeCommand, regradeUsage } from './regrade';
 import { replayCommand, replayUsage } from './replay';
@@ -26,6 +27,7 @@ commands:
   exercises      list the exercises of a pack, or validate them
   classroom      write an exercise's GitHub Classroom repository: the autograding workflow, starter, pack
   quiz           seeded questions: next fit, available(), address translation, pools (quiz list)
+  policies       rank fit policies, buddy and segregated storage by fragmentation (the J&W 1998 table)
   help           this text (each command also takes --help)
 
 ${traceUsage}
@@ -36,7 +38,8 @@ ${gradescopeUsage}
 ${regradeUsage}
 ${exercisesUsage}
 ${classroomUsage}
-${quizUsage}`;
+${quizUsage}
+${policiesUsage}`;
 
 async function main(args: string[]): Promise<number> {
   const [command, ...rest] = args;
@@ -56,6 +59,7 @@ async function main(args: string[]): Promise<number> {
     if (command === 'exercises') return await exercisesCommand(rest, print, warn);
     if (command === 'classroom') return await classroomCommand(rest, print, warn);
     if (command === 'quiz') return await quizCommand(rest, print, warn);
+    if (command === 'policies') return await policiesCommand(rest, print, warn);
     if (command === undefined || command === 'help' || command === '--help') {
       print(usage);
       return command === undefined ? 2 : 0;

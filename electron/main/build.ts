@@ -11,10 +11,12 @@ export const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 export const RENDERER_OUT = join(ROOT, 'dist', 'renderer', 'index.html');
 export const PRELOAD_OUT = join(ROOT, 'dist', 'electron', 'preload.cjs');
 
+/** The contract's files: contract.ts and the parts it re-exports. */
+const CONTRACT = ['electron/contract.ts', 'electron/contractMachine.ts', 'electron/contractReplay.ts', 'electron/contractApiTimeline.ts', 'electron/contractPolicies.ts'];
 /** What the renderer's build reads: its folder, and the contract it imports. */
-export const RENDERER_SOURCES = ['renderer', 'electron/contract.ts', 'electron/contractMachine.ts', 'package-lock.json'].map((p) => join(ROOT, p));
+export const RENDERER_SOURCES = ['renderer', ...CONTRACT, 'package-lock.json'].map((p) => join(ROOT, p));
 /** What the preload's bundle reads. */
-export const PRELOAD_SOURCES = ['electron/main/preload.ts', 'electron/contract.ts', 'electron/contractMachine.ts'].map((p) => join(ROOT, p));
+export const PRELOAD_SOURCES = ['electron/main/preload.ts', ...CONTRACT].map((p) => join(ROOT, p));
 
 /** The newest file under `paths` (files or folders; node_modules and dotfiles skipped) and its mtime; mtime 0 when none. */
 export function newest(paths: string[]): { file: string; mtime: number } {

@@ -27,6 +27,8 @@ export class TunableAllocator implements MallocAllocator {
   private readonly first: number;
   /** Head of each free list (0 = empty): one per size class, plus one for larger blocks. */
   private readonly heads: number[];
+  /** Tail of each free list (0 = empty), where order 'fifo' lists a freed block. */
+  private readonly tails: number[];
   /** Next fit: per list, the block the next search starts from (0 = the head). */
   private readonly rovers: number[];
   /** Just past the epilogue header: where a block made by growing starts (the heap's end, unless a page parent granted more). */
@@ -36,6 +38,7 @@ export class TunableAllocator implements MallocAllocator {
   constructor(private readonly heap: Heap, config: TuningConfig = DEFAULT_TUNING) {
     this.config = { ...config, sizeClasses: [...config.sizeClasses] };
     this.heads = new Array<number>(config.sizeClasses.length + 1).fill(0);
+    this.tails = new Array<number>(config.sizeClasses.length + 1).fill(0);
     this.rovers = new Array<number>(config.sizeClasses.length + 1).fill(0);
     const at = heap.grow(4 * WORD);
     if (at === 0) throw new Error('no heap for the prologue');
@@ -209,13 +212,16 @@ export class TunableAllocator implements MallocAllocator {
 
   // ---------------------------------------------------------------------------------------- lists
 
-  /** Lists free block bp: at its list's head (lifo), or before the first block at a higher address. */
+  /** Lists free block bp: at its list's head (lifo), at its tail (fifo), or before the first block at a higher address. */
   private insert(bp: number, size: number): void {
     const k = this.classOf(size);
     const heap = this.heap;
     let prev = 0;
     let next = this.heads[k]!;
-    if (this.config.order === 'address') {
+    if (this.config.order === 'fifo') {
+      prev = this.tails[k]!;
+      next = 0;
+    } else if (this.config.order === 'address') {
       while (next !== 0 && next < bp) {
         prev = next;
         next = heap.read32(next);
@@ -224,6 +230,7 @@ export class TunableAllocator implements MallocAllocator {
     heap.write32(bp, next);
     heap.write32(bp + WORD, prev);
     if (next !== 0) heap.write32(next + WORD, bp);
+    else this.tails[k] = bp;
     if (prev !== 0) heap.write32(prev, bp);
     else this.heads[k] = bp;
   }
@@ -237,6 +244,7 @@ export class TunableAllocator implements MallocAllocator {
     if (prev !== 0) heap.write32(prev, next);
     else this.heads[k] = next;
     if (next !== 0) heap.write32(next + WORD, prev);
+    else this.tails[k] = prev;
     if (this.rovers[k] === bp) this.rovers[k] = next;
   }
 

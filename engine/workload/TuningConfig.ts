@@ -5,7 +5,7 @@
 
 export type FitPolicy = 'first' | 'next' | 'best';
 export type CoalescePolicy = 'immediate' | 'deferred' | 'never';
-export type ListOrder = 'lifo' | 'address';
+export type ListOrder = 'lifo' | 'fifo' | 'address';
 
 export interface TuningConfig {
   /** Ascending upper bounds (block bytes) of the segregated free lists; one more list takes larger blocks. [] = one list. */
@@ -16,7 +16,7 @@ export interface TuningConfig {
   splitThreshold: number;
   /** Merge a freed block with free neighbours at once, only when a search fails (before growing), or never. */
   coalesce: CoalescePolicy;
-  /** Where a freed block goes in its list: at the head (lifo), or in address order. */
+  /** Where a freed block goes in its list: at the head (lifo), at the tail (fifo), or in address order. */
   order: ListOrder;
   /** Fewest bytes the heap grows by when nothing fits. */
   growBy: number;
@@ -29,7 +29,7 @@ export const DEFAULT_TUNING: Readonly<TuningConfig> = Object.freeze({
 
 export const FITS: readonly FitPolicy[] = ['first', 'next', 'best'];
 export const COALESCES: readonly CoalescePolicy[] = ['immediate', 'deferred', 'never'];
-export const ORDERS: readonly ListOrder[] = ['lifo', 'address'];
+export const ORDERS: readonly ListOrder[] = ['lifo', 'fifo', 'address'];
 export const TUNING_FIELDS = ['sizeClasses', 'fit', 'splitThreshold', 'coalesce', 'order', 'growBy'] as const;
 export type TuningField = (typeof TUNING_FIELDS)[number];
 

@@ -11,7 +11,7 @@ const submission: TuningSubmission = {
     fit: 'next',            // 'first' | 'next' | 'best'
     splitThreshold: 512,    // split a free block only when at least this many bytes are left over
     coalesce: 'deferred',   // 'immediate' | 'deferred' | 'never'
-    order: 'lifo',          // 'lifo' | 'address'
+    order: 'lifo',          // 'lifo' | 'fifo' | 'address'
     growBy: 16384,          // grow the heap by at least this many bytes (a multiple of 8)
   },
   // Your prediction for each question of README.md (null: not answered yet).

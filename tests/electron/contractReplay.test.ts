@@ -1,14 +1,17 @@
 // The replay methods' argument checks (electron/contractReplay.ts) through checkCall: replayStart's
 // request (exercise, trace by name or generator with its options and the operation limit, subject),
-// replayFrame's op and heap window, replayCharts' range and buckets, replayBlock's address and every
-// replay id; good values pass, bad ones are refused with a message naming the argument and the field.
+// replayFrame's op and heap window, replayCharts' range and buckets, replayBlock's address, every
+// replay id, and replayPolicies' request (the paper's policies named as the engine names them); good values pass, bad ones are refused with a message naming the argument and the field.
 import { describe, expect, it } from 'vitest';
 import { checkCall } from '../../electron/contract';
+import { PAPER_POLICIES } from '../../electron/contractPolicies';
 import {
   heapWindow, MAX_CHART_BUCKETS, MAX_HEAP_CELLS, MAX_REPLAY_OPS, replayAddress, replayBuckets, replayId, replayOp, replayRequest,
 } from '../../electron/contractReplay';
+import { PAPER_POLICY_IDS, paperPolicy } from '../../engine/workload/paperPolicies';
 
 const ID = 'replay-12-lzx9ab';
+const GENERATED_TRACE = { generator: 'randomSizes', options: { ops: 30_000, seed: 3 } };
 const request = (patch: Record<string, unknown> = {}) => ({
   exercise: '07-malloc', trace: { generator: 'randomSizes', options: { ops: 30_000, seed: 3 } }, subject: { code: 'reference' }, ...patch,
 });
@@ -116,6 +119,7 @@ describe('replayStart: the request', () => {
       request({ exercise: '08-fragmentation', subject: { code: 'engine', config: { fit: 'best' } } }),
       request({ subject: { code: 'engine', config: {} } }),
       request({ subject: { code: 'submission', source: 'x'.repeat(1_000_000) } }),
+      ...PAPER_POLICY_IDS.map((policy) => request({ subject: { code: 'policy', policy } })),
     ];
     for (const r of good) expect(start(r)).toBeNull();
   });
@@ -141,19 +145,31 @@ describe('replayStart: the request', () => {
       [request({ trace: { generator: 'randomSizes', options: { seed: null } } }), 'trace.options.seed must be a number or a short string'],
       [request({ trace: { generator: 'randomSizes', options: { order: 'x'.repeat(101) } } }), 'trace.options.order must be a number or a short string'],
       [request({ trace: { generator: 'randomSizes', options: { ops: MAX_REPLAY_OPS + 1 } } }), `trace.options.ops must be at most ${MAX_REPLAY_OPS}`],
-      [request({ subject: null }), "subject must be { code: 'submission', source }, { code: 'reference' }, { code: 'starter' } or { code: 'engine', config }"],
+      [request({ subject: null }), "subject must be { code: 'submission', source }, { code: 'reference' }, { code: 'starter' }, { code: 'engine', config } or { code: 'policy', policy }"],
       [request({ subject: { code: 'submission' } }), 'subject.source must be a string (at most 1 MB)'],
       [request({ subject: { code: 'submission', source: 'x'.repeat(1_000_001) } }), 'subject.source must be a string (at most 1 MB)'],
       [request({ subject: { code: 'engine' } }), 'subject.config must be an object (TuningConfig fields)'],
       [request({ subject: { code: 'engine', config: ['best'] } }), 'subject.config must be an object (TuningConfig fields)'],
       [request({ subject: { code: 'engine', config: { x: 'y'.repeat(70_000) } } }), 'subject.config must be an object (TuningConfig fields)'],
-      [request({ subject: { code: 'solution' } }), "subject.code must be 'submission', 'reference', 'starter' or 'engine'"],
-      [request({ subject: {} }), "subject.code must be 'submission', 'reference', 'starter' or 'engine'"],
+      [request({ subject: { code: 'solution' } }), "subject.code must be 'submission', 'reference', 'starter', 'engine' or 'policy'"],
+      [request({ subject: {} }), "subject.code must be 'submission', 'reference', 'starter', 'engine' or 'policy'"],
+      [request({ subject: { code: 'policy', policy: 'worst-fit' } }), `subject.policy must be one of ${PAPER_POLICY_IDS.join(', ')}`],
+      [request({ subject: { code: 'policy' } }), `subject.policy must be one of ${PAPER_POLICY_IDS.join(', ')}`],
     ];
     for (const [r, message] of bad) {
       expect(replayRequest(r)).toBe(message);
       expect(start(r)).toBe(`replayStart: args[0] (request): ${message}`);
     }
+  });
+
+  it('names the paper\'s policies as the engine does, and replayPolicies takes an exercise and a trace', () => {
+    expect(PAPER_POLICIES).toEqual(PAPER_POLICY_IDS.map((id) => ({ id, label: paperPolicy(id).label })));
+    expect(checkCall('replayPolicies', [{ exercise: '07-malloc', trace: { trace: 'peak' } }])).toBeNull();
+    expect(checkCall('replayPolicies', [{ exercise: '07-malloc', trace: GENERATED_TRACE }])).toBeNull();
+    expect(checkCall('replayPolicies', [null])).toBe('replayPolicies: args[0] (request): must be { exercise, trace }');
+    expect(checkCall('replayPolicies', [{ exercise: '../x', trace: { trace: 'peak' } }])).toBe('replayPolicies: args[0] (request): exercise must be an exercise id (letters, digits, . _ -)');
+    expect(checkCall('replayPolicies', [{ exercise: '07-malloc', trace: { generator: 'ramp', options: { ops: MAX_REPLAY_OPS + 1 } } }]))
+      .toBe(`replayPolicies: args[0] (request): trace.options.ops must be at most ${MAX_REPLAY_OPS}`);
   });
 
   it('holds the operation limit for ops given as a numeric string too (generators read "3000000" as 3000000)', () => {

@@ -131,6 +131,7 @@ export class FakeLab implements LabApi {
   async replayBlock(): Promise<never> { this.record('replayBlock'); throw new Error('replayBlock: not in the fake'); }
   async replayStop(replayId: string) { this.record('replayStop', replayId); return false; }
   async replayClose(replayId: string) { this.record('replayClose', replayId); return false; }
+  async replayPolicies(): Promise<never> { this.record('replayPolicies'); throw new Error('replayPolicies: not in the fake'); }
   // Api timelines: tests that need them replace these on their instance.
   async apiTimelineStart(): Promise<never> { this.record('apiTimelineStart'); throw new Error('apiTimelineStart: not in the fake'); }
   async apiTimelineFrame(): Promise<never> { this.record('apiTimelineFrame'); throw new Error('apiTimelineFrame: not in the fake'); }

@@ -2,11 +2,13 @@
 // allocator with every per-operation series and address kept, its newest operations posted to the
 // host as progress chunks at most every `progressMs` (typed arrays, copied by structured clone), so
 // the timeline, heap map and charts follow a long replay live. The allocator is student code (or the
-// exercise's reference or starter) in the sandbox, or the engine's TunableAllocator with a
-// config (a tune exercise's export is evaluated in the sandbox first, by tuneJob.ts's submissionData).
+// exercise's reference or starter) in the sandbox, the engine's TunableAllocator with a config (a
+// tune exercise's export is evaluated in the sandbox first, by tuneJob.ts's submissionData), or a
+// policy of the fragmentation paper (the engine's, in-process).
 import { localTarget } from '../../../engine/grader/LocalTarget';
 import { replay, type ReplayFailure, type ReplaySeries, type TraceMetrics } from '../../../engine/grader/Replay';
 import { TargetError, type ReplayTarget } from '../../../engine/grader/ReplayTarget';
+import { paperPolicy, type PaperPolicyId } from '../../../engine/workload/paperPolicies';
 import type { Trace } from '../../../engine/workload/Trace';
 import { tunableAllocatorClass } from '../../../engine/workload/TunableAllocator';
 import { TuningError, readTuningConfig, type TuningConfig } from '../../../engine/workload/TuningConfig';
@@ -20,7 +22,9 @@ export type ReplayJobSubject =
   /** A tune exercise's submission: its export's `config` runs on the engine's allocator. */
   | { kind: 'tune'; source: string; file: string }
   /** The engine's TunableAllocator with these config fields (checked here). */
-  | { kind: 'engine'; config: Record<string, unknown> };
+  | { kind: 'engine'; config: Record<string, unknown> }
+  /** A policy of the fragmentation paper (engine/workload/paperPolicies.ts). */
+  | { kind: 'policy'; policy: PaperPolicyId };
 
 export interface ReplayJobInput {
   trace: Trace;
@@ -59,6 +63,9 @@ export async function run(input: ReplayJobInput, progress?: (chunk: ReplayChunk)
       const compiled = await compileSubmission(subject.source, subject.file);
       if (!compiled.ok) return failed(doesNotCompile(subject.file, compiled.errors));
       target = await createSandboxTarget(compiled, { name: subject.name, heapLimit: limit, parent, logLines: 50 });
+    } else if (subject.kind === 'policy') {
+      const policy = paperPolicy(subject.policy);
+      target = localTarget(policy.allocator, { name: policy.label, limit, parent });
     } else {
       const config = subject.kind === 'tune' ? await tuneConfig(subject.source, subject.file) : readTuningConfig(subject.config);
       if (typeof config === 'string') return failed(config);

@@ -14,6 +14,7 @@ import { BUILT_IN_PACK, readExerciseFile } from '../grader/exercise';
 import { detail, packDirs, readCatalog, summarize, type Entry } from './catalog';
 import { MachineSessions } from './machines';
 import { ApiTimelines } from './apiTimelines';
+import { rankTrace } from './policies';
 import { ReplaySessions } from './replays';
 import * as quizzes from './quiz';
 import { Runs, planRun } from './runs';
@@ -198,6 +199,10 @@ export function createLabHost(options: LabHostOptions = {}): LabHost {
     replayBlock: async (replayId, op, address) => replays.block(replayId, op, address),
     replayStop: (replayId) => replays.stop(replayId),
     replayClose: (replayId) => replays.close(replayId),
+    async replayPolicies(request) {
+      const e = await entry(request.exercise);
+      return rankTrace(e.exercise, request.trace);
+    },
     async apiTimelineStart(request) {
       const e = await entry(request.exercise);
       return apiTimelines.start(e.exercise, request);

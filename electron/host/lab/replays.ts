@@ -10,6 +10,7 @@ import { CellKind, heapPicture, heapSegments, segmentAt, TUNABLE_LAYOUT, type Bl
 import type { ReplaySeries } from '../../../engine/grader/Replay';
 import { Timeline, type TimelineState } from '../../../engine/grader/Timeline';
 import { generate } from '../../../engine/workload/generators';
+import { PAPER_POLICY_IDS, isPaperPolicyId, paperPolicy } from '../../../engine/workload/paperPolicies';
 import { describeOp, type Trace } from '../../../engine/workload/Trace';
 import {
   heapCellKinds, MAX_REPLAY_OPS, MAX_REPLAY_SESSIONS, REPLAY_PROGRESS_MS, replaySeriesNames,
@@ -187,6 +188,12 @@ export class ReplaySessions {
       case 'engine': {
         const fit = typeof subject.config.fit === 'string' ? subject.config.fit : 'first';
         return { subject: { kind: 'engine', config: subject.config }, label: `engine (${fit} fit)`, layout: TUNABLE_LAYOUT };
+      }
+      case 'policy': {
+        if (!isPaperPolicyId(subject.policy)) throw new Error(`no policy '${subject.policy}' (policies: ${PAPER_POLICY_IDS.join(', ')})`);
+        const policy = paperPolicy(subject.policy);
+        // The free-list policies are the engine's TunableAllocator: its block layout is known.
+        return { subject: { kind: 'policy', policy: subject.policy }, label: policy.label, layout: policy.config ? TUNABLE_LAYOUT : null };
       }
     }
   }

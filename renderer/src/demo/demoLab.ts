@@ -108,6 +108,7 @@ export function createDemoLab(): LabBridge {
     replayBlock: (id, op, address) => replays.replayBlock(id, op, address),
     replayStop: (id) => replays.replayStop(id),
     replayClose: (id) => replays.replayClose(id),
+    replayPolicies: async () => { throw new Error("replayPolicies: the demo has no engine to rank the paper's policies (start the lab with npm start or npm run web)"); },
     apiTimelineStart: async () => { throw new Error('apiTimelineStart: the demo runs no student code (start the lab with npm start or npm run web)'); },
     apiTimelineFrame: async () => { throw new Error('apiTimelineFrame: the demo has no api timeline'); },
     apiTimelineClose: async () => false,

@@ -196,6 +196,11 @@ export const useCompareStore = defineStore('compare', () => {
     if (running.value) return;
     rows.value = rows.value.map((r) => (r.key === key ? { key: r.key, kind, run: null } : r));
   }
+  /** Replaces every row by `kinds` (a preset: 2 to 4 of them) while nothing runs; the last results are forgotten. */
+  function setRows(kinds: readonly SubjectKind[]): void {
+    if (running.value || kinds.length < MIN_SUBJECTS || kinds.length > MAX_SUBJECTS) return;
+    rows.value = kinds.map((kind) => ({ key: nextKey++, kind, run: null }));
+  }
   function addRow(): void {
     const kind = nextSubject(rows.value.map((r) => r.kind));
     if (canAdd.value && kind) rows.value = [...rows.value, { key: nextKey++, kind, run: null }];
@@ -327,6 +332,6 @@ export const useCompareStore = defineStore('compare', () => {
 
   return {
     rows, labels, exercise, trace, traces, kind, loadError, running, canAdd, canRemove, total, zoom, zoomError, cursor,
-    open, runWhenOpen, setKind, addRow, removeRow, run, stop, setZoom, zoomBy, seek, close, flush,
+    open, runWhenOpen, setKind, setRows, addRow, removeRow, run, stop, setZoom, zoomBy, seek, close, flush,
   };
 });

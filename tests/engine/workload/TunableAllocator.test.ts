@@ -22,16 +22,17 @@ function make(config: Partial<TuningConfig> = {}, parent: 'sbrk' | 'pages' = 'sb
 
 /**
  * Holes of 64, 32 and 48 bytes (at 0x10000010, 0x10000060, 0x10000090), each between allocated
- * 16-byte pins, freed in that order: a LIFO list is 48, 32, 64; an address-ordered one 64, 32, 48.
+ * 16-byte pins, freed in that order (or `freeOrder`, indexes into those three): a LIFO list is then
+ * 48, 32, 64; a FIFO one 64, 32, 48; an address-ordered one 64, 32, 48 whatever the order.
  */
-function threeHoles(config: Partial<TuningConfig>) {
+function threeHoles(config: Partial<TuningConfig>, freeOrder: readonly number[] = [0, 1, 2]) {
   const made = make({ growBy: 8, ...config });
   const { allocator } = made;
   const a = allocator.malloc(56), b = (allocator.malloc(8), allocator.malloc(24)), c = (allocator.malloc(8), allocator.malloc(40));
   allocator.malloc(8);
   expect([a, b, c]).toEqual([0x10000010, 0x10000060, 0x10000090]);
   expect(made.heap.end()).toBe(0x100000d0);
-  for (const p of [a, b, c]) allocator.free(p);
+  for (const k of freeOrder) allocator.free([a, b, c][k]!);
   return made;
 }
 
@@ -79,6 +80,22 @@ describe('TunableAllocator: fit policies and list order', () => {
 
   it('first fit on an address-ordered list takes the lowest block that fits', () => {
     expect(threeHoles({ fit: 'first', order: 'address' }).allocator.malloc(20)).toBe(0x10000090 - 0x80);
+  });
+
+  it('freed 48, 64, 32 (in that order): first fit takes the last freed on LIFO, the first freed on FIFO, the lowest on address order', () => {
+    for (const [order, address] of [['lifo', 0x10000060], ['fifo', 0x10000090], ['address', 0x10000010]] as const) {
+      expect(threeHoles({ fit: 'first', order }, [2, 0, 1]).allocator.malloc(20), order).toBe(address);
+    }
+  });
+
+  it('a FIFO list keeps its tail when blocks leave it: the next freed block goes after the new last one', () => {
+    const { allocator } = threeHoles({ fit: 'first', order: 'fifo' }, [2, 0, 1]); // list: 48, 64, 32
+    const tail = allocator.malloc(24); // the 32-byte block is an exact fit only for best fit; first fit splits the 48
+    expect(tail).toBe(0x10000090);
+    allocator.free(tail); // merges with its 16-byte rest: 48 bytes again, now at the tail (list 64, 32, 48)
+    expect(allocator.malloc(40)).toBe(0x10000010); // the head is the 64
+    expect(allocator.malloc(24)).toBe(0x10000060); // then the 32, an exact fit
+    expect(allocator.malloc(40)).toBe(0x10000090); // and the 48 at the tail
   });
 
   it('next fit goes on from where the last search stopped; first fit starts again at the head', () => {
@@ -146,7 +163,7 @@ describe('readTuningConfig', () => {
   it.each([
     [{ fit: 'worst' }, "config.fit: 'worst' must be first, next or best"],
     [{ coalesce: true }, 'config.coalesce: true must be immediate, deferred or never'],
-    [{ order: 'fifo' }, "config.order: 'fifo' must be lifo or address"],
+    [{ order: 'fido' }, "config.order: 'fido' must be lifo, fifo or address"],
     [{ splitThreshold: 8 }, 'config.splitThreshold: 8 must be a whole number of bytes from 16 to 16777216'],
     [{ growBy: 100 }, 'config.growBy: 100 must be a multiple of 8'],
     [{ sizeClasses: 64 }, 'config.sizeClasses: 64 must be a list of block sizes, ascending (or [] for one list)'],
@@ -167,7 +184,7 @@ describe('TunableAllocator under the checker', () => {
     fit: fc.constantFrom('first', 'next', 'best'),
     splitThreshold: fc.integer({ min: 16, max: 2048 }),
     coalesce: fc.constantFrom('immediate', 'deferred', 'never'),
-    order: fc.constantFrom('lifo', 'address'),
+    order: fc.constantFrom('lifo', 'fifo', 'address'),
     growBy: fc.integer({ min: 1, max: 8192 }).map((n) => n * 8),
   });
 
