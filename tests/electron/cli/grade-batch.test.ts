@@ -159,6 +159,7 @@ describe('grade-batch progress', () => {
     const result = (student: string, problem: string | null) => ({ student, file: `${student}.ts`, problem, report: report() });
     const batch = {
       exercise: { spec: { id: 'mini' } }, tests: [], referenceWork: {}, ms: 1000,
+      stamp: { grader: { version: 'v', code: 'c', exercise: 'e' }, seed: null },
       results: [result('ann', "the grader's worker crashed: the worker exited (code 134) without a result"), result('bob', 'no .ts file'), result('cy', null)],
     } as unknown as Batch;
     expect(batch.results.map(graderFailed)).toEqual([true, false, false]);
