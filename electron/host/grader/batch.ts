@@ -244,7 +244,7 @@ export async function gradeBatch(exerciseDir: string, submissions: Submission[],
   try {
     const needsReference = tests.some((t) => t.kind === 'performance') && submissions.some((s) => s.file !== null);
     const referenceWork = needsReference ? await measureReference(exerciseDir, pool) : {};
-    await referenceScoresFull(exerciseDir, exercise, tests, referenceWork, pool);
+    await referencePasses(exerciseDir, exercise, tests, referenceWork, pool);
     const stamp = graderStamp(exercise, tests);
     options.onStart?.();
     const results = await gradeAll(exerciseDir, exercise.spec.id, submissions, tests, referenceWork, stamp, workers, pool, options, referenceText(exercise));
@@ -260,15 +260,17 @@ export async function gradeBatch(exerciseDir: string, submissions: Submission[],
 /**
  * Grades the exercise's reference (when the pack has it) on `tests` before any student: a pack whose
  * traces parse but are broken (the reference scored 17 / 41 on one) must stop the batch, not grade a
- * class against it. Throws ExerciseError naming the tests it fails and why.
+ * class against it. Every test must pass (a performance test's index may be below 100: bands are the
+ * instructor's choice). Throws ExerciseError naming the tests it fails and why.
  */
-async function referenceScoresFull(exerciseDir: string, exercise: Exercise, tests: RubricTest[], referenceWork: Record<string, number>, pool: GradePool): Promise<void> {
+async function referencePasses(exerciseDir: string, exercise: Exercise, tests: RubricTest[], referenceWork: Record<string, number>, pool: GradePool): Promise<void> {
   if (exercise.referenceWork !== null) return; // a student pack: no reference, its work measured by the instructor
   const file = exercise.spec.reference;
   const { report } = await gradeSource(exerciseDir, readExerciseFile(exercise, file), file, { tests: tests.map((t) => t.name), referenceWork, pool });
-  if (report.score >= report.maxScore) return;
-  const failing = report.tests.filter((t) => t.score < t.maxScore).map((t) => `${t.name} ${t.score} / ${t.maxScore}: ${t.output.split('\n')[0]}`);
-  throw new ExerciseError(`${exercise.file}: the reference ${file} scores ${report.score} / ${report.maxScore} on this pack, not full marks, so no submission was graded: ${failing.join('; ')}`);
+  const failing = report.tests.filter((t) => t.status !== 'passed');
+  if (failing.length === 0) return;
+  const why = failing.map((t) => `${t.name} ${t.score} / ${t.maxScore}: ${t.output.split('\n').find((line) => / (FAILED|TIMED OUT) /.test(line)) ?? t.output.split('\n')[0]}`);
+  throw new ExerciseError(`${exercise.file}: the reference ${file} fails ${failing.length === 1 ? 'a test' : `${failing.length} tests`} of this pack (${report.score} / ${report.maxScore}), so no submission was graded: ${why.join('; ')}`);
 }
 
 /** The exercise's reference with its whitespace squeezed, to spot copies of it; null when the pack has none. */

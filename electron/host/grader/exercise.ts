@@ -57,13 +57,16 @@ export function listExerciseDirs(pack: string): string[] {
     .sort();
 }
 
+/** The lab's own folder: its exercises and test fixtures may name its files (the lab is public). */
+const LAB_FILES = resolve(BUILT_IN_PACK, '..');
+
 /** The largest trace file and the largest starter, reference or instructions an exercise may name. */
 const MAX_TRACE_BYTES = 64 * 1024 * 1024;
 const MAX_SOURCE_BYTES = 1024 * 1024;
 
 /**
  * Checks a file an exercise in `dir` names (`where` says which field): once links are followed it
- * must be inside the exercise's pack (the folder holding `dir`) or the lab's own exercises, and a
+ * must be inside the exercise's pack (the folder holding `dir`) or the lab's own files, and a
  * regular file (not a FIFO or a device, which would hang or never end) of at most `maxBytes`.
  * Throws ExerciseError without quoting the file.
  */
@@ -73,7 +76,7 @@ function checkPackFile(dir: string, where: string, path: string, maxBytes: numbe
     const rel = relative(realpathSync(root), real);
     return rel !== '' && !rel.startsWith('..') && !isAbsolute(rel);
   };
-  if (!inside(dirname(dir)) && !inside(BUILT_IN_PACK)) throw new ExerciseError(`${where}: ${path} is outside the exercise's pack (${dirname(dir)}): an exercise may only name files of its pack`);
+  if (!inside(dirname(dir)) && !inside(LAB_FILES)) throw new ExerciseError(`${where}: ${path} is outside the exercise's pack (${dirname(dir)}): an exercise may only name files of its pack`);
   const stat = statSync(real);
   if (!stat.isFile()) throw new ExerciseError(`${where}: ${path} is not a regular file`);
   if (stat.size > maxBytes) throw new ExerciseError(`${where}: ${path} has ${stat.size.toLocaleString('en-US')} bytes: at most ${maxBytes.toLocaleString('en-US')}`);

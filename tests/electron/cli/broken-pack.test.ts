@@ -51,14 +51,14 @@ describe('a broken pack', () => {
     expect(graded.filter((line) => line.startsWith('['))).toEqual([]);
   }, 60_000);
 
-  it('stops grade-batch when a trace parses but the reference does not score full marks on it', async () => {
+  it('stops grade-batch when a trace parses but the reference fails the test that uses it', async () => {
     const { exercise } = packWith('0\n2\n3\n1\na 0 16\nf 0\nf 1\n');
     const folder = classFolder();
     const graded: string[] = [];
     const batch = gradeBatchCommand([exercise, folder, '--out', path.join(folder, 'out')], quiet, (line) => graded.push(line));
     await expect(batch).rejects.toThrow(UsageError);
     await batch.catch((error: Error) => {
-      expect(error.message).toMatch(/exercise\.yaml: the reference reference\.ts scores 50 \/ 55 on this pack, not full marks, so no submission was graded: bad 0 \/ 5: /);
+      expect(error.message).toMatch(/exercise\.yaml: the reference reference\.ts fails a test of this pack \(50 \/ 55\), so no submission was graded: bad 0 \/ 5: /);
       expect(error.message).toContain(WRONG);
     });
     expect(graded.filter((line) => line.startsWith('['))).toEqual([]);

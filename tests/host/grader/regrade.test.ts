@@ -64,7 +64,7 @@ describe('diffRegrade', () => {
   it('writes the rows as CSV and Markdown, and says when nothing changed', () => {
     const csv = regradeCsv(diff).split('\r\n');
     expect(csv[0]).toBe('student,test,old_score,new_score,old_max,new_max,old_status,new_status,reason');
-    expect(csv[2]).toBe('ann,fresh,,4,,4,,passed,test added to the rubric; exercise changed: 12 → 34 (reference.ts)');
+    expect(csv[2]).toBe('ann,fresh,,4,,4,,passed,"test added to the rubric; exercise changed: 12 → 34 (reference.ts)"'); // ';' is quoted (a separator in some locales)
     expect(csv).toHaveLength(diff.rows.length + 2);
     const md = regradeMarkdown(diff);
     expect(md).toContain('| ann | gone | 3 / 3 passed | — | test removed from the rubric; exercise changed: 12 → 34 (reference.ts) |');
