@@ -6,7 +6,7 @@
 // student's line and column. Types are not checked. The program carries a source map of itself,
 // for run-time errors' positions (sourceMap.ts). Sources past sourceLimits.ts's bounds are refused
 // before esbuild sees them, and a compiler that dies is replaced (its death is that file's error).
-import * as esbuild from 'esbuild';
+import type * as esbuild from 'esbuild';
 import { instrument } from './instrument';
 import { COMPARTMENT_GLOBALS, type Program } from './program';
 import { originalPosition } from './sourceMap';
@@ -58,7 +58,7 @@ export async function compileSubmission(source: string, file: string): Promise<C
       return finish(await withinTime(bundle(source, file)), file);
     } catch (error) {
       if (error === TOO_SLOW) {
-        await esbuild.stop();
+        await (await loadEsbuild()).stop();
         return { ok: false, errors: [{ file, line: 1, column: 1, message: `the compiler took more than ${COMPILE_MS / 1000} s on this file (and was stopped)` }] };
       }
       const messages = (error as { errors?: esbuild.Message[] }).errors;
@@ -66,7 +66,7 @@ export async function compileSubmission(source: string, file: string): Promise<C
       // esbuild's service process died: on this file, or on another compiled at the same time. The
       // next build starts a new service; a file that kills it twice is the culprit.
       const died = /service (was stopped|is no longer running)/.test(String(error));
-      if (died) await esbuild.stop();
+      if (died) await (await loadEsbuild()).stop();
       if (died && attempt < 2) continue;
       const why = died ? 'the compiler crashed on this file (a new compiler serves the next one)' : `could not compile: ${String(error)}`;
       return { ok: false, errors: [{ file, line: 1, column: 1, message: why }] };
@@ -85,12 +85,19 @@ function withinTime<T>(work: Promise<T>): Promise<T> {
   return Promise.race([work, late]).finally(() => clearTimeout(timer));
 }
 
+/**
+ * esbuild, loaded at the first compile: a grading child process that only runs programs the host
+ * compiled never loads it (its import alone costs ~45 ms of every process's start).
+ */
+let loaded: Promise<typeof esbuild> | null = null;
+const loadEsbuild = (): Promise<typeof esbuild> => (loaded ??= import('esbuild'));
+
 /** The errors kept from one compile (esbuild reports one per bad token). */
 const MAX_ERRORS = 50;
 
 /** esbuild's bundle of `source`: the script and its external source map. Throws esbuild's failure. */
-function bundle(source: string, file: string): Promise<esbuild.BuildResult & { outputFiles: esbuild.OutputFile[] }> {
-  return esbuild.build({
+async function bundle(source: string, file: string): Promise<esbuild.BuildResult & { outputFiles: esbuild.OutputFile[] }> {
+  return (await loadEsbuild()).build({
     stdin: { contents: source, sourcefile: file, loader: 'ts' },
     bundle: true,
     write: false,
