@@ -9,12 +9,13 @@ import type { Batch } from './batch';
 import { formatJson, formatText } from './formats';
 
 /**
- * One CSV field: a cell a spreadsheet would run as a formula (=, +, -, @, tab, CR first) gets a `'`
- * in front; a field holding a comma, quote or line break is quoted with its quotes doubled.
+ * One CSV field: a cell a spreadsheet would run as a formula (=, +, -, @, tab, CR first, or the
+ * full-width ＝ ＋ － ＠ that some spreadsheets read as them) gets a `'` in front; a field holding a
+ * comma, quote or line break is quoted with its quotes doubled.
  */
 export function csvField(value: string | number): string {
   let text = String(value);
-  if (/^[=+\-@\t\r]/.test(text)) text = `'${text}`;
+  if (/^[=+\-@\t\r\uFF1D\uFF0B\uFF0D\uFF20]/.test(text)) text = `'${text}`;
   return /[",\r\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
 }
 
