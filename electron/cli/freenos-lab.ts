@@ -7,6 +7,7 @@ import { gradeCommand, gradeUsage } from './grade';
 import { gradeBatchCommand, gradeBatchUsage } from './gradeBatch';
 import { quizCommand, quizUsage } from './quiz';
 import { replayCommand, replayUsage } from './replay';
+import { similarCommand } from './similar';
 import { traceCommand, traceUsage } from './trace';
 
 const usage = `usage: freenos-lab <command>
@@ -18,6 +19,7 @@ commands:
   replay         replay a trace against the 07-malloc reference: the checker's verdict and metrics
   grade          grade a submission: text, JSON, Gradescope or JUnit report
   grade-batch    grade a folder of submissions: grades.csv and a report per student
+  similar        rank pairs of submissions by similarity, the starter ignored (similar --help)
   exercises      list the exercises of a pack, or validate them
   quiz           seeded questions: next fit, available(), address translation, pools (quiz list)
   help           this text (each command also takes --help)
@@ -42,6 +44,7 @@ async function main(args: string[]): Promise<number> {
     if (command === 'replay') return replayCommand(rest, print, warn);
     if (command === 'grade') return await gradeCommand(rest, print, warn);
     if (command === 'grade-batch') return await gradeBatchCommand(rest, print, warn);
+    if (command === 'similar') return similarCommand(rest, print, warn);
     if (command === 'exercises') return await exercisesCommand(rest, print, warn);
     if (command === 'quiz') return await quizCommand(rest, print, warn);
     if (command === undefined || command === 'help' || command === '--help') {
