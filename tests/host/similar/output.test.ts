@@ -82,6 +82,15 @@ describe('similarity.html', () => {
     expect(escapeHtml(`"'&<>`)).toBe('&quot;&#39;&amp;&lt;&gt;');
   });
 
+  it('escapes code before, inside and after the marked fragments of a line', () => {
+    // A comment in front of every line: before the mark where a fragment starts, inside it within one, unmarked outside.
+    const everyLine = CODE.split('\n').map((line) => `/*${HOSTILE}*/ ${line}`).join('\n');
+    const page = similarityHtml(comparison(['a', 'b'], [everyLine, everyLine]), info());
+    expect(page).toMatch(/\/\*&lt;script&gt;alert\(1\)&lt;\/script&gt;\*\/ <mark /);
+    expect(page).toMatch(/<mark [^>]*>\/\*&lt;script&gt;/);
+    expect(page).not.toContain('<script');
+  });
+
   it('is self-contained: no script, no external resource, a policy that forbids loading anything', () => {
     expect(html).toContain(`<meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'">`);
     expect(html).not.toMatch(/<(script|link|img|iframe|object|embed)\b/i);
