@@ -11,6 +11,7 @@ import { policiesCommand, policiesUsage } from './policies';
 import { quizCommand, quizUsage } from './quiz';
 import { regradeCommand, regradeUsage } from './regrade';
 import { replayCommand, replayUsage } from './replay';
+import { similarCommand } from './similar';
 import { traceCommand, traceUsage } from './trace';
 
 const usage = `usage: freenos-lab <command>
@@ -24,6 +25,7 @@ commands:
   grade-batch    grade a folder of submissions: grades.csv and a report per student
   gradescope     write a Gradescope autograder zip for an exercise (installs and grades with no network)
   regrade        grade a grade-batch folder's class again: the changed scores per student and test, and why
+  similar        rank pairs of submissions by similarity, the starter ignored (similar --help)
   exercises      list the exercises of a pack, or validate them
   classroom      write an exercise's GitHub Classroom repository: the autograding workflow, starter, pack
   quiz           seeded questions: next fit, available(), address translation, pools (quiz list)
@@ -56,6 +58,7 @@ async function main(args: string[]): Promise<number> {
     if (command === 'grade-batch') return await gradeBatchCommand(rest, print, warn);
     if (command === 'gradescope') return await gradescopeCommand(rest, print, warn);
     if (command === 'regrade') return await regradeCommand(rest, print, warn);
+    if (command === 'similar') return similarCommand(rest, print, warn);
     if (command === 'exercises') return await exercisesCommand(rest, print, warn);
     if (command === 'classroom') return await classroomCommand(rest, print, warn);
     if (command === 'quiz') return await quizCommand(rest, print, warn);

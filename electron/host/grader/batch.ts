@@ -116,7 +116,7 @@ function kindOf(entry: Dirent, path: string): 'file' | 'dir' | null {
 /**
  * The students of a submissions folder, sorted by student: every .ts file directly in the folder is
  * one student (named by its stem); every subfolder is one student (named by the folder) whose
- * submission is the file named `starterBaseName` if there is one, else its only .ts file (searched
+ * submission is the file named `starterBaseName` (none when '') if there is one, else its only .ts file (searched
  * through its subfolders, node_modules and hidden folders left out); otherwise a problem says why.
  * Hidden entries, node_modules and the paths in `ignore` (e.g. the output folder) are skipped.
  * Throws BatchError when the folder cannot be listed.
@@ -191,7 +191,7 @@ function chosenIn(folder: string, name: string, starterBaseName: string): Submis
   }
   if (sources.length === 1) return { student: name, file: sources[0]!, problem: null };
   if (sources.length === 0) return { student: name, file: null, problem: 'no .ts file' };
-  return { student: name, file: null, problem: `several .ts files: ${list(sources.map(inside))} — name one ${starterBaseName}` };
+  return { student: name, file: null, problem: `several .ts files: ${list(sources.map(inside))} — ${starterBaseName ? `name one ${starterBaseName}` : 'keep one'}` };
 }
 
 /** The .ts files under `dir`, in name order, through subfolders (not node_modules or hidden ones, not following links). */
