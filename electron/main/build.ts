@@ -13,8 +13,8 @@ export const PRELOAD_OUT = join(ROOT, 'dist', 'electron', 'preload.cjs');
 
 /** The contract's files: contract.ts and the parts it re-exports. */
 const CONTRACT = ['electron/contract.ts', 'electron/contractMachine.ts', 'electron/contractReplay.ts', 'electron/contractApiTimeline.ts', 'electron/contractPolicies.ts'];
-/** What the renderer's build reads: its folder, and the contract it imports. */
-export const RENDERER_SOURCES = ['renderer', ...CONTRACT, 'package-lock.json'].map((p) => join(ROOT, p));
+/** What the renderer's build reads: its folder, the contract it imports, and the engine (the demo mode runs it). */
+export const RENDERER_SOURCES = ['renderer', ...CONTRACT, 'engine', 'package-lock.json'].map((p) => join(ROOT, p));
 /** What the preload's bundle reads. */
 export const PRELOAD_SOURCES = ['electron/main/preload.ts', ...CONTRACT].map((p) => join(ROOT, p));
 

@@ -1,7 +1,7 @@
 // The renderer's layering: renderer/src imports only its own files, electron/contract.ts and its
-// UI packages (the lint rule lab/layering, run here on an in-memory fixture and on the script of
-// every .vue file, which ESLint does not parse itself), reads window.lab only in bridge.ts, and
-// its tsconfig has no Node types.
+// UI packages, and renderer/src/demo/ also the engine (the lint rule lab/layering, run here on an
+// in-memory fixture and on the script of every .vue file, which ESLint does not parse itself),
+// reads window.lab only in bridge.ts, and its tsconfig has no Node types.
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { ESLint } from 'eslint';
@@ -48,6 +48,16 @@ describe('renderer/ layering', () => {
       "import { lab } from '../bridge';",
       'export const all = [ref, defineStore, MarkdownIt, Worker, labMethods, lab];',
     ].join('\n'))).toEqual([]);
+  });
+
+  it('lint lets renderer/src/demo/ (and only it) import the engine, never the host', async () => {
+    const demo = path.join(src, 'demo', 'LayeringFixture.ts');
+    const messages = await lint([
+      "import { replay } from '../../../engine/grader/Replay';",
+      "import { createLabHost } from '../../../electron/host/lab';",
+      'export const all = [replay, createLabHost];',
+    ].join('\n'), demo);
+    expect(messages.filter((m) => m.startsWith('lab/layering')).map((m) => m.replace(/^.*?: '([^']+)'.*$/, '$1'))).toEqual(['../../../electron/host/lab']);
   });
 
   it('lint keeps window.lab and Node globals out of everything but bridge.ts', async () => {
