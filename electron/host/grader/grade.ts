@@ -14,7 +14,7 @@ import { compileSubmission, type CompileResult } from '../sandbox/compile';
 import { ProcessPool, bundleJob } from '../sandbox/ProcessPool';
 import { WorkerPool, type JobPool } from '../sandbox/WorkerPool';
 import { ExerciseError, loadExercise, readExerciseFile, type Exercise } from './exercise';
-import type { GradeJobInput, GradeJobOutput, GradeProgress, WatchedTrace } from './gradeJob';
+import type { GradeJobInput, GradeJobOutput, GradeProgress, WatchedTrace } from './jobTypes';
 import { checkTraces } from './traceCheck';
 import { graderStamp, type GraderStamp } from './version';
 

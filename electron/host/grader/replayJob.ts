@@ -14,7 +14,7 @@ import { tunableAllocatorClass } from '../../../engine/workload/TunableAllocator
 import { TuningError, readTuningConfig, type TuningConfig } from '../../../engine/workload/TuningConfig';
 import { compileSubmission, type CompileError } from '../sandbox/compile';
 import { createSandboxTarget } from '../sandbox/SandboxTarget';
-import { submissionData } from './tuneJob';
+import { submissionData } from './submissionData';
 
 export type ReplayJobSubject =
   /** Code with a default-exported malloc class (file: the name errors are reported under). */

@@ -9,7 +9,7 @@ import type { GradeReport } from '../../../engine/grader/Grade';
 import { compileSubmission } from '../sandbox/compile';
 import { ExerciseError, type Exercise } from '../grader/exercise';
 import { gradePool, gradeSource, type GradePool } from '../grader/grade';
-import type { GradeProgress } from '../grader/gradeJob';
+import type { GradeProgress } from '../grader/jobTypes';
 import { isRunnable, runnableTraces } from './catalog';
 import { failedViews, gradeViews, hiddenStanding, logsOf, testView } from './views';
 
