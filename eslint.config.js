@@ -18,6 +18,10 @@ function engineImportProblem(specifier, file) {
 /** The packages renderer/src may import (architecture.md: the contract's types, its own files). */
 const rendererPackages = ['vue', 'pinia', 'monaco-editor', 'chart.js', 'vue-chartjs', 'markdown-it'];
 
+/** The engine folders renderer/src may import through their index: pure text helpers that import nothing. */
+const rendererEngineFolders = ['engine/format'];
+const rendererEngineEntries = rendererEngineFolders.map((folder) => path.join(root, folder));
+
 /** Why a module may not be imported from renderer/src/, or null when it may. */
 function rendererImportProblem(specifier, file) {
   const bare = specifier.split('?')[0];
@@ -29,14 +33,16 @@ function rendererImportProblem(specifier, file) {
   const target = path.resolve(path.dirname(file), bare);
   const contract = path.join(root, 'electron', 'contract');
   if (target === contract || target === `${contract}.ts`) return null;
+  if (rendererEngineEntries.some((entry) => [entry, path.join(entry, 'index'), path.join(entry, 'index.ts')].includes(target))) return null;
   const renderer = path.join(root, 'renderer');
-  if (!target.startsWith(renderer + path.sep)) return `'${specifier}' is outside renderer/ (of electron/ only contract.ts)`;
+  if (!target.startsWith(renderer + path.sep)) return `'${specifier}' is outside renderer/ (of electron/ only contract.ts, of engine/ only ${rendererEngineFolders.join(', ')})`;
   return null;
 }
 
 /**
  * lab/layering: engine/ is pure TypeScript and imports only engine/ files; renderer/src/ imports
- * only its own files, electron/contract.ts and its UI packages (.vue scripts: tests/renderer/layering.test.ts).
+ * only its own files, electron/contract.ts, engine/format's index and its UI packages (.vue scripts:
+ * tests/renderer/layering.test.ts).
  */
 const layering = {
   meta: {

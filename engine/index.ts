@@ -10,7 +10,8 @@ export { IntelMMU, PagedMMU, PageFault, TLBFlag, type MMU, type AccessKind, type
 export { VirtualMemory, type FaultHandler, type VirtualMemoryOptions } from './hw/VirtualMemory';
 export { Memory } from './kernel/Memory';
 export { AssertionError, type BuildMode } from './kernel/AssertionError';
-export { aligned, hex } from './kernel/Unsigned';
+export { aligned } from './kernel/Unsigned';
+export { hex, hex32, hexFrom, lowerHex } from './format';
 export { BitArray, type BitArrayOptions } from './kernel/BitArray';
 export type { BitBuffer, MemoryBuffer } from './kernel/BitStore';
 export { Allocator, type AllocatorOptions } from './kernel/Allocator';

@@ -14,6 +14,7 @@ import {
   type MachineMappingRun, type MachineProcess, type MachineRange, type MachineReply, type MachineResults, type MachineStartOptions,
   type MachineState, type MachineWalk, type MachineWalkStep,
 } from '../../contract';
+import { hex32 } from '../../../engine/format';
 import { API, MemoryOperation } from '../../../engine/kernel/API';
 import { Memory } from '../../../engine/kernel/Memory';
 import { PAGESIZE } from '../../../engine/kernel/MemoryContext';
@@ -36,7 +37,7 @@ interface Session {
   options: MachineStartOptions;
 }
 
-const hex = (n: number) => `0x${(n >>> 0).toString(16).toUpperCase().padStart(8, '0')}`;
+const hex = (n: number) => hex32(n, 8);
 
 /** The engine threw: its refusals (RangeError, AssertionError, ProgramError) as plain Errors with its text. */
 function engineError(where: string, error: unknown): Error {

@@ -8,7 +8,8 @@
 import { callText, type ApiTarget } from '../../../engine/grader/Conformance';
 import { TargetError, type ReplayTarget } from '../../../engine/grader/ReplayTarget';
 import { SandboxHeap } from './heap';
-import { clip, describeThrown, hex, thrownText, valueText } from './messages';
+import { lowerHex } from '../../../engine/format';
+import { clip, describeThrown, thrownText, valueText } from './messages';
 import { charge, count, metered, reset, stopped, tick, unmetered } from './meter';
 import { UNITS_PER_SECOND, mib, settle, unitsText, type SandboxApi, type SandboxOptions, type SandboxSettings } from './options';
 import type { Program } from './program';
@@ -136,13 +137,13 @@ class SesTarget implements SandboxTarget, SandboxApiTarget {
 
   free(address: number): void {
     const m = this.methods!;
-    this.call(() => `free(${hex(address)})`, () => Reflect.apply(m.free, this.instance, [address]));
+    this.call(() => `free(${lowerHex(address)})`, () => Reflect.apply(m.free, this.instance, [address]));
   }
 
   realloc(address: number, size: number): number {
     const realloc = this.methods?.realloc;
     if (!realloc) throw new TargetError('invalid', 'the allocator has no realloc method');
-    const what = () => `realloc(${hex(address)}, ${size})`;
+    const what = () => `realloc(${lowerHex(address)}, ${size})`;
     return this.address(what, this.call(what, () => Reflect.apply(realloc, this.instance, [address, size])));
   }
 
