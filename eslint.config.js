@@ -1,5 +1,6 @@
 // ESLint: TypeScript's recommended rules plus the project's layering rule. Each folder has one
 // runtime and may import only what architecture.md allows; a forbidden import is a lint error.
+import fs from 'node:fs';
 import path from 'node:path';
 import tseslint from 'typescript-eslint';
 
@@ -39,10 +40,21 @@ function rendererImportProblem(specifier, file) {
   return null;
 }
 
+/** Why an engine module may not be imported from electron/, or null: only engine/index.ts and each engine folder's index.ts are entries. */
+function electronImportProblem(specifier, file) {
+  if (!specifier.startsWith('.')) return null;
+  const engine = path.join(root, 'engine');
+  const target = path.resolve(path.dirname(file), specifier).replace(/[\\/]index(\.ts)?$/, '');
+  if (!target.startsWith(engine + path.sep)) return null;
+  if (path.dirname(target) === engine && !/\.ts$/.test(target) && fs.statSync(target, { throwIfNoEntry: false })?.isDirectory()) return null;
+  return `'${specifier}' is not an entry (engine/index.ts or engine/<folder>/index.ts)`;
+}
+
 /**
  * lab/layering: engine/ is pure TypeScript and imports only engine/ files; renderer/src/ imports
  * only its own files, electron/contract.ts, engine/format's index and its UI packages (.vue scripts:
- * tests/renderer/layering.test.ts).
+ * tests/renderer/layering.test.ts); electron/ imports the engine only through engine/index.ts and
+ * the index.ts of each engine folder (tests may import internals).
  */
 const layering = {
   meta: {
@@ -50,15 +62,17 @@ const layering = {
     messages: {
       forbidden: 'engine/ must stay pure TypeScript: {{why}}.',
       renderer: 'renderer/ talks to the host only through electron/contract.ts: {{why}}.',
+      entry: 'electron/ imports the engine only through its entries: {{why}}.',
     },
   },
   create(context) {
     const file = context.filename;
     const inEngine = file.startsWith(path.join(root, 'engine') + path.sep);
     const inRenderer = file.startsWith(path.join(root, 'renderer', 'src') + path.sep);
-    if (!inEngine && !inRenderer) return {};
-    const messageId = inEngine ? 'forbidden' : 'renderer';
-    const problem = inEngine ? engineImportProblem : rendererImportProblem;
+    const inElectron = file.startsWith(path.join(root, 'electron') + path.sep);
+    if (!inEngine && !inRenderer && !inElectron) return {};
+    const messageId = inEngine ? 'forbidden' : inRenderer ? 'renderer' : 'entry';
+    const problem = inEngine ? engineImportProblem : inRenderer ? rendererImportProblem : electronImportProblem;
     const check = (node) => {
       if (!node.source || typeof node.source.value !== 'string') return;
       const why = problem(node.source.value, file);
@@ -70,7 +84,7 @@ const layering = {
       ExportAllDeclaration: check,
       ImportExpression: check,
       CallExpression(node) {
-        if (node.callee.type === 'Identifier' && node.callee.name === 'require') {
+        if (!inElectron && node.callee.type === 'Identifier' && node.callee.name === 'require') {
           context.report({ node, messageId, data: { why: 'require() is Node-only' } });
         }
       },

@@ -4,9 +4,7 @@
 // An api exercise's traces are scenarios, checked call by call against the engine (scenarioJob.ts);
 // a tune exercise's submission is data for the engine's own allocator (tuneJob.ts).
 // It returns plain data only (jobTypes.ts); scoring happens in the host (engine/grader/Grade.ts).
-import { TargetError } from '../../../engine/grader/ReplayTarget';
-import { replay } from '../../../engine/grader/Replay';
-import type { TraceOutcome } from '../../../engine/grader/Grade';
+import { replay, TargetError, type TraceOutcome } from '../../../engine/grader';
 import { compileSubmission } from '../sandbox/compile';
 import type { Program } from '../sandbox/program';
 import { createSandboxTarget } from '../sandbox/SandboxTarget';
@@ -15,7 +13,7 @@ import { REFERENCE_WORK, loadExercise, loadTrace, readExerciseFile, type Exercis
 import { runScenarioCase } from './scenarioJob';
 import { runTuneJob } from './tuneJob';
 import type { GradeJobInput, GradeJobOutput, GradeProgress, Watch } from './jobTypes';
-import type { Trace } from '../../../engine/workload/Trace';
+import type { Trace } from '../../../engine/workload';
 
 /** The watch on one trace: the test's wall-clock backstop and 5 s more (the meter stops metered code first); 10 minutes for the reference. */
 function watchMs(budget: TestBudget | null): number {

@@ -1,7 +1,7 @@
 // The grading job's data: what the host sends a grading job (gradeJob.ts, tuneJob.ts) and what it
 // hears back (progress, the trace it watches, the output). Plain data only, so the host, the CLI and
 // both jobs share it without importing each other.
-import type { TraceOutcome } from '../../../engine/grader/Grade';
+import type { TraceOutcome } from '../../../engine/grader';
 import type { CompileError, CompileResult } from '../sandbox/compile';
 
 export interface GradeJobInput {

@@ -5,11 +5,8 @@
 // engine's TunableAllocator under the student's config, and each question's truth is found by
 // running the engine and compared with the prediction. Outcomes are TraceOutcomes like a malloc
 // exercise's, so scoring and every report format need nothing else.
-import type { TraceOutcome } from '../../../engine/grader/Grade';
-import type { RubricTest } from '../../../engine/grader/Rubric';
-import { TuningRuns, judge, observe, readTuningSubmission } from '../../../engine/grader/Tuning';
-import { TuningError } from '../../../engine/workload/TuningConfig';
-import type { Trace } from '../../../engine/workload/Trace';
+import { judge, observe, readTuningSubmission, type RubricTest, type TraceOutcome, TuningRuns } from '../../../engine/grader';
+import { type Trace, TuningError } from '../../../engine/workload';
 import { loadTrace, type Exercise } from './exercise';
 import type { GradeJobInput, GradeJobOutput, GradeProgress } from './jobTypes';
 import { submissionData } from './submissionData';

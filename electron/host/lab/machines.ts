@@ -15,18 +15,9 @@ import {
   type MachineState, type MachineWalk, type MachineWalkStep,
 } from '../../contract';
 import { hex32 } from '../../../engine/format';
-import { API, MemoryOperation } from '../../../engine/kernel/API';
-import { Memory } from '../../../engine/kernel/Memory';
-import { PAGESIZE } from '../../../engine/kernel/MemoryContext';
-import { Region } from '../../../engine/kernel/MemoryMap';
-import { ProcessState, type Process } from '../../../engine/kernel/Process';
-import { VMCtl } from '../../../engine/kernel/VMCtl';
-import { PageFault, TLBFlag } from '../../../engine/hw/MMU';
-import { Fault } from '../../../engine/hw/MemoryBus';
-import { ApplicationLauncher } from '../../../engine/machine/ApplicationLauncher';
-import { Machine } from '../../../engine/machine/Machine';
-import { RegionNames } from '../../../engine/machine/Program';
-import { FrameOwner, frameMap, ownTables, pageTable } from '../../../engine/machine/Snapshot';
+import { API, Memory, MemoryOperation, PAGESIZE, type Process, ProcessState, Region, VMCtl } from '../../../engine/kernel';
+import { Fault, PageFault, TLBFlag } from '../../../engine/hw';
+import { ApplicationLauncher, frameMap, FrameOwner, Machine, ownTables, pageTable, RegionNames } from '../../../engine/machine';
 
 const MiB = 1024 * 1024;
 /** Caps that keep a MachineState small (a few tens of KB after sh). */

@@ -5,8 +5,7 @@
 // (meter.ts): its units are the allocator's work, its budget ends endless loops the same way on any
 // machine. Every failure becomes a TargetError made without running student code; after a stop
 // (units, memory, wall clock) the target is dead. Runs only in a worker (realm.ts refuses the main thread).
-import { callText, type ApiTarget } from '../../../engine/grader/Conformance';
-import { TargetError, type ReplayTarget } from '../../../engine/grader/ReplayTarget';
+import { type ApiTarget, callText, type ReplayTarget, TargetError } from '../../../engine/grader';
 import { SandboxHeap } from './heap';
 import { lowerHex } from '../../../engine/format';
 import { clip, describeThrown, thrownText, valueText } from './messages';
