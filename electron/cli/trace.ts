@@ -3,7 +3,9 @@
 // 1 a trace is malformed, 2 usage error.
 import { printable } from '../../engine/grader';
 import { readFileSync, writeFileSync } from 'node:fs';
-import { generate, generators, OpKind, parseTrace, peakLivePayload, TraceError, writeLabTrace, writeMallocLabTrace } from '../../engine/workload';
+import {
+  generate, generators, OpKind, parseTrace, peakLivePayload, TraceError, writeLabTrace, writeMallocLabTrace,
+} from '../../engine/workload';
 import { UsageError, parseArgs } from './args';
 
 export const traceUsage = `usage: freenos-lab trace gen <generator> [--seed N] [--<option> VALUE ...] [--format lab|2002|2016] [--out FILE]

@@ -7,7 +7,9 @@
 import { availableParallelism } from 'node:os';
 import { basename } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { failAll, gradeReport, type GradeReport, type RubricTest, scoreTest, type TestResult, type TraceOutcome } from '../../../engine/grader';
+import {
+  failAll, gradeReport, type GradeReport, type RubricTest, scoreTest, type TestResult, type TraceOutcome,
+} from '../../../engine/grader';
 import { runInWorker, type WorkerJobResult } from '../sandbox/runInWorker';
 import { compileSubmission, type CompileResult } from '../sandbox/compile';
 import { ProcessPool, bundleJob } from '../sandbox/ProcessPool';

@@ -5,8 +5,14 @@
 // exercise's reference or starter) in the sandbox, the engine's TunableAllocator with a config (a
 // tune exercise's export is evaluated in the sandbox first, by tuneJob.ts's submissionData), or a
 // policy of the fragmentation paper (the engine's, in-process).
-import { localTarget, replay, type ReplayFailure, type ReplaySeries, type ReplayTarget, TargetError, type TraceMetrics } from '../../../engine/grader';
-import { paperPolicy, type PaperPolicyId, readTuningConfig, type Trace, tunableAllocatorClass, type TuningConfig, TuningError } from '../../../engine/workload';
+import {
+  localTarget, replay, type ReplayFailure, type ReplaySeries, type ReplayTarget, TargetError,
+  type TraceMetrics,
+} from '../../../engine/grader';
+import {
+  paperPolicy, type PaperPolicyId, readTuningConfig, type Trace, tunableAllocatorClass, type TuningConfig,
+  TuningError,
+} from '../../../engine/workload';
 import { compileSubmission, type CompileError } from '../sandbox/compile';
 import { createSandboxTarget } from '../sandbox/SandboxTarget';
 import { submissionData } from './submissionData';
