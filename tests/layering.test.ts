@@ -61,6 +61,23 @@ describe('engine/ layering', () => {
     expect(await lint("import fs from 'node:fs';\nexport const f = fs;\n", elsewhere)).toEqual([]);
   });
 
+  it('lint lets electron/ import the engine only through engine/index.ts and each folder\'s index.ts', async () => {
+    const host = path.join(root, 'electron', 'host', 'LayeringFixture.ts');
+    const messages = await lint([
+      "import { Machine } from '../../engine/machine/Machine';",
+      "import { EventLog } from '../../engine/EventLog';",
+      "import { replay } from '../../engine/grader';",
+      "import { hex } from '../../engine/format/index';",
+      "import { Memory } from '../../engine/index';",
+      "import { Kernel } from '../../engine';",
+      'export const all = [Machine, EventLog, replay, hex, Memory, Kernel];',
+    ].join('\n'), host);
+    expect(messages.filter((m) => m.startsWith('lab/layering'))).toEqual([
+      "lab/layering: electron/ imports the engine only through its entries: '../../engine/machine/Machine' is not an entry (engine/index.ts or engine/<folder>/index.ts).",
+      "lab/layering: electron/ imports the engine only through its entries: '../../engine/EventLog' is not an entry (engine/index.ts or engine/<folder>/index.ts).",
+    ]);
+  });
+
   it('the engine tsconfig has no DOM and no Node: document, process and node:fs do not type-check', () => {
     const errors = typeErrors([
       "import * as fs from 'node:fs';",

@@ -4,11 +4,11 @@
 // failed (with --min-score: whether the score reached it), 2 for a usage or input error (unknown
 // exercise or test, unreadable submission).
 import { readFileSync, writeFileSync } from 'node:fs';
-import type { GradeReport } from '../../engine/grader/Grade';
+import type { GradeReport } from '../../engine/grader';
 import { ExerciseError, findExercise } from '../host/grader/exercise';
 import { formatGradescope, formatJson, formatJunit, formatText } from '../host/grader/formats';
 import { gradeSource } from '../host/grader/grade';
-import type { GradeProgress } from '../host/grader/gradeJob';
+import type { GradeProgress } from '../host/grader/jobTypes';
 import { UsageError, commandArgs, listOption } from './args';
 
 export const gradeUsage = `usage: freenos-lab grade <exercise> <submission.ts> [--format text|json|gradescope|junit] [--out FILE]

@@ -6,7 +6,7 @@
 // whatever the scores; 1 when the grader itself failed on some submission (named in the summary); 2
 // for a usage or input error or a broken exercise.
 import { basename, resolve } from 'node:path';
-import type { GradeReport } from '../../engine/grader/Grade';
+import type { GradeReport } from '../../engine/grader';
 import { BatchError, defaultWorkers, findSubmissions, gradeBatch, graderFailed, type Batch } from '../host/grader/batch';
 import { BatchWriter } from '../host/grader/batchOutput';
 import { ExerciseError, findExercise, loadExercise } from '../host/grader/exercise';

@@ -5,11 +5,8 @@
 // every row finished every trace, 1 a replay failed the checker, 2 usage or input error.
 import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { rankPolicies, type PolicyCell } from '../../engine/grader/PolicyRanking';
-import { generate } from '../../engine/workload/generators';
-import { PAPER_POLICY_IDS } from '../../engine/workload/paperPolicies';
-import { TraceError, parseTrace } from '../../engine/workload/TraceFormat';
-import type { Trace } from '../../engine/workload/Trace';
+import { type PolicyCell, rankPolicies } from '../../engine/grader';
+import { generate, PAPER_POLICY_IDS, parseTrace, type Trace, TraceError } from '../../engine/workload';
 import { BUILT_IN_PACK, ExerciseError, findExercise, loadExercise, loadTrace, type Exercise } from '../host/grader/exercise';
 import { submissionCells } from '../host/grader/submissionCells';
 import { UsageError, commandArgs } from './args';

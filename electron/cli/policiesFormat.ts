@@ -1,7 +1,7 @@
 // The fragmentation paper's table (PolicyRanking) as `freenos-lab policies` prints it: text (policies
 // by rank, one column per trace, numbered with a legend), JSON (the ranking as data, with what each
 // measure is) or CSV (one line per policy and trace, plus each policy's means).
-import type { PolicyRanking, RankingRow } from '../../engine/grader/PolicyRanking';
+import type { PolicyRanking, RankingRow } from '../../engine/grader';
 
 export const POLICY_FORMATS = ['text', 'json', 'csv'] as const;
 export type PolicyFormat = (typeof POLICY_FORMATS)[number];

@@ -3,7 +3,7 @@
 // neither, a terminal is asked interactively and anything else just gets the question.
 // Exit codes: 0 done (or the answer was right), 1 the answer was wrong, 2 usage error.
 import { createInterface } from 'node:readline/promises';
-import { checkAnswer, quiz, quizTopics, type Question } from '../../engine/quiz/index';
+import { checkAnswer, type Question, quiz, quizTopics } from '../../engine/quiz';
 import { UsageError, commandArgs } from './args';
 
 export const quizUsage = `usage: freenos-lab quiz <topic> [--seed N] [--count K] [--answer A] [--reveal]

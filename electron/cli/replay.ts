@@ -2,12 +2,8 @@
 // allocator and prints the checker's verdict and the metrics. The allocator is the 07-malloc reference
 // or starter, run in-process; submissions run in the sandbox (the grader). Exit 0 passed, 1 failed, 2 usage.
 import { readFileSync } from 'node:fs';
-import { localTarget } from '../../engine/grader/LocalTarget';
-import { replay } from '../../engine/grader/Replay';
-import { generate } from '../../engine/workload/generators';
-import type { MallocAllocatorClass } from '../../engine/workload/Heap';
-import { TraceError, parseTrace } from '../../engine/workload/TraceFormat';
-import type { Trace } from '../../engine/workload/Trace';
+import { localTarget, replay } from '../../engine/grader';
+import { generate, type MallocAllocatorClass, parseTrace, type Trace, TraceError } from '../../engine/workload';
 import Reference from '../../exercises/07-malloc/reference';
 import Starter from '../../exercises/07-malloc/starter';
 import { UsageError, parseArgs } from './args';

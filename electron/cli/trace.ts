@@ -1,11 +1,11 @@
 // `freenos-lab trace gen|check`: writes a seeded generated trace, or reads trace files and says
 // what is in them (or the first error, with file:line and the reason). Exit codes: 0 fine,
 // 1 a trace is malformed, 2 usage error.
-import { printable } from '../../engine/grader/Printable';
+import { printable } from '../../engine/grader';
 import { readFileSync, writeFileSync } from 'node:fs';
-import { generate, generators } from '../../engine/workload/generators';
-import { TraceError, parseTrace, peakLivePayload, writeLabTrace, writeMallocLabTrace } from '../../engine/workload/TraceFormat';
-import { OpKind } from '../../engine/workload/Trace';
+import {
+  generate, generators, OpKind, parseTrace, peakLivePayload, TraceError, writeLabTrace, writeMallocLabTrace,
+} from '../../engine/workload';
 import { UsageError, parseArgs } from './args';
 
 export const traceUsage = `usage: freenos-lab trace gen <generator> [--seed N] [--<option> VALUE ...] [--format lab|2002|2016] [--out FILE]

@@ -3,6 +3,7 @@
 // scenarios (constructor arguments and a list of calls), and runs them on the engine's own class as
 // the oracle. runScenario drives the student's object through the same calls, outside its reach,
 // and stops at the first result that differs, naming the call, what was expected and what came back.
+import { hex, hexFrom } from '../format';
 
 /** One call of a scenario: a method of the student's class and its (numeric) arguments. */
 export interface Call {
@@ -102,7 +103,7 @@ export interface ConformanceResult {
 
 /** `allocate(4096, 0)` */
 export function callText(call: Call): string {
-  return `${call.method}(${call.args.map((a) => (Number.isInteger(a) && a >= 4096 ? `0x${a.toString(16).toUpperCase()}` : String(a))).join(', ')})`;
+  return `${call.method}(${call.args.map((a) => hexFrom(a, 4096)).join(', ')})`;
 }
 
 /** The most bytes a withHeap subject's heap may grow to in `scenario`: the scenario's limit, else the subject's, else 32 MiB. */
@@ -161,13 +162,13 @@ export function compareMemory(checks: MemoryCheck[], read8: (address: number) =>
       if (got === check.bytes[i]) continue;
       const word = Math.floor(i / 4);
       if (check.bytes.length % 4 !== 0 || check.address % 4 !== 0) {
-        return { text: `${check.what} at ${hexText(check.address)} (byte ${i}, at ${hexText(at)}) is ${hexText(got)}, FreeNOS has ${hexText(check.bytes[i]!)}`, expected: check.bytes[i]!, got };
+        return { text: `${check.what} at ${hex(check.address)} (byte ${i}, at ${hex(at)}) is ${hex(got)}, FreeNOS has ${hex(check.bytes[i]!)}`, expected: check.bytes[i]!, got };
       }
       const start = check.address + 4 * word;
       const want = wordOf(check.bytes.slice(4 * word, 4 * word + 4));
       const have = wordOf([0, 1, 2, 3].map((b) => read8(start + b)));
       const name = check.words?.[word];
-      return { text: `${check.what} at ${hexText(check.address)} (word ${word}${name ? `, ${name}` : ''}${start !== check.address ? `, at ${hexText(start)}` : ''}) is ${hexText(have)}, FreeNOS has ${hexText(want)}`, expected: want, got: have };
+      return { text: `${check.what} at ${hex(check.address)} (word ${word}${name ? `, ${name}` : ''}${start !== check.address ? `, at ${hex(start)}` : ''}) is ${hex(have)}, FreeNOS has ${hex(want)}`, expected: want, got: have };
     }
     const verified = check.verify?.(read8) ?? null;
     if (verified) return verified;
@@ -177,12 +178,6 @@ export function compareMemory(checks: MemoryCheck[], read8: (address: number) =>
 
 function wordOf(bytes: number[]): number {
   return ((bytes[0]! | (bytes[1]! << 8) | (bytes[2]! << 16) | (bytes[3]! << 24)) >>> 0);
-}
-
-/** '0xAB' for a whole number from 0 up, the plain number otherwise (a student's 1e308 stays short). */
-function hexText(value: number): string {
-  if (!Number.isSafeInteger(value) || value < 0) return String(value);
-  return `0x${value.toString(16).toUpperCase()}`;
 }
 
 /** Deep equality of plain data (numbers compared with ===, so -0 and 0 are equal; NaN never is). */
@@ -202,7 +197,7 @@ export function show(value: unknown): string {
 }
 
 function render(value: unknown, depth: number): string {
-  if (typeof value === 'number') return Number.isSafeInteger(value) && value >= 4096 ? `0x${value.toString(16).toUpperCase()}` : String(value);
+  if (typeof value === 'number') return hexFrom(value, 4096);
   if (typeof value === 'string') return JSON.stringify(value.length > 100 ? `${value.slice(0, 100)}…` : value);
   if (value === null || typeof value !== 'object') return String(value);
   if (depth > 4) return '…';

@@ -2,6 +2,7 @@
 // heap held in a host buffer. For the engine's own allocators, references, tests and the V8 side
 // of benchmarks; never for student code, which runs in the sandbox. Work units are the
 // heap calls the allocator makes (reads, writes, grows): deterministic for the same code and input.
+import { lowerHex } from '../format';
 import type { Heap, MallocAllocator, MallocAllocatorClass } from '../workload/Heap';
 import { TargetError, type ReplayTarget } from './ReplayTarget';
 
@@ -111,8 +112,8 @@ export class BufferHeap implements Heap {
   private at(address: number, size: number): number {
     this.calls++;
     if (!(address >= this.base && address + size <= this.top)) {
-      throw new RangeError(`heap access at 0x${Number(address).toString(16)} (${size} bytes) is outside the heap `
-        + `[0x${this.base.toString(16)}, 0x${this.top.toString(16)})`);
+      throw new RangeError(`heap access at ${lowerHex(Number(address))} (${size} bytes) is outside the heap `
+        + `[${lowerHex(this.base)}, ${lowerHex(this.top)})`);
     }
     return address - this.base;
   }
@@ -145,9 +146,9 @@ export function localTarget(Allocator: MallocAllocatorClass, options: LocalTarge
     hasRealloc: typeof allocator.realloc === 'function',
     heap,
     malloc: (size) => address(`malloc(${size})`, guard(`malloc(${size})`, () => allocator.malloc(size))),
-    free: (at) => void guard(`free(0x${at.toString(16)})`, () => allocator.free(at)),
-    realloc: (at, size) => address(`realloc(0x${at.toString(16)}, ${size})`,
-      guard(`realloc(0x${at.toString(16)}, ${size})`, () => allocator.realloc!(at, size))),
+    free: (at) => void guard(`free(${lowerHex(at)})`, () => allocator.free(at)),
+    realloc: (at, size) => address(`realloc(${lowerHex(at)}, ${size})`,
+      guard(`realloc(${lowerHex(at)}, ${size})`, () => allocator.realloc!(at, size))),
     heapBase: () => heap.base,
     heapEnd: () => heap.peekEnd(),
     peek8: (at) => heap.peek(at, 1),

@@ -5,6 +5,7 @@
 // realloc kept the first min(old, new) bytes; requests the heap can never hold (or size 0) get 0.
 // The first failure stops the replay and names the operation, its trace line and what went wrong.
 // Metrics (utilization, holes, fragmentation, work) are kept per operation as it goes.
+import { hex } from '../format';
 import { fillPattern, type FillPattern } from './Fill';
 import { HoleStats } from './HoleStats';
 import { IntervalSet } from './IntervalSet';
@@ -496,8 +497,3 @@ function messageOf(error: unknown): string {
   return `threw ${typeof error}`;
 }
 
-/** '0x00AB' for a whole number from 0 up, the plain number otherwise (a student's 1e308 or -1). */
-function hex(value: number, digits = 0): string {
-  if (!Number.isSafeInteger(value) || value < 0) return String(value);
-  return `0x${value.toString(16).toUpperCase().padStart(digits, '0')}`;
-}

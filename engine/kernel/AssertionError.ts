@@ -2,7 +2,7 @@
 // of range...). In FreeNOS such a failure stops the kernel or program; the engine throws this
 // typed error instead, after recording an `assertion` event. Release mode skips the checks.
 import type { EventLog } from '../EventLog';
-import { hex } from './Unsigned';
+import { hex32 } from '../format';
 
 /** debug: assertions are checked (the default, as FreeNOS's DEBUG config); release: they vanish. */
 export type BuildMode = 'debug' | 'release';
@@ -14,7 +14,7 @@ export class AssertionError extends Error {
     readonly address: number,
     readonly reason: string,
   ) {
-    super(`${allocator}.${operation}(${hex(address)}): ${reason}`);
+    super(`${allocator}.${operation}(${hex32(address)}): ${reason}`);
     this.name = 'AssertionError';
   }
 }

@@ -5,7 +5,8 @@
 import { Allocator, type AllocatorOptions } from './Allocator';
 import { BitArray } from './BitArray';
 import type { BitBuffer } from './BitStore';
-import { hex, u32 } from './Unsigned';
+import { hex32 } from '../format';
+import { u32 } from './Unsigned';
 
 export interface BitAllocatorOptions extends AllocatorOptions {
   /** An existing bitmap buffer (host bytes or emulated memory); it is cleared. Default: a new host buffer. */
@@ -70,7 +71,7 @@ export class BitAllocator extends Allocator {
     u32(address, this.name, 'allocateAt', 'address');
     if (this.mode === 'debug') {
       this.checkChunk('allocateAt', address);
-      if (this.isAllocated(address)) this.fail('allocateAt', address, `chunk ${hex(address)} is already allocated`);
+      if (this.isAllocated(address)) this.fail('allocateAt', address, `chunk ${hex32(address)} is already allocated`);
     }
     this.bits.set(this.chunkIndex(address));
     this.changed();
@@ -93,7 +94,7 @@ export class BitAllocator extends Allocator {
     const offset = (address - this.base()) >>> 0;
     if (this.mode === 'debug') this.checkChunk('release', address, offset);
     if (!this.bits.clearBit(this.chunkOf(offset)) && this.mode === 'debug') {
-      this.fail('release', address, `chunk ${hex(address)} is not allocated (double free, or never allocated)`);
+      this.fail('release', address, `chunk ${hex32(address)} is not allocated (double free, or never allocated)`);
     }
     this.changed();
     this.record({ type: 'release', allocator: this.name, address, result: Success });
@@ -130,7 +131,7 @@ export class BitAllocator extends Allocator {
   /** Debug assertion of isAllocated(): base <= address < base + size, on a chunk boundary. */
   private checkChunk(operation: string, address: number, offset = (address - this.base()) >>> 0): void {
     if (offset >= this.size()) {
-      this.fail(operation, address, `address is outside the range ${hex(this.base())}..${hex(this.base() + this.size())}`);
+      this.fail(operation, address, `address is outside the range ${hex32(this.base())}..${hex32(this.base() + this.size())}`);
     }
     if (offset % this.chunk !== 0) this.fail(operation, address, `address is not on a ${this.chunk}-byte chunk boundary`);
   }

@@ -7,7 +7,8 @@
 //
 // The caller gets the address just after the prefix. Pools of one size form a list, new pools
 // at its head; a pool goes back to the parent only when the parent's release succeeds.
-import { hex, u32 } from './Unsigned';
+import { hex32 } from '../format';
+import { u32 } from './Unsigned';
 import { Allocator, type AllocatorOptions } from './Allocator';
 import { Pool, PoolHeaderSize } from './Pool';
 import type { MemoryBus } from '../hw/MemoryBus';
@@ -83,7 +84,7 @@ export class PoolAllocator extends Allocator {
       let previous: Pool | null = null;
       for (let p = head; p; p = p.next) {
         const pool: Pool = new Pool(memory, p.block, index, p.objects, p.bitmapSize,
-          { name: `${name}.pool[${index}]@${hex(p.block)}`, log: this.log, mode: this.mode, copyOf: p });
+          { name: `${name}.pool[${index}]@${hex32(p.block)}`, log: this.log, mode: this.mode, copyOf: p });
         pool.prev = previous;
         if (previous) previous.next = pool;
         else copy.heads[index] = pool;
@@ -183,7 +184,7 @@ export class PoolAllocator extends Allocator {
     while (PoolHeaderSize + this.aligned(objects, 4) + objects * objectSize > granted) objects--;
     const bitmapSize = this.aligned(objects, 4);
     const pool = new Pool(this.memory, request.address, index, objects, bitmapSize,
-      { name: `${this.name}.pool[${index}]@${hex(request.address)}`, log: this.log, mode: this.mode });
+      { name: `${this.name}.pool[${index}]@${hex32(request.address)}`, log: this.log, mode: this.mode });
     pool.next = this.heads[index]!;
     if (pool.next) {
       pool.next.prev = pool;
@@ -215,10 +216,10 @@ export class PoolAllocator extends Allocator {
     const memory = this.memory;
     if (memory.read32(slot) !== ObjectSignature) {
       this.fail('release', address,
-        `no object signature at ${hex(slot)}: not an address this allocator gave out, or its prefix was overwritten`);
+        `no object signature at ${hex32(slot)}: not an address this allocator gave out, or its prefix was overwritten`);
     }
     if (!pool) {
-      this.fail('release', address, `the object's prefix names ${hex(memory.read32(slot + 4))}, which is not a pool of this allocator`);
+      this.fail('release', address, `the object's prefix names ${hex32(memory.read32(slot + 4))}, which is not a pool of this allocator`);
       return;
     }
     let found = false;
@@ -227,7 +228,7 @@ export class PoolAllocator extends Allocator {
     }
     if (!found) this.fail('release', address, `no postfix signature in the ${pool.chunkSize()}-byte slot: the object was overrun`);
     if (!pool.isAllocated(slot)) {
-      this.fail('release', address, `double free: the object in the ${pool.chunkSize()}-byte pool at ${hex(pool.block)} is already free`);
+      this.fail('release', address, `double free: the object in the ${pool.chunkSize()}-byte pool at ${hex32(pool.block)} is already free`);
     }
   }
 }

@@ -19,7 +19,3 @@ export function aligned(x: number, b: number): number {
   return (r === 0 ? x : x + b - r) >>> 0;
 }
 
-/** Hexadecimal form of an address for messages, e.g. 0xB0002E64. */
-export function hex(address: number): string {
-  return '0x' + (address >>> 0).toString(16).toUpperCase();
-}

@@ -6,7 +6,7 @@ import { Fault } from '../hw/MemoryBus';
 import { ProcessState, type Process } from '../kernel/Process';
 import { AssertionError } from '../kernel/AssertionError';
 import { Region } from '../kernel/MemoryMap';
-import { hex } from '../kernel/Unsigned';
+import { hex32 } from '../format';
 import { ApplicationLauncher } from './ApplicationLauncher';
 import type { Machine } from './Machine';
 import type { Step } from './Program';
@@ -60,9 +60,9 @@ export function execute(machine: Machine, process: Process, task: Task): { pid: 
   const step = frame.steps[frame.index++]!;
   const runtime = machine.runtimeOf(pid)!;
   const segfault = (virt: number) => {
-    machine.print(pid, `${task.program}: segmentation fault at ${hex(virt)}`);
+    machine.print(pid, `${task.program}: segmentation fault at ${hex32(virt)}`);
     machine.exit(process, SegfaultStatus);
-    return report(step.op, `segmentation fault at ${hex(virt)}, status ${SegfaultStatus}`);
+    return report(step.op, `segmentation fault at ${hex32(virt)}, status ${SegfaultStatus}`);
   };
   const target = (name?: string, pid?: number) => pid ?? (name === undefined ? undefined : task.vars.get(name));
 
@@ -81,17 +81,17 @@ export function execute(machine: Machine, process: Process, task: Task): { pid: 
           if (memory.write8(page, step.value ?? 1) === Fault) return segfault(page);
         }
       }
-      return report(step.op, `${step.size} bytes at ${hex(address)}`);
+      return report(step.op, `${step.size} bytes at ${hex32(address)}`);
     }
     case 'malloc': case 'free':
       try {
         if (step.op === 'free') {
           runtime.free(task.vars.get(step.name) ?? 0);
-          return report('free', `free(${hex(task.vars.get(step.name) ?? 0)})`);
+          return report('free', `free(${hex32(task.vars.get(step.name) ?? 0)})`);
         }
         const address = runtime.malloc(step.size);
         task.vars.set(step.as ?? 'ptr', address);
-        return report('malloc', address ? `malloc(${step.size}) = ${hex(address)}` : `malloc(${step.size}) = NULL`);
+        return report('malloc', address ? `malloc(${step.size}) = ${hex32(address)}` : `malloc(${step.size}) = NULL`);
       } catch (error) {
         if (!(error instanceof AssertionError)) throw error;
         machine.print(pid, `${task.program}: assertion failed: ${error.message}`);

@@ -1,6 +1,7 @@
 // parseProgram: checks a program image (parsed JSON, from a user or built in) and returns it in
 // canonical form, or throws ProgramError naming the file, the field path and the reason.
 // Segments must be page-aligned inside UserData (0x80000000, 256 MiB) and must not overlap.
+import { lowerHex } from '../format';
 import { Memory } from '../kernel/Memory';
 import { ProgramError, RegionNames, type ProgramImage, type Segment, type Step } from './Program';
 
@@ -134,7 +135,7 @@ export function parseProgram(json: Json, file: string): ProgramImage {
     const s = r.object(value, `segments[${i}]`);
     const virt = r.number(s.virt, `segments[${i}].virt`);
     const size = r.number(s.size, `segments[${i}].size`, 1, UserData.size);
-    if (virt % 4096 !== 0) r.fail(`segments[${i}].virt`, `must be page-aligned (a multiple of 4096), got 0x${virt.toString(16)}`);
+    if (virt % 4096 !== 0) r.fail(`segments[${i}].virt`, `must be page-aligned (a multiple of 4096), got ${lowerHex(virt)}`);
     if (virt < UserData.virt || virt + size > UserData.virt + UserData.size) {
       r.fail(`segments[${i}]`, 'must lie inside UserData (0x80000000 to 0x90000000)');
     }
@@ -145,7 +146,7 @@ export function parseProgram(json: Json, file: string): ProgramImage {
   sorted.forEach((s, i) => {
     const next = sorted[i + 1];
     if (next && Math.ceil((s.virt + s.size) / 4096) * 4096 > next.virt) {
-      r.fail(`segments[${segments.indexOf(next)}]`, `overlaps the segment at 0x${s.virt.toString(16)}`);
+      r.fail(`segments[${segments.indexOf(next)}]`, `overlaps the segment at ${lowerHex(s.virt)}`);
     }
   });
   const entry = top.entry === undefined ? segments[0]!.virt : r.number(top.entry, 'entry');

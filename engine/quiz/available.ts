@@ -5,7 +5,8 @@ import { BitAllocator } from '../kernel/BitAllocator';
 import { BubbleAllocator } from '../kernel/BubbleAllocator';
 import { SplitAllocator } from '../kernel/SplitAllocator';
 import { Random } from '../workload/Random';
-import { hex, plural } from './format';
+import { hex32 } from '../format';
+import { plural } from './format';
 import { describeOp, describeStep, randomHistory, replay, type AllocatorOp, type Step } from './history';
 import { bitRequest } from './nextFit';
 import type { Question } from './Question';
@@ -60,10 +61,10 @@ export function availableQuestion(seed: number): Question {
   const available = allocator.available();
 
   const intro = {
-    bit: `A BitAllocator manages ${setup.size / setup.unit} chunks of ${setup.unit} bytes from base ${hex(setup.base)}, all free at first.`,
+    bit: `A BitAllocator manages ${setup.size / setup.unit} chunks of ${setup.unit} bytes from base ${hex32(setup.base)}, all free at first.`,
     split: `A SplitAllocator (the kernel's physical page allocator) manages ${setup.size / setup.unit} pages of ${setup.unit} bytes `
-      + `from physical ${hex(setup.base)}, all free at first.`,
-    bubble: `A BubbleAllocator manages ${setup.size} bytes from base ${hex(setup.base)} with alignment ${setup.unit}, all free at first.`,
+      + `from physical ${hex32(setup.base)}, all free at first.`,
+    bubble: `A BubbleAllocator manages ${setup.size} bytes from base ${hex32(setup.base)} with alignment ${setup.unit}, all free at first.`,
   }[setup.variant];
   const prompt = [intro, 'It sees these calls, in order:', ...steps.map((s) => `  ${describeStep(s)}`), '',
     'What does available() return now (in bytes)?'].join('\n');

@@ -1,9 +1,5 @@
-// format: the text pieces quiz prompts share: hex numbers and a bitmap drawn in groups of eight.
-
-/** '0x' and upper-case hex digits, zero-padded to `digits` (0: no padding). */
-export function hex(value: number, digits = 0): string {
-  return '0x' + (value >>> 0).toString(16).toUpperCase().padStart(digits, '0');
-}
+// format: the text pieces quiz prompts share: a bitmap drawn in groups of eight and counted nouns
+// (hex numbers are engine/format's hex32).
 
 /**
  * Two lines drawing a bitmap: a ruler with the first chunk of each group of eight, and the bits

@@ -2,7 +2,7 @@
 // plain data so a question (or a test) can replay them on a fresh allocator and get the same state.
 import { Allocator } from '../kernel/Allocator';
 import type { Random } from '../workload/Random';
-import { hex } from './format';
+import { hex32 } from '../format';
 
 export type AllocatorOp =
   | { kind: 'allocate'; size: number; alignment: number }
@@ -59,14 +59,14 @@ export function randomHistory(target: Target, random: Random, count: number,
 
 /** "allocate(size 40, alignment 0)", "release(0x1030)". */
 export function describeOp(op: AllocatorOp): string {
-  return op.kind === 'release' ? `release(${hex(op.address)})` : `allocate(size ${op.size}, alignment ${op.alignment})`;
+  return op.kind === 'release' ? `release(${hex32(op.address)})` : `allocate(size ${op.size}, alignment ${op.alignment})`;
 }
 
 /** A history line: the call and its result ("-> 0x1030", "-> out of memory", "-> InvalidAddress"). */
 export function describeStep(step: Step): string {
   const call = describeOp(step.op).padEnd(38);
   if (step.op.kind === 'allocate') {
-    if (step.result === Allocator.Result.Success) return `${call} -> ${hex(step.address)}`;
+    if (step.result === Allocator.Result.Success) return `${call} -> ${hex32(step.address)}`;
     return `${call} -> ${step.result === Allocator.Result.OutOfMemory ? 'out of memory' : Allocator.Result[step.result]}`;
   }
   return step.result === Allocator.Result.Success ? call.trimEnd() : `${call} -> ${Allocator.Result[step.result]}`;

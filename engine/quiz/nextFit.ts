@@ -3,7 +3,8 @@
 import { Allocator } from '../kernel/Allocator';
 import { BitAllocator } from '../kernel/BitAllocator';
 import { Random } from '../workload/Random';
-import { drawBitmap, hex, plural } from './format';
+import { hex32 } from '../format';
+import { drawBitmap, plural } from './format';
 import { describeStep, randomHistory, replay, type AllocatorOp, type Step } from './history';
 import type { Question } from './Question';
 
@@ -90,7 +91,7 @@ export function nextFitQuestion(seed: number): Question {
   const call = `allocate(size ${request.size}, alignment ${request.alignment})`;
 
   const prompt = [
-    `A BitAllocator manages ${chunks} chunks of ${chunkSize} bytes from base ${hex(base)} (chunk i is at ${hex(base)} + i * ${chunkSize}).`,
+    `A BitAllocator manages ${chunks} chunks of ${chunkSize} bytes from base ${hex32(base)} (chunk i is at ${hex32(base)} + i * ${chunkSize}).`,
     'It has seen these calls, oldest first:',
     ...steps.map((s) => `  ${describeStep(s)}`),
     'Its bitmap now (# used, . free):',
@@ -105,7 +106,7 @@ export function nextFitQuestion(seed: number): Question {
     `1. Size ${request.size} needs ${plural(count, 'chunk')} of ${chunkSize} bytes (${request.size} / ${chunkSize}, rounded up).`,
     request.alignment === 0 ? '2. Alignment 0: the block may start at any chunk.'
       : `2. Alignment ${request.alignment} is ${boundary} chunks: the block must start at a chunk index that is a multiple of ${boundary}, `
-        + `counted from the base ${hex(base)}, not from address 0.`,
+        + `counted from the base ${hex32(base)}, not from address 0.`,
     `3. Next fit: the search starts at chunk ${cursor}, ${cursorReason(steps)}.`,
   ];
   const firstPass = nextFitOutcome(setup) === 'first';
@@ -115,12 +116,12 @@ export function nextFitQuestion(seed: number): Question {
   else if (cursor === 0) lines.push('4. Nothing fits anywhere from chunk 0 to the end.');
   else if (success) lines.push(`4. Nothing fits from chunk ${cursor} to the end, so the search starts over at chunk 0: the first fit is ${block}.`);
   else lines.push(`4. Nothing fits from chunk ${cursor} to the end, nor from chunk 0 on: out of memory.`);
-  if (success) lines.push(`5. Address = ${hex(base)} + ${found} * ${chunkSize} = ${hex(args.address)}.`);
+  if (success) lines.push(`5. Address = ${hex32(base)} + ${found} * ${chunkSize} = ${hex32(args.address)}.`);
   else lines.push('5. allocate() returns OutOfMemory and leaves the bitmap as it was.');
 
   return {
     topic: 'next-fit', seed, prompt,
-    answer: success ? hex(args.address) : 'out of memory',
+    answer: success ? hex32(args.address) : 'out of memory',
     explanation: lines.join('\n'),
     expected: success ? { kind: 'address', value: args.address } : { kind: 'outcome', outcome: 'out of memory' },
     outcomes: ['out of memory'],

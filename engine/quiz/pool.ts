@@ -6,7 +6,8 @@ import { Allocator } from '../kernel/Allocator';
 import { BubbleAllocator } from '../kernel/BubbleAllocator';
 import { PoolAllocator, PostfixSize, PrefixSize } from '../kernel/PoolAllocator';
 import { Random } from '../workload/Random';
-import { hex, plural } from './format';
+import { hex32 } from '../format';
+import { plural } from './format';
 import type { Question } from './Question';
 
 export interface PoolSetup {
@@ -51,8 +52,8 @@ export function poolQuestion(seed: number): Question {
     `2. With the ${PrefixSize}-byte prefix and the ${PostfixSize}-byte postfix the object needs ${data} + ${PrefixSize + PostfixSize} = ${needed} bytes.`,
     `3. The smallest power of two >= ${needed} is ${objectSize} = 2^${pool.index}${objectSize > 4 ? ` (${objectSize / 2} is too small)` : ''}: `
       + `pool index ${pool.index}.`,
-    `4. The engine created that pool at ${hex(pool.block)} with ${plural(pool.objects, 'object')} of ${objectSize} bytes; `
-      + `malloc returned ${hex(args.address)}, just after the prefix.`,
+    `4. The engine created that pool at ${hex32(pool.block)} with ${plural(pool.objects, 'object')} of ${objectSize} bytes; `
+      + `malloc returned ${hex32(args.address)}, just after the prefix.`,
   ].join('\n');
   return {
     topic: 'pool', seed, prompt, answer: String(objectSize), explanation,

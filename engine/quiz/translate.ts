@@ -11,7 +11,7 @@ import { PAGESIZE } from '../kernel/MemoryContext';
 import { IntelMap } from '../kernel/MemoryMap';
 import { SplitAllocator } from '../kernel/SplitAllocator';
 import { Random } from '../workload/Random';
-import { hex } from './format';
+import { hex32 } from '../format';
 import type { Question } from './Question';
 
 export const TranslateRAM = 16 * 1024 * 1024;
@@ -92,23 +92,23 @@ export function translateQuestion(seed: number): Question {
   const { mmu, context } = buildPaging(setup);
   const root = context.root();
   const lines = [
-    `Intel two-level paging, 4 KiB pages, ${TranslateRAM / 1024 / 1024} MiB of RAM. CR3 = ${hex(root, 8)} (the page directory).`,
+    `Intel two-level paging, 4 KiB pages, ${TranslateRAM / 1024 / 1024} MiB of RAM. CR3 = ${hex32(root, 8)} (the page directory).`,
     'virtual address: bits 31-22 directory index, 21-12 table index, 11-0 offset.',
     'entry bits: 0x001 Present, 0x002 Writable, 0x004 User; entry & 0xFFFFF000 = the next level\'s page.',
     '',
-    `Page directory at ${hex(root, 8)} (present entries only):`,
+    `Page directory at ${hex32(root, 8)} (present entries only):`,
   ];
   const directory = context.directoryEntries();
-  for (const entry of directory) lines.push(`  [${hex(entry.index, 3)}] at ${hex(root + entry.index * 4, 8)} = ${hex(entry.value, 8)}`);
+  for (const entry of directory) lines.push(`  [${hex32(entry.index, 3)}] at ${hex32(root + entry.index * 4, 8)} = ${hex32(entry.value, 8)}`);
   for (const entry of directory) {
     const table = entry.table!;
-    lines.push(`Page table at ${hex(table, 8)} (present entries only):`);
+    lines.push(`Page table at ${hex32(table, 8)} (present entries only):`);
     for (const m of context.mappings({ virt: entry.index * SectionSize, size: SectionSize })) {
       const index = (m.virt >>> 12) & 0x3ff;
-      lines.push(`  [${hex(index, 3)}] at ${hex(table + index * 4, 8)} = ${hex(m.entry, 8)}`);
+      lines.push(`  [${hex32(index, 3)}] at ${hex32(table + index * 4, 8)} = ${hex32(m.entry, 8)}`);
     }
   }
-  lines.push('', `A user-mode ${setup.kind} of virtual address ${hex(setup.virt, 8)}.`,
+  lines.push('', `A user-mode ${setup.kind} of virtual address ${hex32(setup.virt, 8)}.`,
     'Which physical address does it reach? (or "page fault")');
 
   const walk = mmu.walk(setup.virt, setup.kind, true);
@@ -116,7 +116,7 @@ export function translateQuestion(seed: number): Question {
   if (walk.result === Fault) throw new Error(`translate quiz ${seed}: a table lies outside RAM`);
   return {
     topic: 'translate', seed, prompt: lines.join('\n'),
-    answer: fault ? 'page fault' : hex(walk.result, 8),
+    answer: fault ? 'page fault' : hex32(walk.result, 8),
     explanation: explain(setup, walk.steps, walk.result).join('\n'),
     expected: fault ? { kind: 'outcome', outcome: 'page fault' } : { kind: 'address', value: walk.result, pageSize: PAGESIZE },
     outcomes: ['page fault'],
@@ -127,14 +127,14 @@ export function translateQuestion(seed: number): Question {
 function explain(setup: TranslateSetup, steps: WalkStep[], result: number): string[] {
   const { virt, kind } = setup;
   const offset = virt & 0xfff;
-  const out = [`${hex(virt, 8)} = directory index ${hex(virt >>> 22, 3)} (va >> 22), table index `
-    + `${hex((virt >>> 12) & 0x3ff, 3)} ((va >> 12) & 0x3FF), offset ${hex(offset, 3)} (va & 0xFFF).`];
+  const out = [`${hex32(virt, 8)} = directory index ${hex32(virt >>> 22, 3)} (va >> 22), table index `
+    + `${hex32((virt >>> 12) & 0x3ff, 3)} ((va >> 12) & 0x3FF), offset ${hex32(offset, 3)} (va & 0xFFF).`];
   steps.forEach((step, i) => {
     const base = (step.address - step.index * 4) >>> 0;
-    const read = `${i + 1}. ${step.level === 'directory' ? 'Directory' : 'Table'} entry ${hex(step.index, 3)} at `
-      + `${hex(base, 8)} + ${hex(step.index, 3)} * 4 = ${hex(step.address, 8)} holds ${hex(step.entry, 8)}`;
+    const read = `${i + 1}. ${step.level === 'directory' ? 'Directory' : 'Table'} entry ${hex32(step.index, 3)} at `
+      + `${hex32(base, 8)} + ${hex32(step.index, 3)} * 4 = ${hex32(step.address, 8)} holds ${hex32(step.entry, 8)}`;
     if (!(step.entry & IntelEntry.Present)) out.push(`${read}: not present, so the MMU raises a page fault.`);
-    else out.push(`${read}: present, ${step.level === 'directory' ? 'its table' : 'the frame'} is at ${hex(step.entry & 0xfffff000, 8)}.`);
+    else out.push(`${read}: present, ${step.level === 'directory' ? 'its table' : 'the frame'} is at ${hex32(step.entry & 0xfffff000, 8)}.`);
   });
   if (result === PageFault.NotPresent) return out;
   const n = steps.length + 1;
@@ -151,7 +151,7 @@ function explain(setup: TranslateSetup, steps: WalkStep[], result: number): stri
   out.push(kind === 'write' ? `${n}. A user-mode write needs User (0x4) and Writable (0x2) in both entries: both have them.`
     : `${n}. A user-mode read needs User (0x4) in both entries: both have it.`);
   const frame = steps.at(-1)!.entry & 0xfffff000;
-  out.push(`${n + 1}. Physical address = frame + offset = ${hex(frame, 8)} + ${hex(offset, 3)} = ${hex(result, 8)}.`);
+  out.push(`${n + 1}. Physical address = frame + offset = ${hex32(frame, 8)} + ${hex32(offset, 3)} = ${hex32(result, 8)}.`);
   return out;
 }
 

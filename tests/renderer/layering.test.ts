@@ -1,7 +1,8 @@
-// The renderer's layering: renderer/src imports only its own files, electron/contract.ts and its
-// UI packages, and renderer/src/demo/ also the engine (the lint rule lab/layering, run here on an
-// in-memory fixture and on the script of every .vue file, which ESLint does not parse itself),
-// reads window.lab only in bridge.ts, and its tsconfig has no Node types.
+// The renderer's layering: renderer/src imports only its own files, electron/contract.ts, the index
+// of engine/format (pure number formatting) and its UI packages, and renderer/src/demo/ also the
+// engine (the lint rule lab/layering, run here on an in-memory fixture and on the script of every
+// .vue file, which ESLint does not parse itself), reads window.lab only in bridge.ts, and its
+// tsconfig has no Node types.
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { ESLint } from 'eslint';
@@ -29,24 +30,27 @@ describe('renderer/ layering', () => {
       "import { ipcRenderer } from 'electron';",
       "import { log } from 'freenos-lab';",
       "import { EventLog } from '../../../engine/EventLog';",
+      "import { hex } from '../../../engine/format/hex';",
       "import { grade } from '../../../electron/host/grader/grade';",
       "import WebSocket from 'ws';",
-      'export const all = [fs, ipcRenderer, log, EventLog, grade, WebSocket];',
+      'export const all = [fs, ipcRenderer, log, EventLog, hex, grade, WebSocket];',
     ].join('\n'));
     expect(messages.filter((m) => m.startsWith('lab/layering')).map((m) => m.replace(/^.*?: '([^']+)'.*$/, '$1'))).toEqual([
-      'node:fs', 'electron', 'freenos-lab', '../../../engine/EventLog', '../../../electron/host/grader/grade', 'ws',
+      'node:fs', 'electron', 'freenos-lab', '../../../engine/EventLog', '../../../engine/format/hex',
+      '../../../electron/host/grader/grade', 'ws',
     ]);
   });
 
-  it('lint accepts its own files, the contract and its UI packages (with Vite queries)', async () => {
+  it('lint accepts its own files, the contract, engine/format\'s index and its UI packages (with Vite queries)', async () => {
     expect(await lint([
       "import { ref } from 'vue';",
       "import { defineStore } from 'pinia';",
       "import MarkdownIt from 'markdown-it';",
       "import Worker from 'monaco-editor/editor/editor.worker?worker';",
       "import { labMethods } from '../../../electron/contract';",
+      "import { hex } from '../../../engine/format';",
       "import { lab } from '../bridge';",
-      'export const all = [ref, defineStore, MarkdownIt, Worker, labMethods, lab];',
+      'export const all = [ref, defineStore, MarkdownIt, Worker, labMethods, hex, lab];',
     ].join('\n'))).toEqual([]);
   });
 

@@ -2,10 +2,9 @@
 // class, builds it in a fresh sandbox as the grader does (scenarioJob.ts), and runs every call of one
 // scenario next to the engine's answers (runApiTimeline) under a test's time limit. Plain data out:
 // the engine's and the student's answers, each call's status, and why the class could not run at all.
-import { runApiTimeline, type TimelineCall } from '../../../engine/grader/ApiTimeline';
-import { scenarioHeapLimit, type Scenario } from '../../../engine/grader/Conformance';
-import { TargetError } from '../../../engine/grader/ReplayTarget';
-import { subjects } from '../../../engine/grader/subjects/index';
+import {
+  runApiTimeline, type Scenario, scenarioHeapLimit, subjects, TargetError, type TimelineCall,
+} from '../../../engine/grader';
 import { compileSubmission } from '../sandbox/compile';
 import { createSandboxApiTarget } from '../sandbox/SandboxTarget';
 import { applyBudget, testBudget } from './budget';

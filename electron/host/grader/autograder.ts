@@ -5,7 +5,7 @@
 // what was expected (score 0); a grader that fails says so, as not the student's fault.
 import { mkdirSync, readdirSync, renameSync, statSync, writeFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
-import { failAll, gradeReport, type GradeReport } from '../../../engine/grader/Grade';
+import { failAll, gradeReport, type GradeReport } from '../../../engine/grader';
 import { fromFolder, gradeBatch } from './batch';
 import { findExercise, loadExercise } from './exercise';
 import { formatGradescope } from './formats';

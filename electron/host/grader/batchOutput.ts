@@ -4,7 +4,7 @@
 // written to a temporary name in its folder and renamed, so a reader never sees half a file.
 import { mkdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join, relative, resolve, sep } from 'node:path';
-import type { GradeReport } from '../../../engine/grader/Grade';
+import type { GradeReport } from '../../../engine/grader';
 import type { Batch } from './batch';
 import { formatJson, formatText } from './formats';
 import { MANIFEST, batchManifest, type BatchManifest } from './manifest';

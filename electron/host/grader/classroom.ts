@@ -6,7 +6,7 @@
 // steps, each passing once the test's score reaches its share (`grade --min-score`). Hidden tests
 // (traces a student pack leaves out) have no step: the student repository is public to the student.
 import { stringify } from 'yaml';
-import type { RubricTest } from '../../../engine/grader/Rubric';
+import type { RubricTest } from '../../../engine/grader';
 import type { Exercise } from './exercise';
 import { selectTests } from './grade';
 

@@ -6,11 +6,8 @@ import { existsSync, readFileSync, readdirSync, realpathSync, statSync } from 'n
 import { dirname, isAbsolute, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parse as parseYaml } from 'yaml';
-import { RubricError, readExerciseSpec, type ExerciseSpec } from '../../../engine/grader/Rubric';
-import { subjects } from '../../../engine/grader/subjects';
-import { generate } from '../../../engine/workload/generators';
-import { TraceError, parseTrace } from '../../../engine/workload/TraceFormat';
-import type { Trace } from '../../../engine/workload/Trace';
+import { type ExerciseSpec, readExerciseSpec, RubricError, subjects } from '../../../engine/grader';
+import { generate, parseTrace, type Trace, TraceError } from '../../../engine/workload';
 
 /** The exercises that ship with the lab (this checkout's exercises/ folder). */
 export const BUILT_IN_PACK = resolve(dirname(fileURLToPath(import.meta.url)), '../../../exercises');

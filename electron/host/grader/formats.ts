@@ -2,9 +2,9 @@
 // Gradescope's shape with the lab's own data (json), a strict Gradescope results.json, and JUnit XML.
 // Pure functions of a GradeReport; only the `ms` fields differ between two gradings of the same
 // code, and withoutTiming zeroes them for tests that compare outputs.
-import { printable } from '../../../engine/grader/Printable';
-import { describeOutcome, type GradeReport, type TestResult, type TraceOutcome } from '../../../engine/grader/Grade';
-import type { Visibility } from '../../../engine/grader/Rubric';
+import {
+  describeOutcome, type GradeReport, printable, type TestResult, type TraceOutcome, type Visibility,
+} from '../../../engine/grader';
 
 export interface TextOptions {
   /** ANSI colors (green PASS, red FAIL); for a terminal only. */

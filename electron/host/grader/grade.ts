@@ -7,14 +7,15 @@
 import { availableParallelism } from 'node:os';
 import { basename } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { failAll, gradeReport, scoreTest, type GradeReport, type TestResult, type TraceOutcome } from '../../../engine/grader/Grade';
-import type { RubricTest } from '../../../engine/grader/Rubric';
+import {
+  failAll, gradeReport, type GradeReport, type RubricTest, scoreTest, type TestResult, type TraceOutcome,
+} from '../../../engine/grader';
 import { runInWorker, type WorkerJobResult } from '../sandbox/runInWorker';
 import { compileSubmission, type CompileResult } from '../sandbox/compile';
 import { ProcessPool, bundleJob } from '../sandbox/ProcessPool';
 import { WorkerPool, type JobPool } from '../sandbox/WorkerPool';
 import { ExerciseError, loadExercise, readExerciseFile, type Exercise } from './exercise';
-import type { GradeJobInput, GradeJobOutput, GradeProgress, WatchedTrace } from './gradeJob';
+import type { GradeJobInput, GradeJobOutput, GradeProgress, WatchedTrace } from './jobTypes';
 import { checkTraces } from './traceCheck';
 import { graderStamp, type GraderStamp } from './version';
 

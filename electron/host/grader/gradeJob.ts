@@ -3,82 +3,25 @@
 // limit, and runs the exercise's reference in the same kind of sandbox for the throughput ratio.
 // An api exercise's traces are scenarios, checked call by call against the engine (scenarioJob.ts);
 // a tune exercise's submission is data for the engine's own allocator (tuneJob.ts).
-// It returns plain data only; scoring happens in the host (engine/grader/Grade.ts).
-import { TargetError } from '../../../engine/grader/ReplayTarget';
-import { replay } from '../../../engine/grader/Replay';
-import type { TraceOutcome } from '../../../engine/grader/Grade';
-import { compileSubmission, type CompileError, type CompileResult } from '../sandbox/compile';
+// It returns plain data only (jobTypes.ts); scoring happens in the host (engine/grader/Grade.ts).
+import { replay, TargetError, type TraceOutcome } from '../../../engine/grader';
+import { compileSubmission } from '../sandbox/compile';
 import type { Program } from '../sandbox/program';
 import { createSandboxTarget } from '../sandbox/SandboxTarget';
 import { applyBudget, spent, testBudget, type TestBudget } from './budget';
 import { REFERENCE_WORK, loadExercise, loadTrace, readExerciseFile, type Exercise } from './exercise';
 import { runScenarioCase } from './scenarioJob';
 import { runTuneJob } from './tuneJob';
-import type { Trace } from '../../../engine/workload/Trace';
-
-export interface GradeJobInput {
-  exerciseDir: string;
-  /** The submission's source and the file name its errors are reported under. */
-  source: string;
-  file: string;
-  /** Names of the tests to run, in rubric order. */
-  tests: string[];
-  /** Reference work per trace when already known (a batch measures it once); else measured here. */
-  referenceWork: Record<string, number> | null;
-  /** Traces to measure the reference on even if no selected test needs them (a batch's first step). */
-  measure?: string[];
-  /**
-   * The submission and the reference already compiled by the host (a job in a process without the
-   * right to start esbuild's compiler); compiled here when absent.
-   */
-  compiled?: CompileResult;
-  reference?: CompileResult;
-  /** Outcomes already known per trace (a resumed job: the trace a stuck or dead worker was on). */
-  known?: Record<string, TraceOutcome>;
-}
-
-/** What the job watches while a trace runs (see runInWorker's watch): the host's verdict if it overstays. */
-export interface WatchedTrace {
-  /** The test the trace runs for (null: the reference's run). */
-  test: string | null;
-  trace: string;
-  file: string;
-}
-
-/** The job's watch(ms, what): the host stops the worker when a step overstays its ms. */
-export type Watch = (ms: number | null, what: WatchedTrace | null) => void;
+import type { GradeJobInput, GradeJobOutput, GradeProgress, Watch } from './jobTypes';
+import type { Trace } from '../../../engine/workload';
 
 /** The watch on one trace: the test's wall-clock backstop and 5 s more (the meter stops metered code first); 10 minutes for the reference. */
 function watchMs(budget: TestBudget | null): number {
   return budget ? Math.max(0, budget.wallEnd - performance.now()) + 5000 : 600_000;
 }
 
-export interface GradeJobOutput {
-  compileErrors: CompileError[] | null;
-  /** Per test name, the outcomes of its traces in order (fewer when its time limit ran out). */
-  outcomes: Record<string, TraceOutcome[]>;
-  referenceWork: Record<string, number>;
-  /** Set when the exercise itself is broken (its reference fails a trace). */
-  error: string | null;
-  /** Set when the submission compiled but cannot be graded (a tune exercise's export that loops, throws or is not a valid config). */
-  submissionError?: string | null;
-}
-
 /** Log lines kept per trace; the sandbox counts the rest ('… N more lines dropped'). */
 const LOG_LINES = 20;
-
-/** What the job reports after each test it ran (before any scoring). */
-export interface GradeProgress {
-  test: string;
-  /** 1-based position among the tests run, and their count. */
-  index: number;
-  total: number;
-  /** Every trace of the test ran and passed the checker. */
-  passed: boolean;
-  ms: number;
-  /** The test's outcomes (the host keeps them to resume after a stuck worker; not shown). */
-  outcomes?: TraceOutcome[];
-}
 
 /** The worker entry point (see runInWorker); `progress` hears about each test as it ends, `watch` about each trace as it starts. */
 export async function run(input: GradeJobInput, progress?: (event: GradeProgress) => void, watch: Watch = () => {}): Promise<GradeJobOutput> {

@@ -6,9 +6,7 @@
 import { createHash } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import { relative, resolve, sep } from 'node:path';
-import type { GraderVersion } from '../../../engine/grader/Grade';
-import type { RubricTest } from '../../../engine/grader/Rubric';
-import type { Band, Thresholds } from '../../../engine/grader/Score';
+import type { Band, GraderVersion, RubricTest, Thresholds } from '../../../engine/grader';
 import type { Batch } from './batch';
 import type { Exercise } from './exercise';
 import { exerciseFileHashes, fileHash } from './version';

@@ -1,8 +1,8 @@
 // The worker job of the lab API's replayPolicies: every policy of the fragmentation paper replayed on
 // one trace in-process (the engine's own allocators: trusted, no sandbox), ranked (PolicyRanking.ts),
 // as the contract's rows. In a worker so that a long trace does not hold up the host's event loop.
-import { rankPolicies } from '../../../engine/grader/PolicyRanking';
-import type { Trace } from '../../../engine/workload/Trace';
+import { rankPolicies } from '../../../engine/grader';
+import type { Trace } from '../../../engine/workload';
 import type { PolicyRankingView } from '../../contract';
 
 export interface PolicyJobInput {

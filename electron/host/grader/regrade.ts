@@ -5,8 +5,7 @@
 // nothing recorded to explain it is said to be so: that grade did not reproduce.
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { GraderVersion } from '../../../engine/grader/Grade';
-import type { Thresholds } from '../../../engine/grader/Score';
+import type { GraderVersion, Thresholds } from '../../../engine/grader';
 import type { Batch } from './batch';
 import { ManifestError, type BatchManifest, type TestRecord } from './manifest';
 

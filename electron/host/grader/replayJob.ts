@@ -5,16 +5,17 @@
 // exercise's reference or starter) in the sandbox, the engine's TunableAllocator with a config (a
 // tune exercise's export is evaluated in the sandbox first, by tuneJob.ts's submissionData), or a
 // policy of the fragmentation paper (the engine's, in-process).
-import { localTarget } from '../../../engine/grader/LocalTarget';
-import { replay, type ReplayFailure, type ReplaySeries, type TraceMetrics } from '../../../engine/grader/Replay';
-import { TargetError, type ReplayTarget } from '../../../engine/grader/ReplayTarget';
-import { paperPolicy, type PaperPolicyId } from '../../../engine/workload/paperPolicies';
-import type { Trace } from '../../../engine/workload/Trace';
-import { tunableAllocatorClass } from '../../../engine/workload/TunableAllocator';
-import { TuningError, readTuningConfig, type TuningConfig } from '../../../engine/workload/TuningConfig';
+import {
+  localTarget, replay, type ReplayFailure, type ReplaySeries, type ReplayTarget, TargetError,
+  type TraceMetrics,
+} from '../../../engine/grader';
+import {
+  paperPolicy, type PaperPolicyId, readTuningConfig, type Trace, tunableAllocatorClass, type TuningConfig,
+  TuningError,
+} from '../../../engine/workload';
 import { compileSubmission, type CompileError } from '../sandbox/compile';
 import { createSandboxTarget } from '../sandbox/SandboxTarget';
-import { submissionData } from './tuneJob';
+import { submissionData } from './submissionData';
 
 export type ReplayJobSubject =
   /** Code with a default-exported malloc class (file: the name errors are reported under). */

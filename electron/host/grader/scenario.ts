@@ -3,8 +3,7 @@
 // become, so their seeds stay private). A malformed one is an ExerciseError naming the trace.
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Scenario, Subject } from '../../../engine/grader/Conformance';
-import { subjects } from '../../../engine/grader/subjects';
+import { type Scenario, type Subject, subjects } from '../../../engine/grader';
 import { ExerciseError, type Exercise } from './exercise';
 
 /** The exercise's subject; ExerciseError for a malloc exercise. */

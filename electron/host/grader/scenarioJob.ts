@@ -1,9 +1,7 @@
 // The grading job's part for api exercises: one scenario of calls run against the student's class
 // in a fresh sandbox, compared call by call with the engine's own answers (runScenario), and turned
 // into the same TraceOutcome a malloc trace gives, so scoring and reports need nothing else.
-import { callText, conform, scenarioHeapLimit } from '../../../engine/grader/Conformance';
-import type { TraceOutcome } from '../../../engine/grader/Grade';
-import { TargetError } from '../../../engine/grader/ReplayTarget';
+import { callText, conform, scenarioHeapLimit, TargetError, type TraceOutcome } from '../../../engine/grader';
 import type { Program } from '../sandbox/program';
 import { createSandboxApiTarget } from '../sandbox/SandboxTarget';
 import type { Exercise } from './exercise';

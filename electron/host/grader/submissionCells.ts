@@ -2,8 +2,8 @@
 // replayed by the live views' replay job (replayJob.ts: the submission compiled and run in the
 // sandbox, or a tune submission's config on the engine's allocator) in a worker the host can stop,
 // its live payload and heap series gathered from the job's chunks into a PolicyCell.
-import { policyCell, type PolicyCell } from '../../../engine/grader/PolicyRanking';
-import type { Trace } from '../../../engine/workload/Trace';
+import { policyCell, type PolicyCell } from '../../../engine/grader';
+import type { Trace } from '../../../engine/workload';
 import { WorkerPool } from '../sandbox/WorkerPool';
 import type { ReplayChunk, ReplayJobInput, ReplayJobOutput, ReplayJobSubject } from './replayJob';
 

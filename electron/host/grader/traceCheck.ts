@@ -4,7 +4,7 @@
 // file version, so a batch or an app session parses each trace here once.
 import { statSync } from 'node:fs';
 import { join } from 'node:path';
-import type { RubricTest } from '../../../engine/grader/Rubric';
+import type { RubricTest } from '../../../engine/grader';
 import { loadTrace, type Exercise } from './exercise';
 import { loadScenario } from './scenario';
 

@@ -5,30 +5,11 @@
 // engine's TunableAllocator under the student's config, and each question's truth is found by
 // running the engine and compared with the prediction. Outcomes are TraceOutcomes like a malloc
 // exercise's, so scoring and every report format need nothing else.
-import type { TraceOutcome } from '../../../engine/grader/Grade';
-import type { RubricTest } from '../../../engine/grader/Rubric';
-import { TuningRuns, judge, observe, readTuningSubmission } from '../../../engine/grader/Tuning';
-import { TuningError } from '../../../engine/workload/TuningConfig';
-import type { Trace } from '../../../engine/workload/Trace';
-import { compileSubmission, type CompileError, type CompileResult } from '../sandbox/compile';
-import { evaluateData } from '../sandbox/evaluateData';
-import { UNITS_PER_SECOND } from '../sandbox/options';
+import { judge, observe, readTuningSubmission, type RubricTest, type TraceOutcome, TuningRuns } from '../../../engine/grader';
+import { type Trace, TuningError } from '../../../engine/workload';
 import { loadTrace, type Exercise } from './exercise';
-import type { GradeJobInput, GradeJobOutput, GradeProgress } from './gradeJob';
-
-/** Work the submission's top level (and its export's getters) may do: 2 s at the nominal speed. */
-const EVALUATE_UNITS = 2 * UNITS_PER_SECOND;
-
-/**
- * A tune submission's default export as plain data: compiled (unless `precompiled`), then evaluated in the sandbox within EVALUATE_UNITS.
- * Else its compile errors, or why it could not be evaluated (`<file>: <reason>`). Shared with replayJob.ts.
- */
-export async function submissionData(source: string, file: string, precompiled?: CompileResult): Promise<{ value: unknown } | { compileErrors: CompileError[] } | { error: string }> {
-  const compiled = precompiled ?? await compileSubmission(source, file);
-  if (!compiled.ok) return { compileErrors: compiled.errors };
-  const data = await evaluateData(compiled, { units: EVALUATE_UNITS });
-  return data.ok ? { value: data.value } : { error: `${file}: ${data.reason}` };
-}
+import type { GradeJobInput, GradeJobOutput, GradeProgress } from './jobTypes';
+import { submissionData } from './submissionData';
 
 /** Grades a tune exercise's submission on `tests` (already selected, in rubric order). */
 export async function runTuneJob(input: GradeJobInput, exercise: Exercise, tests: RubricTest[], progress?: (event: GradeProgress) => void): Promise<GradeJobOutput> {

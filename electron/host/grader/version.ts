@@ -7,9 +7,7 @@ import { createHash } from 'node:crypto';
 import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import { dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { GraderVersion } from '../../../engine/grader/Grade';
-import type { RubricTest } from '../../../engine/grader/Rubric';
-import { subjects } from '../../../engine/grader/subjects';
+import { type GraderVersion, type RubricTest, subjects } from '../../../engine/grader';
 import type { Exercise } from './exercise';
 
 /** The lab's root, and the folders whose sources decide a grade. */

@@ -2,9 +2,7 @@
 // worker of its own (apiTimelineJob.ts: compile, sandbox, every call next to the engine's answer),
 // then the engine's own state after any call, pictured in this thread (the engine is pure and
 // fast; no student code runs here). At most MAX_API_TIMELINES: one more closes the least recently used.
-import { ApiStates } from '../../../engine/grader/ApiTimeline';
-import { callText, show, type Scenario } from '../../../engine/grader/Conformance';
-import { subjectMachines } from '../../../engine/grader/subjects/pictures';
+import { ApiStates, callText, type Scenario, show, subjectMachines } from '../../../engine/grader';
 import { MAX_API_CALLS, MAX_API_TIMELINES, type ApiCallRow, type ApiTimelineFrame, type ApiTimelineInfo, type ApiTimelineRequest } from '../../contract';
 import type { ApiTimelineJobInput, ApiTimelineJobOutput } from '../grader/apiTimelineJob';
 import type { Exercise } from '../grader/exercise';

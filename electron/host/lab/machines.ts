@@ -14,18 +14,10 @@ import {
   type MachineMappingRun, type MachineProcess, type MachineRange, type MachineReply, type MachineResults, type MachineStartOptions,
   type MachineState, type MachineWalk, type MachineWalkStep,
 } from '../../contract';
-import { API, MemoryOperation } from '../../../engine/kernel/API';
-import { Memory } from '../../../engine/kernel/Memory';
-import { PAGESIZE } from '../../../engine/kernel/MemoryContext';
-import { Region } from '../../../engine/kernel/MemoryMap';
-import { ProcessState, type Process } from '../../../engine/kernel/Process';
-import { VMCtl } from '../../../engine/kernel/VMCtl';
-import { PageFault, TLBFlag } from '../../../engine/hw/MMU';
-import { Fault } from '../../../engine/hw/MemoryBus';
-import { ApplicationLauncher } from '../../../engine/machine/ApplicationLauncher';
-import { Machine } from '../../../engine/machine/Machine';
-import { RegionNames } from '../../../engine/machine/Program';
-import { FrameOwner, frameMap, ownTables, pageTable } from '../../../engine/machine/Snapshot';
+import { hex32 } from '../../../engine/format';
+import { API, Memory, MemoryOperation, PAGESIZE, type Process, ProcessState, Region, VMCtl } from '../../../engine/kernel';
+import { Fault, PageFault, TLBFlag } from '../../../engine/hw';
+import { ApplicationLauncher, frameMap, FrameOwner, Machine, ownTables, pageTable, RegionNames } from '../../../engine/machine';
 
 const MiB = 1024 * 1024;
 /** Caps that keep a MachineState small (a few tens of KB after sh). */
@@ -36,7 +28,7 @@ interface Session {
   options: MachineStartOptions;
 }
 
-const hex = (n: number) => `0x${(n >>> 0).toString(16).toUpperCase().padStart(8, '0')}`;
+const hex = (n: number) => hex32(n, 8);
 
 /** The engine threw: its refusals (RangeError, AssertionError, ProgramError) as plain Errors with its text. */
 function engineError(where: string, error: unknown): Error {

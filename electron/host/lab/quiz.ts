@@ -3,7 +3,7 @@
 // redraw it from (topic, seed), which gives the same question on every call. An unknown topic is
 // an Error naming the topics (the engine's RangeError text). Arguments are checked by LabHost.
 import type { QuizCheck, QuizQuestion, QuizReveal, QuizTopicInfo } from '../../contract';
-import { checkAnswer, quiz, quizTopics, type Question } from '../../../engine/quiz/index';
+import { checkAnswer, type Question, quiz, quizTopics } from '../../../engine/quiz';
 
 /** The last few questions drawn (a check and a reveal usually follow the question). */
 const recent = new Map<string, Question>();

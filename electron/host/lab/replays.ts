@@ -4,14 +4,13 @@
 // REPLAY_PROGRESS_MS with the charts so far and the heap at the newest operation; then answers any
 // operation's state (frame, block under an address) and zoomed charts. At most MAX_REPLAY_SESSIONS:
 // one more closes the least recently used. Memory: about 64 bytes per operation per session.
-import { decimateSeries, StreamDecimator, type DecimatedSeries } from '../../../engine/grader/Decimate';
-import { heapBaseOf } from '../../../engine/grader/LocalTarget';
-import { CellKind, heapPicture, heapSegments, segmentAt, TUNABLE_LAYOUT, type BlockLayout, type HeapSegment } from '../../../engine/grader/HeapMap';
-import type { ReplaySeries } from '../../../engine/grader/Replay';
-import { Timeline, type TimelineState } from '../../../engine/grader/Timeline';
-import { generate } from '../../../engine/workload/generators';
-import { PAPER_POLICY_IDS, isPaperPolicyId, paperPolicy } from '../../../engine/workload/paperPolicies';
-import { describeOp, type Trace } from '../../../engine/workload/Trace';
+import {
+  type BlockLayout, CellKind, type DecimatedSeries, decimateSeries, heapBaseOf, heapPicture,
+  type HeapSegment, heapSegments, type ReplaySeries, segmentAt, StreamDecimator, Timeline,
+  type TimelineState, TUNABLE_LAYOUT,
+} from '../../../engine/grader';
+import { describeOp, generate, isPaperPolicyId, PAPER_POLICY_IDS, paperPolicy, type Trace } from '../../../engine/workload';
+import { lowerHex } from '../../../engine/format';
 import {
   heapCellKinds, MAX_REPLAY_OPS, MAX_REPLAY_SESSIONS, REPLAY_PROGRESS_MS, replaySeriesNames,
   type HeapWindow, type LabEvents, type ReplayBlockInfo, type ReplayCharts, type ReplayEnd, type ReplayFrame, type ReplayInfo, type ReplayStartRequest,
@@ -245,7 +244,7 @@ export class ReplaySessions {
     const to = window.to ?? Math.max(base + session.maxHeap, state.heapEnd, from + 1);
     const picture = heapPicture(segments, from, Math.max(to, from + 1), window.cells);
     const address = op >= 0 ? session.addresses[op]! : -1;
-    const operation = op < 0 ? '' : `${describeOp(session.trace, op)}${address > 0 ? ` → 0x${address.toString(16)}` : address < 0 ? ' → NULL' : ''}`;
+    const operation = op < 0 ? '' : `${describeOp(session.trace, op)}${address > 0 ? ` → ${lowerHex(address)}` : address < 0 ? ' → NULL' : ''}`;
     return {
       op, operation, line: op < 0 ? 0 : session.trace.line[op]!, payload: state.payload, heapSize: state.heapEnd - base, blocks: state.blocks.length,
       holes: state.holes, largestHole: state.largestHole, external: state.external, heap: picture,

@@ -5,11 +5,11 @@
 // worker between runs; stop() closes it (terminating the job at once) and the next run starts a
 // fresh one. The compile happens here first, so a compile error comes back without a worker.
 import type { CompileProblem, RunRequest, RunResult, RunTarget } from '../../contract';
-import type { GradeReport } from '../../../engine/grader/Grade';
+import type { GradeReport } from '../../../engine/grader';
 import { compileSubmission } from '../sandbox/compile';
 import { ExerciseError, type Exercise } from '../grader/exercise';
 import { gradePool, gradeSource, type GradePool } from '../grader/grade';
-import type { GradeProgress } from '../grader/gradeJob';
+import type { GradeProgress } from '../grader/jobTypes';
 import { isRunnable, runnableTraces } from './catalog';
 import { failedViews, gradeViews, hiddenStanding, logsOf, testView } from './views';
 

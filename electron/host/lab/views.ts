@@ -6,8 +6,7 @@
 // leaves out gets a view 'not-in-pack' that earns nothing and says the instructor grades it.
 import type { HiddenTest, TestView } from '../../contract';
 import { secretTraces, type Exercise } from '../grader/exercise';
-import { WORK_UNIT_TEXT, describeOutcome, type GradeReport, type TestResult } from '../../../engine/grader/Grade';
-import type { RubricTest } from '../../../engine/grader/Rubric';
+import { describeOutcome, type GradeReport, type RubricTest, type TestResult, WORK_UNIT_TEXT } from '../../../engine/grader';
 
 /** Log lines a run returns at most; the rest are counted in a last line. */
 export const LOG_LIMIT = 200;

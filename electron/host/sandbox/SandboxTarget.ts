@@ -5,10 +5,10 @@
 // (meter.ts): its units are the allocator's work, its budget ends endless loops the same way on any
 // machine. Every failure becomes a TargetError made without running student code; after a stop
 // (units, memory, wall clock) the target is dead. Runs only in a worker (realm.ts refuses the main thread).
-import { callText, type ApiTarget } from '../../../engine/grader/Conformance';
-import { TargetError, type ReplayTarget } from '../../../engine/grader/ReplayTarget';
+import { type ApiTarget, callText, type ReplayTarget, TargetError } from '../../../engine/grader';
 import { SandboxHeap } from './heap';
-import { clip, describeThrown, hex, thrownText, valueText } from './messages';
+import { lowerHex } from '../../../engine/format';
+import { clip, describeThrown, thrownText, valueText } from './messages';
 import { charge, count, metered, reset, stopped, tick, unmetered } from './meter';
 import { UNITS_PER_SECOND, mib, settle, unitsText, type SandboxApi, type SandboxOptions, type SandboxSettings } from './options';
 import type { Program } from './program';
@@ -136,13 +136,13 @@ class SesTarget implements SandboxTarget, SandboxApiTarget {
 
   free(address: number): void {
     const m = this.methods!;
-    this.call(() => `free(${hex(address)})`, () => Reflect.apply(m.free, this.instance, [address]));
+    this.call(() => `free(${lowerHex(address)})`, () => Reflect.apply(m.free, this.instance, [address]));
   }
 
   realloc(address: number, size: number): number {
     const realloc = this.methods?.realloc;
     if (!realloc) throw new TargetError('invalid', 'the allocator has no realloc method');
-    const what = () => `realloc(${hex(address)}, ${size})`;
+    const what = () => `realloc(${lowerHex(address)}, ${size})`;
     return this.address(what, this.call(what, () => Reflect.apply(realloc, this.instance, [address, size])));
   }
 

@@ -4,7 +4,7 @@
 // (copy one unit per word). The checker's face reads and writes the same bytes directly, costs
 // nothing, and never runs student code. The break (end) lives here, outside the student's reach.
 import { rawCopyWithin } from './builtins';
-import { hex } from './messages';
+import { lowerHex } from '../../../engine/format';
 import { charge } from './meter';
 
 /** A PageAllocator heap grows in steps of 128 KiB (as LocalTarget's). */
@@ -44,7 +44,7 @@ export class SandboxHeap {
     // The student's face is a plain object of closures (hardened): they reach the break through `self`.
     // eslint-disable-next-line @typescript-eslint/no-this-alias
     const self = this;
-    const range = () => `[${hex(base)}, ${hex(self.end)})`;
+    const range = () => `[${lowerHex(base)}, ${lowerHex(self.end)})`;
     /** Offset of [a, a + n) in the buffer; a RangeError naming the call otherwise. */
     const index = (op: string, a: unknown, n: number): number => {
       if (typeof a === 'number' && a >= base && a + n <= self.end && a % 1 === 0) return a - base;
@@ -52,7 +52,7 @@ export class SandboxHeap {
         const what = a === undefined ? 'undefined' : a === null ? 'null' : typeof a === 'object' ? 'an object' : `a ${typeof a}`;
         throw new RangeError(`heap.${op}(${what}): an address must be a number in the heap ${range()}`);
       }
-      const shown = a >= 0 && a % 1 === 0 && a <= Number.MAX_SAFE_INTEGER ? hex(a) : String(a);
+      const shown = lowerHex(a);
       throw new RangeError(`heap.${op}(${shown}): address outside the heap ${range()}`);
     };
     const grow = (bytes: unknown): number => {
@@ -111,7 +111,7 @@ export class SandboxHeap {
         u8[i + 3] = (v >>> 24) & 255;
       },
       copy(to: number, from: number, bytes: number): void {
-        if (typeof bytes !== 'number' || !Number.isInteger(bytes) || bytes < 0) throw new RangeError(`heap.copy(${hex(to)}, ${hex(from)}, ${String(bytes)}): the byte count must be an integer from 0`);
+        if (typeof bytes !== 'number' || !Number.isInteger(bytes) || bytes < 0) throw new RangeError(`heap.copy(${lowerHex(to)}, ${lowerHex(from)}, ${String(bytes)}): the byte count must be an integer from 0`);
         charge(1 + Math.ceil(bytes / 4));
         if (bytes === 0) return;
         const t = index('copy', to, bytes);

@@ -86,8 +86,3 @@ export function valueText(value: unknown): string {
 export function clip(text: string, max: number): string {
   return text.length > max ? text.slice(0, max) + '…' : text;
 }
-
-/** '0x10000010' for an address, the plain number for anything else (1e308 stays 1e+308, not 256 hex digits). */
-export function hex(n: number): string {
-  return Number.isSafeInteger(n) && n >= 0 ? `0x${n.toString(16)}` : String(n);
-}

@@ -2,7 +2,7 @@
 // defaults filled in. A layout that cannot work is the caller's mistake: RangeError, not TargetError.
 // Limits are counted in work units (meter.ts), so a verdict does not depend on the machine or its
 // load; the wall clock is only a generous backstop for work no unit sees (a regular expression).
-import { heapBaseOf } from '../../../engine/grader/LocalTarget';
+import { heapBaseOf } from '../../../engine/grader';
 
 /** How many units a second of a test's time limit buys: a nominal speed, about this machine's on plain allocator code. */
 export const UNITS_PER_SECOND = 100_000_000;

@@ -15,6 +15,7 @@
 // at 0x10000000 and table frames handed out as the student's heap.grow hands them out.
 import { HeapParent } from './heapParent';
 import { readOptions } from './options';
+import { hex32 } from '../../format';
 import { IntelMMU } from '../../hw/MMU';
 import { IntelEntry, PageSize, directoryIndex, tableIndex } from '../../hw/IntelLayout';
 import { PhysicalMemory } from '../../hw/PhysicalMemory';
@@ -100,7 +101,6 @@ function oracle(s: Scenario): unknown[] {
   return s.calls.map((call) => answer(paging, call));
 }
 
-const hex = (value: number): string => `0x${(value >>> 0).toString(16).toUpperCase()}`;
 
 /** The pages a call touches (map, unmap: one; mapRangeContiguous: each page it tries). */
 function touched(call: Call): number[] {
@@ -122,11 +122,11 @@ function memory(s: Scenario): MemoryCheck[][] {
   const bytes = (address: number, length: number): number[] => Array.from({ length }, (_, i) => mem.read8(address + i));
   const directoryEntry = (virt: number): MemoryCheck => {
     const at = DirectoryBase + directoryIndex(virt) * 4;
-    return { address: at, bytes: bytes(at, 4), what: `the directory entry for ${hex(virt & 0xffc00000)} (index ${hex(directoryIndex(virt))})`, words: ['table | flags'] };
+    return { address: at, bytes: bytes(at, 4), what: `the directory entry for ${hex32(virt & 0xffc00000)} (index ${hex32(directoryIndex(virt))})`, words: ['table | flags'] };
   };
   const tableEntry = (virt: number, pde: number): MemoryCheck => {
     const at = ((pde & 0xfffff000) + tableIndex(virt) * 4) >>> 0;
-    return { address: at, bytes: bytes(at, 4), what: `the table entry for ${hex(virt & 0xfffff000)} (index ${hex(tableIndex(virt))})`, words: ['frame | flags'] };
+    return { address: at, bytes: bytes(at, 4), what: `the table entry for ${hex32(virt & 0xfffff000)} (index ${hex32(tableIndex(virt))})`, words: ['frame | flags'] };
   };
   const checks = s.calls.map((call) => {
     const out: MemoryCheck[] = [];
@@ -157,23 +157,23 @@ function memory(s: Scenario): MemoryCheck[][] {
   });
   if (checks.length > 0) {
     const last = checks[checks.length - 1]!;
-    last.push({ address: DirectoryBase, bytes: bytes(DirectoryBase, PageSize), what: `the page directory at ${hex(DirectoryBase)}`, words: directoryWords });
+    last.push({ address: DirectoryBase, bytes: bytes(DirectoryBase, PageSize), what: `the page directory at ${hex32(DirectoryBase)}`, words: directoryWords });
     for (const entry of paging.directoryEntries()) {
       const table = entry.table!;
       const base = entry.index * 0x400000;
-      last.push({ address: table, bytes: bytes(table, PageSize), what: `the table for ${hex(base)} (directory index ${hex(entry.index)}) at ${hex(table)}`,
-        words: Array.from({ length: 1024 }, (_, i) => `the entry for ${hex(base + i * PageSize)} (index ${hex(i)})`) });
+      last.push({ address: table, bytes: bytes(table, PageSize), what: `the table for ${hex32(base)} (directory index ${hex32(entry.index)}) at ${hex32(table)}`,
+        words: Array.from({ length: 1024 }, (_, i) => `the entry for ${hex32(base + i * PageSize)} (index ${hex32(i)})`) });
     }
   }
   return checks;
 }
 
-const directoryWords = Array.from({ length: 1024 }, (_, i) => `the entry for ${hex(i * 0x400000)} (index ${hex(i)})`);
+const directoryWords = Array.from({ length: 1024 }, (_, i) => `the entry for ${hex32(i * 0x400000)} (index ${hex32(i)})`);
 
 /** The engine's IntelMMU, loaded with the student's directory, reading the student's heap: virt must translate to `phys`. */
 function walkCheck(virt: number, phys: number): MemoryCheck {
   return {
-    address: virt & 0xfffff000, bytes: [], what: `the emulated MMU's walk of ${hex(virt)}`,
+    address: virt & 0xfffff000, bytes: [], what: `the emulated MMU's walk of ${hex32(virt)}`,
     verify(read8) {
       // The student's heap as the MMU's physical memory: it reads only directory and table entries.
       const read32 = (address: number): number => (read8(address) | (read8(address + 1) << 8) | (read8(address + 2) << 16) | (read8(address + 3) << 24)) >>> 0;
@@ -183,9 +183,9 @@ function walkCheck(virt: number, phys: number): MemoryCheck {
       const want = (phys + (virt & 0xfff)) >>> 0;
       if (walk.result === want) return null;
       const got = walk.result >= 0 ? walk.result : 0;
-      const steps = walk.steps.map((st) => `${st.level} entry ${hex(st.index)} at ${hex(st.address)} = ${hex(st.entry)}`).join(', ');
+      const steps = walk.steps.map((st) => `${st.level} entry ${hex32(st.index)} at ${hex32(st.address)} = ${hex32(st.entry)}`).join(', ');
       return {
-        text: `the emulated MMU walking your tables translates ${hex(virt)} to ${walk.result >= 0 ? hex(walk.result) : 'a page fault'} (${steps}), FreeNOS's tables give ${hex(want)}`,
+        text: `the emulated MMU walking your tables translates ${hex32(virt)} to ${walk.result >= 0 ? hex32(walk.result) : 'a page fault'} (${steps}), FreeNOS's tables give ${hex32(want)}`,
         expected: want, got,
       };
     },

@@ -3,6 +3,7 @@
 // read back from emulated memory), the SplitAllocator's page frames, the page directory and tables
 // (read from emulated memory), and the fork machine's frames per process. Each machine answers the
 // scenario's calls as the subject's oracle does. Addresses are bytes; pictures are plain data.
+import { hex32 } from '../../format';
 import { IntelEntry, PageMask, PageSize, SectionSize } from '../../hw/IntelLayout';
 import type { BitAllocator } from '../../kernel/BitAllocator';
 import { PoolHeaderSize } from '../../kernel/Pool';
@@ -21,7 +22,6 @@ export const MAX_CELLS = 2048;
 /** The most rows a table lists. */
 const MAX_ROWS = 64;
 
-const hex = (value: number): string => `0x${(value >>> 0).toString(16).toUpperCase()}`;
 const bytes = (n: number): string => `${n.toLocaleString('en-US')} bytes`;
 
 /** Units [0, units) as cells ('0' free, '1' used, '2' partly), `isSet(i)` telling unit i; the cursor's unit or -1. */
@@ -48,10 +48,10 @@ function bitAllocatorParts(allocator: BitAllocator, unit: string): Pick<ApiPictu
   const next = allocator.nextFit();
   return {
     facts: [
-      { label: `${unit}s`, value: `${bits.size()} of ${bytes(size)} from ${hex(allocator.base())}` },
+      { label: `${unit}s`, value: `${bits.size()} of ${bytes(size)} from ${hex32(allocator.base())}` },
       { label: 'used', value: `${bits.count(true)} ${unit}s` },
       { label: 'available()', value: bytes(allocator.available()) },
-      { label: 'next-fit cursor', value: `${unit} ${next} (${hex(allocator.base() + next * size)}): the next search starts here` },
+      { label: 'next-fit cursor', value: `${unit} ${next} (${hex32(allocator.base() + next * size)}): the next search starts here` },
     ],
     bitmaps: [bitmapOf(`${unit}s (1 = used), the cursor marked`, bits.size(), (i) => bits.isSet(i), allocator.base(), size, next)],
   };
@@ -74,9 +74,9 @@ function bubbleAllocatorMachine(s: Scenario): SubjectMachine {
       return {
         title: "FreeNOS's BubbleAllocator",
         facts: [
-          { label: 'range', value: `${hex(allocator.base())} – ${hex(allocator.base() + allocator.size())} (${bytes(allocator.size())})` },
+          { label: 'range', value: `${hex32(allocator.base())} – ${hex32(allocator.base() + allocator.size())} (${bytes(allocator.size())})` },
           { label: 'alignment', value: `${allocator.alignment()} (sizes are rounded up to it)` },
-          { label: 'watermark', value: `${bytes(used)} handed out: the next block starts at ${hex(allocator.base() + used)}` },
+          { label: 'watermark', value: `${bytes(used)} handed out: the next block starts at ${hex32(allocator.base() + used)}` },
           { label: 'available()', value: bytes(allocator.available()) },
         ],
         bars: [{ label: 'handed out (below the watermark)', base: allocator.base(), size: allocator.size(), used }],
@@ -103,9 +103,9 @@ function poolAllocatorMachine(s: Scenario): SubjectMachine {
         const [base, , , , , , count, set, map, , chunk, lastBit, , next] = Array.from({ length: 14 }, (_, i) => word(i)) as number[];
         end = Math.max(end, p.block + PoolHeaderSize + p.bitmapSize + count! * chunk!);
         live += set!;
-        rows.push([`${chunk}`, hex(p.block), hex(base!), `${set} of ${count}`, `${lastBit}`, next ? hex(next) : '—']);
+        rows.push([`${chunk}`, hex32(p.block), hex32(base!), `${set} of ${count}`, `${lastBit}`, next ? hex32(next) : '—']);
         if (bitmaps.length < 24) {
-          bitmaps.push(bitmapOf(`${chunk}-byte pool at ${hex(p.block)}: ${set} of ${count} used`, count!, (i) => (memory.read8(map! + (i >>> 3)) & (1 << (i & 7))) !== 0, base!, chunk!, lastBit));
+          bitmaps.push(bitmapOf(`${chunk}-byte pool at ${hex32(p.block)}: ${set} of ${count} used`, count!, (i) => (memory.read8(map! + (i >>> 3)) & (1 << (i & 7))) !== 0, base!, chunk!, lastBit));
         }
       }
       return {
@@ -114,7 +114,7 @@ function poolAllocatorMachine(s: Scenario): SubjectMachine {
           { label: 'pools', value: `${rows.length}${rows.length > bitmaps.length ? ` (the first ${bitmaps.length} drawn)` : ''}` },
           { label: 'live objects', value: `${live}` },
           { label: 'available()', value: bytes(allocator.available()) },
-          { label: 'heap', value: `${bytes(end - pool.PoolHeapBase)} of ${bytes(limit)} grown from ${hex(pool.PoolHeapBase)}` },
+          { label: 'heap', value: `${bytes(end - pool.PoolHeapBase)} of ${bytes(limit)} grown from ${hex32(pool.PoolHeapBase)}` },
         ],
         bars: [{ label: 'heap grown (pools are never given back)', base: pool.PoolHeapBase, size: limit, used: end - pool.PoolHeapBase }],
         bitmaps,
@@ -133,7 +133,7 @@ function splitAllocatorMachine(s: Scenario): SubjectMachine {
       const parts = bitAllocatorParts(allocator.pageAllocator(), 'page');
       return {
         title: "FreeNOS's SplitAllocator: physical page frames",
-        facts: [...parts.facts, { label: 'virtual base', value: `${hex(virtualBase!)} (toVirtual adds ${hex((virtualBase! - allocator.base()) >>> 0)} mod 2^32)` }],
+        facts: [...parts.facts, { label: 'virtual base', value: `${hex32(virtualBase!)} (toVirtual adds ${hex32((virtualBase! - allocator.base()) >>> 0)} mod 2^32)` }],
         bars: [],
         bitmaps: parts.bitmaps,
         tables: [],
@@ -157,17 +157,17 @@ function pageTablesMachine(s: Scenario): SubjectMachine {
         const at = (pde & PageMask) >>> 0;
         const entries = Array.from({ length: 1024 }, (_, i) => memory.read32(at + 4 * i));
         const mapped = entries.filter((e) => (e & IntelEntry.Present) !== 0).length;
-        bitmaps.push(bitmapOf(`table at ${hex(at)} for ${hex(d * SectionSize)}: ${mapped} page${mapped === 1 ? '' : 's'} mapped`, 1024, (i) => (entries[i]! & IntelEntry.Present) !== 0, d * SectionSize, PageSize));
+        bitmaps.push(bitmapOf(`table at ${hex32(at)} for ${hex32(d * SectionSize)}: ${mapped} page${mapped === 1 ? '' : 's'} mapped`, 1024, (i) => (entries[i]! & IntelEntry.Present) !== 0, d * SectionSize, PageSize));
         for (const [t, pte] of entries.entries()) {
           if ((pte & IntelEntry.Present) === 0) continue;
           const flags = [(pte & IntelEntry.Writable) ? 'writable' : 'read-only', (pte & IntelEntry.User) ? 'user' : 'kernel'].join(', ');
-          rows.push([hex(d * SectionSize + t * PageSize), hex(pte & PageMask), flags, hex(pte)]);
+          rows.push([hex32(d * SectionSize + t * PageSize), hex32(pte & PageMask), flags, hex32(pte)]);
         }
       }
       return {
         title: "FreeNOS's IntelPaging: page directory and tables",
         facts: [
-          { label: 'page directory', value: `at ${hex(pages.DirectoryBase)}` },
+          { label: 'page directory', value: `at ${hex32(pages.DirectoryBase)}` },
           { label: 'page tables', value: `${tables}` },
           { label: 'pages mapped', value: `${rows.length}` },
         ],

@@ -9,6 +9,7 @@
 // cannot hold or no pool can (over 128 MiB), size 0, non-zero alignments, releases of live objects
 // (freed slots are found again by next fit) and a few sizes near 2^32, where the 32-bit sums wrap.
 // The oracle is the engine's PoolAllocator in release mode over that parent.
+import { hex } from '../../format';
 import { allocatorAnswer, callRecorder } from './allocatorCalls';
 import { HeapParent } from './heapParent';
 import { readOptions } from './options';
@@ -102,17 +103,17 @@ function memory(s: Scenario): MemoryCheck[][] {
   });
   const bitmap = (p: Pool, slot?: number): MemoryCheck => {
     const at = p.block + PoolHeaderSize;
-    if (slot === undefined) return { address: at, bytes: bytes(at, p.bitmapSize), what: `the bitmap of the ${2 ** p.index}-byte pool at 0x${p.block.toString(16).toUpperCase()}` };
+    if (slot === undefined) return { address: at, bytes: bytes(at, p.bitmapSize), what: `the bitmap of the ${2 ** p.index}-byte pool at ${hex(p.block)}` };
     const bit = Math.floor((slot - p.base()) / p.chunkSize());
     const word = at + 4 * Math.floor(bit / 32);
-    return { address: word, bytes: bytes(word, 4), what: `the bitmap word holding bit ${bit} of the ${2 ** p.index}-byte pool at 0x${p.block.toString(16).toUpperCase()}` };
+    return { address: word, bytes: bytes(word, 4), what: `the bitmap word holding bit ${bit} of the ${2 ** p.index}-byte pool at ${hex(p.block)}` };
   };
   const object = (address: number, size: number): MemoryCheck[] => {
     const slot = address - PrefixSize;
     const postfix = (address + allocator.aligned(size, 4)) >>> 0;
     return [
-      { address: slot, bytes: bytes(slot, PrefixSize), what: `the prefix of the object 0x${address.toString(16).toUpperCase()}`, words: ['the signature 0xF7312A56', 'the owning pool'] },
-      { address: postfix, bytes: bytes(postfix, PostfixSize), what: `the postfix of the object 0x${address.toString(16).toUpperCase()}`, words: ['the signature 0xF7312A56'] },
+      { address: slot, bytes: bytes(slot, PrefixSize), what: `the prefix of the object ${hex(address)}`, words: ['the signature 0xF7312A56', 'the owning pool'] },
+      { address: postfix, bytes: bytes(postfix, PostfixSize), what: `the postfix of the object ${hex(address)}`, words: ['the signature 0xF7312A56'] },
     ];
   };
   const live = new Map<number, number>();

@@ -1,6 +1,7 @@
 // Numbers as the Machine Explorer reads and shows them: addresses and sizes typed by the student
 // (hex with 0x, decimal, sizes with K/M), parsed with a clear message instead of a thrown error;
 // addresses in hex as the host writes them (0x002A7000); byte counts in KiB/MiB; special pids.
+import { hex as upperHex } from '../../../engine/format';
 
 export type Parsed = { ok: true; value: number } | { ok: false; error: string };
 
@@ -33,9 +34,9 @@ export function parseSize(text: string): Parsed {
   return parseAddress(t, 'size');
 }
 
-/** '0x002A7000': upper-case hex, padded to `digits` (8 by default). */
+/** '0x002A7000': upper-case hex, padded to `digits` (8 by default); below 0 is 0, fractions round down. */
 export function hex(n: number, digits = 8): string {
-  return `0x${Math.max(0, Math.floor(n)).toString(16).toUpperCase().padStart(digits, '0')}`;
+  return upperHex(Math.max(0, Math.floor(n)), digits);
 }
 
 /** '4 KiB', '256 MiB', '1.5 MiB', '300 bytes'. */

@@ -1,6 +1,7 @@
 // The api timeline's words, pure: where the cursor is ('Before the first call', 'Call 3 of 40'),
 // each call's status as a word, the summary line of a run, and addresses in hex.
 import type { ApiCallStatus, ApiTimelineInfo } from '../../../electron/contract';
+import { hex } from '../../../engine/format';
 
 /** Call indices are 0-based in the host; students count calls from 1. */
 export function callPosition(call: number, calls: number): string {
@@ -33,7 +34,7 @@ export function answerText(answer: string): string {
   return answer.replace(/"(\w+)":/g, '$1: ').replace(/,(?=\S)/g, ', ');
 }
 
-/** '0x1000'. */
+/** '0x1000' (below 0 is 0, fractions round down). */
 export function hexText(value: number): string {
-  return `0x${Math.max(0, Math.floor(value)).toString(16).toUpperCase()}`;
+  return hex(Math.max(0, Math.floor(value)));
 }

@@ -2,12 +2,13 @@
 // counts with thousands separators): addresses in hex, the heap's text summary (the heap map's text
 // alternative), what is under the map's cursor, the progress line, and the failure's sentences.
 import type { ReplayBlockInfo, ReplayEnd, ReplayFrame } from '../../../electron/contract';
+import { lowerHex } from '../../../engine/format';
 import { heapSwatches } from '../palette';
 import { formatBytes } from './charts';
 
-/** '0xb0001010'. */
+/** '0xb0001010' (below 0 is 0, fractions round down). */
 export function hex(address: number): string {
-  return `0x${Math.max(0, Math.floor(address)).toString(16)}`;
+  return lowerHex(Math.max(0, Math.floor(address)));
 }
 
 const count = (n: number, one: string, many: string) => `${n.toLocaleString('en-US')} ${n === 1 ? one : many}`;

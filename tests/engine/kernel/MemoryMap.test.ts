@@ -1,7 +1,7 @@
 // MemoryMap (§5): the Region enum (§5.1), the Intel and ARM values (§5.2), range() returning a
 // copy, setRange overwriting, the copy constructor, and regionOf.
 import { describe, expect, it } from 'vitest';
-import { ARMMap, IntelMap, Memory, MemoryMap, Region, hex } from '../../../engine/index';
+import { ARMMap, IntelMap, Memory, MemoryMap, Region, hex32 } from '../../../engine/index';
 
 const R = Memory.Readable;
 const W = Memory.Writable;
@@ -15,7 +15,7 @@ const userRegions = ([
   [Region.UserStack, 0xc0000000, 0x00004000],
   [Region.UserShare, 0xd0000000, 0x10000000],
   [Region.UserArgs, 0xe0000000, 0x00020000],
-] as const).map(([region, virt, size]) => ({ region, virt, size, name: Region[region], at: hex(virt), bytes: hex(size) }));
+] as const).map(([region, virt, size]) => ({ region, virt, size, name: Region[region], at: hex32(virt), bytes: hex32(size) }));
 
 describe('Region (§5.1)', () => {
   it('numbers the eight regions 0..7 by name', () => {
@@ -126,12 +126,12 @@ describe('MemoryMap', () => {
     [0xc0003ffc, Region.UserStack],
     [0xd0000000, Region.UserShare],
     [0xe001ffff, Region.UserArgs],
-  ] as const).map(([virt, region]) => ({ virt, region, at: hex(virt), name: Region[region] })))(
+  ] as const).map(([virt, region]) => ({ virt, region, at: hex32(virt), name: Region[region] })))(
     'regionOf($at) on Intel is $name', ({ virt, region }) => {
       expect(new IntelMap().regionOf(virt)).toBe(region);
     });
 
-  it.each([0x40000000, 0x7fffffff, 0x90000000, 0xc0004000, 0xe0020000, 0xffffffff].map((virt) => ({ virt, at: hex(virt) })))(
+  it.each([0x40000000, 0x7fffffff, 0x90000000, 0xc0004000, 0xe0020000, 0xffffffff].map((virt) => ({ virt, at: hex32(virt) })))(
     'regionOf($at) on Intel is null (no region there)', ({ virt }) => {
       expect(new IntelMap().regionOf(virt)).toBeNull();
     });
