@@ -11,7 +11,7 @@ import {
   failAll, gradeReport, type GradeReport, type RubricTest, scoreTest, type TestResult, type TraceOutcome,
 } from '../../../engine/grader';
 import { runInWorker, type WorkerJobResult } from '../sandbox/runInWorker';
-import { compileSubmission, type CompileResult } from '../sandbox/compile';
+import { compileSubmission, type CompileError, type CompileResult } from '../sandbox/compile';
 import { ProcessPool, bundleJob } from '../sandbox/ProcessPool';
 import { WorkerPool, type JobPool } from '../sandbox/WorkerPool';
 import { ExerciseError, loadExercise, readExerciseFile, type Exercise } from './exercise';
@@ -41,6 +41,8 @@ export interface Graded {
   report: GradeReport;
   /** Reference work per trace measured (or given): a batch passes it to the next submissions. */
   referenceWork: Record<string, number>;
+  /** When the submission does not compile: the errors at their lines (the report says the same in text). */
+  compileErrors?: CompileError[];
 }
 
 const JOB = new URL(import.meta.url.endsWith('.ts') ? './gradeJob.ts' : './gradeJob.js', import.meta.url);
@@ -223,7 +225,7 @@ export async function gradeSource(exerciseDir: string, source: string, file: str
   if (out.error) throw new ExerciseError(`${exercise.file}: ${out.error}`);
   if (out.compileErrors) {
     const text = out.compileErrors.map((e) => `${e.file}:${e.line}:${e.column}: ${e.message}`).join('\n');
-    return done(failAll(tests, `the submission does not compile:\n${text}`), [`${name} does not compile:`, ...text.split('\n')], out.referenceWork);
+    return { ...done(failAll(tests, `the submission does not compile:\n${text}`), [`${name} does not compile:`, ...text.split('\n')], out.referenceWork), compileErrors: out.compileErrors };
   }
   if (out.submissionError) return done(failAll(tests, out.submissionError), [out.submissionError], out.referenceWork);
   const results = tests.map((t) => scoreTest(t, finished[t.name] ?? out.outcomes[t.name] ?? [], out.referenceWork, exercise.spec.thresholds));

@@ -3,10 +3,9 @@
 // exercise at a time; a new run of an exercise stops the one before it (that one resolves with
 // stopped: true), since the student pressed Run again on newer code. Each exercise keeps one warm
 // worker between runs; stop() closes it (terminating the job at once) and the next run starts a
-// fresh one. The compile happens here first, so a compile error comes back without a worker.
+// fresh one. The worker compiles too (off the host's thread, under its memory limit): one compile a run.
 import type { CompileProblem, RunRequest, RunResult, RunTarget } from '../../contract';
 import type { GradeReport } from '../../../engine/grader';
-import { compileSubmission } from '../sandbox/compile';
 import { ExerciseError, type Exercise } from '../grader/exercise';
 import { gradePool, gradeSource, type GradePool } from '../grader/grade';
 import type { GradeProgress } from '../grader/jobTypes';
@@ -84,12 +83,6 @@ export class Runs {
     const chosen = exercise.spec.tests.filter((t) => (plan.tests ? plan.tests.includes(t.name) : !t.traces.some((x) => exercise.withheld.includes(x))));
     const maxScore = chosen.reduce((total, t) => total + t.points, 0);
 
-    const compiled = await compileSubmission(request.source, SUBMISSION_FILE);
-    if (!compiled.ok) {
-      const compileErrors: CompileProblem[] = compiled.errors.map((e) => ({ line: e.line, column: e.column, message: e.message }));
-      const failed = failedViews(exercise, chosen, 'the submission does not compile (see the errors at their lines)');
-      return finish({ ...base, compileErrors, tests: plan.grade ? gradeViews(exercise, failed) : failed, maxScore });
-    }
     if (me.stopped) return finish(base);
     // Warm workers are kept only for the exercise being worked on (and any still running).
     for (const [other, pool] of this.pools) {
@@ -100,7 +93,8 @@ export class Runs {
     me.pool = this.pools.get(id) ?? gradePool(1);
     this.pools.set(id, me.pool);
     try {
-      const { report, referenceWork } = await gradeSource(exercise.dir, request.source, SUBMISSION_FILE, {
+      // The grading worker compiles (off this thread, under its memory limit): one compile per run.
+      const { report, referenceWork, compileErrors } = await gradeSource(exercise.dir, request.source, SUBMISSION_FILE, {
         tests: plan.tests,
         pool: me.pool,
         referenceWork: this.referenceWork.get(exercise.dir),
@@ -109,6 +103,11 @@ export class Runs {
           if (!me.stopped) this.progress(me.runId, id, event);
         },
       });
+      if (compileErrors) {
+        const problems: CompileProblem[] = compileErrors.map((e) => ({ line: e.line, column: e.column, message: e.message }));
+        const failed = failedViews(exercise, chosen, 'the submission does not compile (see the errors at their lines)');
+        return finish({ ...base, compileErrors: problems, tests: plan.grade ? gradeViews(exercise, failed) : failed, maxScore });
+      }
       if (!me.stopped && Object.keys(referenceWork).length > 0) this.referenceWork.set(exercise.dir, { ...this.referenceWork.get(exercise.dir), ...referenceWork });
       // A grade also lists the hidden tests this pack leaves out (not run, no points here).
       const rubric = new Map(exercise.spec.tests.map((t) => [t.name, t]));
