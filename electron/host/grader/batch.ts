@@ -11,6 +11,7 @@ import { failAll, gradeReport, type GradeReport, type RubricTest } from '../../.
 import { ExerciseError, loadExercise, readExerciseFile, type Exercise } from './exercise';
 import { gradePool, gradeSource, isolatedGradePool, measureReference, selectTests, withheldNote, type GradePool } from './grade';
 import { graderStamp, type GraderStamp } from './version';
+import { compileSubmission, type CompileResult } from '../sandbox/compile';
 
 /** One student's entry in the submissions folder. */
 export interface Submission {
@@ -293,11 +294,13 @@ async function gradeAll(exerciseDir: string, exerciseId: string, submissions: Su
   const failed = (student: string, reason: string, ms: number): GradeReport =>
     ({ ...gradeReport(exerciseId, student, failAll(tests, reason), [reason], ms), ...stamp });
 
-  const gradeOne = async (submission: Submission): Promise<BatchResult> => {
+  // A submission read, and its compile started when an isolated pool needs the host to compile:
+  // the next submission is prepared while one is graded, so a worker does not wait for the compiler.
+  type Prepared = { begun: number; student: string; file: string; source: string; sha256: string; compiled?: Promise<CompileResult> };
+  const prepare = (submission: Submission): Prepared | BatchResult => {
     const begun = performance.now();
     const { student, file } = submission;
-    let sha256: string | null = null;
-    const give = (problem: string): BatchResult => ({ student, file, problem, report: failed(student, problem, performance.now() - begun), sha256 });
+    const give = (problem: string, sha256: string | null = null): BatchResult => ({ student, file, problem, report: failed(student, problem, performance.now() - begun), sha256 });
     if (file === null) return give(submission.problem ?? 'no submission');
     let source: string;
     try {
@@ -306,27 +309,45 @@ async function gradeAll(exerciseDir: string, exerciseId: string, submissions: Su
     } catch (error) {
       return give(`cannot read ${basename(file)} (${code(error)})`);
     }
-    sha256 = createHash('sha256').update(source).digest('hex');
-    if (source.trim() === '') return give(`${basename(file)} is empty`);
+    const sha256 = createHash('sha256').update(source).digest('hex');
+    if (source.trim() === '') return give(`${basename(file)} is empty`, sha256);
+    const compiled = pool.isolated ? compileSubmission(source, basename(file)) : undefined;
+    // Awaited by gradeSource (whose failure is this submission's); never an unhandled rejection meanwhile.
+    compiled?.catch(() => undefined);
+    return { begun, student, file, source, sha256, compiled };
+  };
+
+  const gradeOne = async (ready: Prepared | BatchResult): Promise<BatchResult> => {
+    if ('report' in ready) return ready;
+    const { begun, student, file, source, sha256, compiled } = ready;
     try {
-      const { report } = await gradeSource(exerciseDir, source, file, { tests: names, referenceWork, submissionName: student, pool, stamp });
+      const { report } = await gradeSource(exerciseDir, source, file, { tests: names, referenceWork, submissionName: student, pool, stamp, compiled });
       if (reference !== null && squeezed(source) === reference) report.notes.push(REFERENCE_COPY);
       return { student, file, problem: report.notes.length > 0 ? oneLine(report.notes) : null, report, sha256 };
     } catch (error) {
       if (error instanceof ExerciseError) throw error;
-      return give(`the grader failed on this submission: ${(error as Error).message ?? String(error)}`);
+      const problem = `the grader failed on this submission: ${(error as Error).message ?? String(error)}`;
+      return { student, file, problem, report: failed(student, problem, performance.now() - begun), sha256 };
     }
   };
 
   const results: BatchResult[] = new Array(submissions.length);
+  const prepared = new Map<number, Prepared | BatchResult>();
+  const take = (index: number): Prepared | BatchResult => {
+    const ready = prepared.get(index) ?? prepare(submissions[index]!);
+    prepared.delete(index);
+    return ready;
+  };
   let next = 0;
   let done = 0;
   let stop: { error: unknown } | null = null;
   const work = async (): Promise<void> => {
     while (stop === null && next < submissions.length) {
       const index = next++;
+      const ready = take(index);
+      if (next < submissions.length && !prepared.has(next)) prepared.set(next, prepare(submissions[next]!));
       try {
-        const result = await gradeOne(submissions[index]!);
+        const result = await gradeOne(ready);
         results[index] = result;
         options.onProgress?.(++done, submissions.length, result.student, result.report);
       } catch (error) {

@@ -32,6 +32,8 @@ export interface GradeOptions {
   onTest?: (event: GradeProgress) => void;
   /** The grader's stamp for the report, when a batch has computed it already (else computed here). */
   stamp?: GraderStamp;
+  /** The submission's compile, started early (a batch compiles the next while one is graded); isolated pools only. */
+  compiled?: Promise<CompileResult>;
 }
 
 
@@ -70,10 +72,10 @@ export async function isolatedGradePool(size: number, exerciseDir: string, singl
   return new ProcessPool<GradeJobInput, GradeJobOutput>(bundle, size, { readable: [exerciseDir], heapMb: 1024, dataMb: 2048, singleThreaded });
 }
 
-/** The job's input with the submission (and the reference, when it may be measured) compiled here, for an isolated pool. */
-async function compiledFor(pool: GradePool | undefined, exercise: Exercise, input: GradeJobInput): Promise<GradeJobInput> {
+/** The job's input with the submission (and the reference, when it may be measured) compiled here, or by `early`'s compile, for an isolated pool. */
+async function compiledFor(pool: GradePool | undefined, exercise: Exercise, input: GradeJobInput, early?: Promise<CompileResult>): Promise<GradeJobInput> {
   if (!pool?.isolated) return input;
-  const compiled = input.source || input.tests.length > 0 ? await compileSubmission(input.source, input.file) : undefined;
+  const compiled = input.source || input.tests.length > 0 ? await (early ?? compileSubmission(input.source, input.file)) : undefined;
   const wantsReference = exercise.spec.kind !== 'tune' && !exercise.referenceWork;
   const reference = wantsReference ? await compiledReference(exercise, input.exerciseDir) : undefined;
   return { ...input, compiled, reference };
@@ -198,7 +200,7 @@ export async function gradeSource(exerciseDir: string, source: string, file: str
   checkTraces(exercise, tests);
   let timeoutMs = 0;
   let job: WorkerJobResult<GradeJobOutput>;
-  const first = await compiledFor(options.pool, exercise, { exerciseDir, source, file: basename(file), tests: tests.map((t) => t.name), referenceWork });
+  const first = await compiledFor(options.pool, exercise, { exerciseDir, source, file: basename(file), tests: tests.map((t) => t.name), referenceWork }, options.compiled);
   for (;;) {
     const remaining = tests.filter((t) => !(t.name in finished));
     const input: GradeJobInput = { ...first, tests: remaining.map((t) => t.name), known };
